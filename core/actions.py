@@ -1,0 +1,63 @@
+"""Rules about actions: when one is overdue, how often it slipped, whether it was done on time."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from core.errors import ValidationError
+from core.model import Action, ActionReview, ActionState
+
+
+def is_overdue(action: Action, on: dt.date) -> bool:
+    """An open action is overdue once the day after its current due date has begun."""
+    return action.state is ActionState.OPEN and on > action.due
+
+
+def days_overdue(action: Action, on: dt.date) -> int:
+    """Whole days past the current due date (0 when not overdue)."""
+    return (on - action.due).days if is_overdue(action, on) else 0
+
+
+def slip_count(action: Action, reviews: Iterable[ActionReview]) -> int:
+    """How many times a review moved the due date: each new, different due date is one slip."""
+    due = action.original_due
+    slips = 0
+    for review in sorted(reviews, key=lambda r: r.reviewed_on or dt.date.min):
+        if review.action_id == action.id and review.new_due is not None and review.new_due != due:
+            slips += 1
+            due = review.new_due
+    return slips
+
+
+def slip_days(action: Action) -> int:
+    """Days between the original and the current due date (0 if never moved)."""
+    return max(0, (action.due - action.original_due).days)
+
+
+def done_on_time(action: Action) -> bool:
+    """Done by its original due date: what the say/do ratio counts."""
+    return (
+        action.state is ActionState.DONE
+        and action.closed_on is not None
+        and action.closed_on <= action.original_due
+    )
+
+
+def done_by_current_due(action: Action) -> bool:
+    """Done by the due date in force when it was done, reschedules included."""
+    return (
+        action.state is ActionState.DONE
+        and action.closed_on is not None
+        and action.closed_on <= action.due
+    )
+
+
+def check_title(title: str) -> str:
+    """An action's title, stripped; an empty one is refused."""
+    cleaned = " ".join(title.split())
+    if not cleaned:
+        raise ValidationError("title", "An action needs a title.")
+    if len(cleaned) > 500:
+        raise ValidationError("title", "An action's title is at most 500 characters.")
+    return cleaned

@@ -1,0 +1,900 @@
+"""A believable partnership with years of history, built deterministically from a seed.
+
+An insurer and its IT services partner, meeting monthly: people of both sides, the standing
+agenda, signed meetings with notes, attendance and decisions, actions kept and broken by both
+sides, KPI readings drifting around their targets (one target changed mid-history), strategic
+initiatives, and the next meeting ready as a draft.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+
+from dateutil.relativedelta import TU, relativedelta
+
+from core import agenda
+from core.ids import IdSource
+from core.model import (
+    Action,
+    ActionReview,
+    ActionState,
+    AgendaItemKind,
+    Attendance,
+    AttendanceStatus,
+    Decision,
+    Direction,
+    History,
+    Initiative,
+    InitiativeProgress,
+    Kpi,
+    KpiCategory,
+    KpiTarget,
+    Meeting,
+    MeetingItem,
+    MeetingStatus,
+    Milestone,
+    Partnership,
+    Party,
+    Person,
+    RaciAssignment,
+    RaciRole,
+    Rag,
+    Reading,
+    ReadingConfirmation,
+    ReviewStatus,
+    Side,
+    SignOff,
+    StandingAgendaItem,
+)
+from core.periods import add_months, months_between, period_of
+from core.record import content_hash, meeting_record
+
+DEFAULT_SEED = 20240601
+MONTHS_PER_SCALE = 24
+
+ENTERPRISE_NAME = "Halden Mutual Insurance"
+PARTNER_NAME = "Brightline IT Services"
+
+_PEOPLE: dict[Side, list[tuple[str, str]]] = {
+    Side.ENTERPRISE: [
+        ("Margaret Okafor", "Chief Information Officer"),
+        ("Łukasz Nowak", "Head of Vendor Management"),
+        ("Ζωή Papadopoulou", "Service Owner, Claims Platforms"),
+        ("Daniel Reyes", "IT Finance Controller"),
+        ("Priya Raman", "Enterprise Architect"),
+        ("Helen Achterberg", "Information Security Officer"),
+        ("Tom Whitfield", "PMO Lead"),
+        ("Aisha Bello", "Business Relationship Manager"),
+    ],
+    Side.PARTNER: [
+        ("Stefan Lindqvist", "Client Partner"),
+        ("Дмитрий Смирнов", "Service Delivery Manager"),
+        ("Emre Çelik", "Head of Infrastructure Operations"),
+        ("Sophie Marchand", "Delivery Director, Applications"),
+        ("Kenji Watanabe", "Cloud Platform Lead"),
+        ("Grace O'Neill", "Commercial Manager"),
+        ("Rafael Duarte", "Service Desk Manager"),
+        ("Nadia Haddad", "Security Operations Lead"),
+    ],
+}
+
+_AGENDA: tuple[tuple[str, AgendaItemKind, int], ...] = (
+    ("Welcome, attendance and minutes of last meeting", AgendaItemKind.OPENING, 5),
+    ("Review of actions from last meeting", AgendaItemKind.ACTION_REVIEW, 20),
+    ("Operational performance dashboard", AgendaItemKind.DASHBOARD, 20),
+    ("Strategic initiatives", AgendaItemKind.INITIATIVES, 15),
+    ("Risks, issues and escalations", AgendaItemKind.DISCUSSION, 15),
+    ("New commitments", AgendaItemKind.COMMITMENTS, 10),
+    ("Any other business", AgendaItemKind.AOB, 5),
+    ("Summary and close", AgendaItemKind.CLOSING, 5),
+)
+
+
+@dataclass(frozen=True)
+class _KpiSpec:
+    name: str
+    unit: str
+    direction: Direction
+    owner: Side
+    category: KpiCategory
+    target: float
+    amber: float
+    red: float
+    spread: float
+    decimals: int
+
+
+_KPIS: tuple[_KpiSpec, ...] = (
+    _KpiSpec(
+        "Core platform availability",
+        "%",
+        Direction.HIGHER_IS_BETTER,
+        Side.PARTNER,
+        KpiCategory.SERVICE,
+        99.9,
+        99.8,
+        99.5,
+        0.15,
+        2,
+    ),
+    _KpiSpec(
+        "P1 incidents",
+        "count",
+        Direction.LOWER_IS_BETTER,
+        Side.PARTNER,
+        KpiCategory.SERVICE,
+        1,
+        2,
+        4,
+        1.3,
+        0,
+    ),
+    _KpiSpec(
+        "Mean time to restore (P1/P2)",
+        "hours",
+        Direction.LOWER_IS_BETTER,
+        Side.PARTNER,
+        KpiCategory.SERVICE,
+        4,
+        5,
+        8,
+        1.5,
+        1,
+    ),
+    _KpiSpec(
+        "SLA attainment",
+        "%",
+        Direction.HIGHER_IS_BETTER,
+        Side.PARTNER,
+        KpiCategory.SERVICE,
+        95,
+        93,
+        90,
+        2.0,
+        1,
+    ),
+    _KpiSpec(
+        "Service desk first-contact resolution",
+        "%",
+        Direction.HIGHER_IS_BETTER,
+        Side.PARTNER,
+        KpiCategory.SERVICE,
+        75,
+        70,
+        65,
+        4.0,
+        1,
+    ),
+    _KpiSpec(
+        "Change success rate",
+        "%",
+        Direction.HIGHER_IS_BETTER,
+        Side.PARTNER,
+        KpiCategory.DELIVERY,
+        98,
+        96,
+        93,
+        1.5,
+        1,
+    ),
+    _KpiSpec(
+        "Release on schedule",
+        "%",
+        Direction.HIGHER_IS_BETTER,
+        Side.PARTNER,
+        KpiCategory.DELIVERY,
+        90,
+        85,
+        75,
+        6.0,
+        0,
+    ),
+    _KpiSpec(
+        "Open backlog (work items)",
+        "items",
+        Direction.LOWER_IS_BETTER,
+        Side.PARTNER,
+        KpiCategory.DELIVERY,
+        120,
+        150,
+        200,
+        25.0,
+        0,
+    ),
+    _KpiSpec(
+        "Critical vulnerabilities open > 30 days",
+        "count",
+        Direction.LOWER_IS_BETTER,
+        Side.PARTNER,
+        KpiCategory.SERVICE,
+        0,
+        2,
+        5,
+        1.5,
+        0,
+    ),
+    _KpiSpec(
+        "Requirements signed off on time",
+        "%",
+        Direction.HIGHER_IS_BETTER,
+        Side.ENTERPRISE,
+        KpiCategory.DELIVERY,
+        90,
+        80,
+        70,
+        8.0,
+        0,
+    ),
+    _KpiSpec(
+        "Test environment availability (enterprise)",
+        "%",
+        Direction.HIGHER_IS_BETTER,
+        Side.ENTERPRISE,
+        KpiCategory.DELIVERY,
+        97,
+        95,
+        90,
+        2.0,
+        1,
+    ),
+    _KpiSpec(
+        "Invoices paid within terms",
+        "%",
+        Direction.HIGHER_IS_BETTER,
+        Side.ENTERPRISE,
+        KpiCategory.COMMERCIAL,
+        95,
+        90,
+        80,
+        5.0,
+        0,
+    ),
+    _KpiSpec(
+        "Run cost against budget",
+        "%",
+        Direction.LOWER_IS_BETTER,
+        Side.PARTNER,
+        KpiCategory.COMMERCIAL,
+        100,
+        103,
+        108,
+        3.0,
+        1,
+    ),
+    _KpiSpec(
+        "User satisfaction (CSAT)",
+        "/5",
+        Direction.HIGHER_IS_BETTER,
+        Side.PARTNER,
+        KpiCategory.SATISFACTION,
+        4.2,
+        4.0,
+        3.6,
+        0.2,
+        2,
+    ),
+)
+
+_ACTION_TITLES: dict[Side, tuple[str, ...]] = {
+    Side.PARTNER: (
+        "Root-cause report for the {month} P1 outage on the claims portal",
+        "Publish the patching calendar for Q{quarter}",
+        "Propose a capacity plan for the policy administration database",
+        "Close the {n} critical vulnerabilities older than 30 days",
+        "Deliver the revised service-desk staffing model",
+        "Share the disaster-recovery test results",
+        "Present options to reduce the run cost of the data warehouse",
+        "Update the runbook for batch-failure escalation",
+        "Walk through the change-freeze plan for year end",
+        "Provide monthly CSAT verbatims by service line",
+        "Automate the monthly SLA report extract",
+        "Review monitoring thresholds for the payments gateway",
+        "Confirm the named on-call roster for the release weekend",
+        "Draft the cloud landing-zone migration plan for wave {n}",
+    ),
+    Side.ENTERPRISE: (
+        "Sign off the requirements for the broker portal release {n}",
+        "Approve the budget change request for extra test capacity",
+        "Nominate business testers for the {month} release",
+        "Provide production-like test data for the claims rebuild",
+        "Confirm priorities for the Q{quarter} backlog",
+        "Settle the invoices overdue beyond terms",
+        "Arrange access to the underwriting systems for the new team",
+        "Decide on the retention policy for call recordings",
+        "Share the three-year architecture roadmap",
+        "Agree the acceptance criteria for the DR test",
+        "Escalate the firewall change approval to the CISO",
+        "Book the joint security workshop",
+        "Review the partner's proposal for service-desk staffing",
+    ),
+}
+
+_NOTE_LINES = {
+    AgendaItemKind.OPENING: (
+        "Minutes of meeting {prev} **approved** without change.",
+        "Quorum confirmed for both sides.",
+        "{guest} joined as a guest for the infrastructure item.",
+    ),
+    AgendaItemKind.ACTION_REVIEW: (
+        "Open actions reviewed one by one; **{late} late** across both sides.",
+        "The enterprise accepted that its own sign-offs held up two partner actions.",
+        "Agreed that slipped dates are re-baselined only once.",
+    ),
+    AgendaItemKind.DASHBOARD: (
+        "**Availability** held above target apart from one weekend incident.",
+        "Backlog trending down for the third month.",
+        "Partner's SLA figure for the month accepted by the enterprise.",
+        "Cost against budget discussed: licences renewal lands next month.",
+    ),
+    AgendaItemKind.INITIATIVES: (
+        "Cloud migration wave on track; next milestone is the **cut-over rehearsal**.",
+        "Claims rebuild amber: test data still the constraint.",
+        "Service-desk automation pilot showing a 12% deflection rate.",
+    ),
+    AgendaItemKind.DISCUSSION: (
+        "Risk: key-person dependency in the database team; mitigation agreed.",
+        "Escalation on the firewall change approvals resolved in the room.",
+        "Both sides to bring the renewal position to next month's meeting.",
+    ),
+    AgendaItemKind.COMMITMENTS: (
+        "New commitments read back to the room and accepted by both sides.",
+        "Owners confirmed their due dates.",
+    ),
+    AgendaItemKind.AOB: ("No other business.", "Office move in spring noted for planning."),
+    AgendaItemKind.CLOSING: (
+        "Summary read out by the facilitator.",
+        "Next meeting confirmed for {next}.",
+    ),
+}
+
+_DECISIONS = (
+    "Adopt the revised P1 communication template from next month.",
+    "Approve the change freeze from 15 December to 5 January.",
+    "Accept the partner's DR test results as evidence for the audit.",
+    "Move the service review of the payments gateway to a fortnightly cadence.",
+    "Fund two extra test environments from the enterprise's budget.",
+    "Retire the legacy reporting server by the end of the quarter.",
+    "Escalate the licence dispute to the steering committee.",
+    "Keep the current SLA thresholds for another quarter.",
+)
+
+_INITIATIVES = (
+    (
+        "Cloud landing zone and migration",
+        Side.PARTNER,
+        ("Landing zone approved", "Wave 1 migrated", "Wave 2 migrated", "Data centre exit"),
+    ),
+    (
+        "Claims platform rebuild",
+        Side.ENTERPRISE,
+        ("Requirements baselined", "Build complete", "User acceptance", "Go-live"),
+    ),
+    (
+        "Service-desk automation",
+        Side.PARTNER,
+        ("Chatbot pilot", "Knowledge base refresh", "Self-service password reset"),
+    ),
+    (
+        "Security operations uplift",
+        Side.PARTNER,
+        ("SIEM onboarding", "24x7 SOC cover", "Red-team exercise"),
+    ),
+    (
+        "Data platform modernisation",
+        Side.ENTERPRISE,
+        ("Target architecture agreed", "Warehouse migrated", "Legacy reports retired"),
+    ),
+)
+
+
+def build_demo(seed: int = DEFAULT_SEED, scale: int = 1, today: dt.date | None = None) -> History:
+    """The demo partnership: the same seed, scale and day give the same content, ids included."""
+    if scale < 1:
+        raise ValueError("scale must be at least 1")
+    today = today or dt.date.today()
+    return _DemoBuilder(seed, scale, today).build()
+
+
+class _DemoBuilder:
+    def __init__(self, seed: int, scale: int, today: dt.date) -> None:
+        self.rng = random.Random(seed)
+        self.new_id = IdSource(random.Random(seed + 1))
+        self.scale = scale
+        self.today = today
+        created = dt.datetime.combine(today, dt.time(9, 0)) - relativedelta(
+            months=MONTHS_PER_SCALE * scale + 1
+        )
+        # Monthly meetings on a Tuesday, the last held about three weeks ago, the next ahead.
+        count = MONTHS_PER_SCALE * scale
+        last_held = dt.datetime.combine(
+            today - dt.timedelta(days=20) + relativedelta(weekday=TU(-1)), dt.time(10, 0)
+        )
+        self.starts = [
+            agenda.nth_weekday(last_held - relativedelta(months=count - 1 - index), last_held)
+            for index in range(count)
+        ]
+        self.next_start = agenda.month_after(last_held)
+        self.history = History(
+            Partnership(self.new_id(), f"{ENTERPRISE_NAME} – {PARTNER_NAME}", created)
+        )
+
+    # -- the parts ----------------------------------------------------------------------
+
+    def build(self) -> History:
+        self._parties_and_people()
+        self._standing_agenda()
+        self._kpis()
+        self._initiatives()
+        self._meetings()
+        self._draft_next()
+        return self.history
+
+    def _parties_and_people(self) -> None:
+        h = self.history
+        for side, name in ((Side.ENTERPRISE, ENTERPRISE_NAME), (Side.PARTNER, PARTNER_NAME)):
+            h.parties.append(Party(self.new_id(), h.partnership.id, side, name))
+            domain = "halden-mutual.example" if side is Side.ENTERPRISE else "brightline.example"
+            for full_name, role in _PEOPLE[side]:
+                h.people.append(
+                    Person(
+                        self.new_id(),
+                        h.partnership.id,
+                        side,
+                        full_name,
+                        role,
+                        _email(full_name, domain),
+                    )
+                )
+        self.by_side = {side: [p for p in h.people if p.side is side] for side in Side}
+        # The first person of each side signs off; the enterprise's PMO lead facilitates.
+        self.signatory = {side: self.by_side[side][0] for side in Side}
+        self.facilitator = self.by_side[Side.ENTERPRISE][6]
+
+    def _standing_agenda(self) -> None:
+        h = self.history
+        for position, (title, kind, minutes) in enumerate(_AGENDA):
+            h.standing_agenda.append(
+                StandingAgendaItem(self.new_id(), h.partnership.id, position, title, kind, minutes)
+            )
+
+    def _kpis(self) -> None:
+        h = self.history
+        # Readings cover every period reviewed so far and the one the next meeting reviews.
+        self.first_period = add_months(period_of(self.starts[0].date()), -1)
+        self.last_period = add_months(period_of(self.next_start.date()), -1)
+        months = months_between(self.first_period, self.last_period) + 1
+        change_period = add_months(self.first_period, months // 2)
+        for spec in _KPIS:
+            kpi = Kpi(
+                self.new_id(),
+                h.partnership.id,
+                spec.name,
+                spec.unit,
+                spec.direction,
+                spec.owner,
+                spec.category,
+            )
+            h.kpis.append(kpi)
+            h.kpi_targets.append(
+                KpiTarget(
+                    self.new_id(), kpi.id, self.first_period, spec.target, spec.amber, spec.red
+                )
+            )
+            if spec.name == "Core platform availability":
+                # The target was raised mid-history once the new platform bedded in.
+                h.kpi_targets[-1] = KpiTarget(
+                    self.new_id(), kpi.id, self.first_period, 99.7, 99.5, 99.0
+                )
+                h.kpi_targets.append(
+                    KpiTarget(
+                        self.new_id(), kpi.id, change_period, spec.target, spec.amber, spec.red
+                    )
+                )
+            level = spec.target
+            for index in range(months):
+                period = add_months(self.first_period, index)
+                level = spec.target + 0.7 * (level - spec.target) + self.rng.gauss(0, spec.spread)
+                value = round(level, spec.decimals)
+                if spec.unit in ("%",):
+                    value = min(value, 100.0)
+                value = max(value, 0.0)
+                comment = ""
+                if abs(level - spec.target) > 1.8 * spec.spread:
+                    comment = self.rng.choice(
+                        (
+                            "Weekend incident on the storage array.",
+                            "Seasonal peak in claims.",
+                            "Staff shortage during the holidays.",
+                            "One-off licence true-up.",
+                            "Recovered after the fix in week 3.",
+                        )
+                    )
+                latest = index == months - 1
+                entered_by = spec.owner
+                confirmation = ReadingConfirmation.CONFIRMED
+                if latest and spec.owner is Side.ENTERPRISE and self.rng.random() < 0.7:
+                    # The partner reported a figure for an enterprise-owned KPI: to be confirmed.
+                    entered_by = Side.PARTNER
+                    confirmation = ReadingConfirmation.TO_BE_CONFIRMED
+                h.readings.append(
+                    Reading(
+                        self.new_id(),
+                        kpi.id,
+                        period,
+                        float(value),
+                        comment,
+                        entered_by,
+                        confirmation,
+                    )
+                )
+
+    def _initiatives(self) -> None:
+        h = self.history
+        start = h.partnership.created_at.date()
+        end = self.today + relativedelta(months=9)
+        span = (end - start).days
+        self.initiative_plans: list[tuple[Initiative, int, int]] = []
+        for index, (name, side, stones) in enumerate(_INITIATIVES):
+            begin = start + dt.timedelta(days=int(span * index / 12))
+            target = end - dt.timedelta(days=int(span * (4 - index) / 20))
+            initiative = Initiative(
+                self.new_id(),
+                h.partnership.id,
+                name,
+                side,
+                self.by_side[side][self.rng.randrange(1, 4)].id,
+                begin,
+                target,
+                f"Joint initiative led by the {side.value} side.",
+            )
+            h.initiatives.append(initiative)
+            length = (target - begin).days
+            for number, title in enumerate(stones, 1):
+                due = begin + dt.timedelta(days=length * number // len(stones))
+                done = due + dt.timedelta(days=self.rng.randrange(-10, 25))
+                h.milestones.append(
+                    Milestone(
+                        self.new_id(),
+                        initiative.id,
+                        title,
+                        due,
+                        done if done < self.today else None,
+                    )
+                )
+            self.initiative_plans.append((initiative, begin.toordinal(), target.toordinal()))
+
+    def _meetings(self) -> None:
+        h = self.history
+        self.meetings: list[Meeting] = []
+        for index, start in enumerate(self.starts):
+            day = start.date()
+            meeting = Meeting(
+                self.new_id(),
+                h.partnership.id,
+                index + 1,
+                f"Partnership review {start:%B %Y}",
+                start,
+                "Halden House, Board Room 3" if index % 3 else "Brightline Hub, Room Atlas",
+                self.facilitator.id,
+                add_months(period_of(day), -1),
+                MeetingStatus.CLOSED,
+            )
+            self.meetings.append(meeting)
+        self.open_actions: list[_ActionPlan] = []
+        for index, meeting in enumerate(self.meetings):
+            self._hold(meeting, index)
+
+    def _hold(self, meeting: Meeting, index: int) -> None:
+        h = self.history
+        rng = self.rng
+        present: list[Person] = []
+        for person in h.people:
+            roll = rng.random()
+            if person in self.signatory.values() or person is self.facilitator or roll < 0.78:
+                status = AttendanceStatus.PRESENT
+                present.append(person)
+            elif roll < 0.95:
+                status = AttendanceStatus.APOLOGIES
+            else:
+                status = AttendanceStatus.ABSENT
+            h.attendance.append(Attendance(self.new_id(), meeting.id, status, person.id))
+        guest = None
+        if index % 5 == 2:
+            guest = rng.choice(("Ines Kowalski (auditor)", "Marc Dubois (cloud architect)"))
+            h.attendance.append(
+                Attendance(
+                    self.new_id(), meeting.id, AttendanceStatus.PRESENT, None, guest, Side.PARTNER
+                )
+            )
+
+        reviews = self._review_open_actions(meeting)
+        late = sum(1 for r in reviews if r.status is ReviewStatus.LATE)
+
+        items: list[MeetingItem] = []
+        elapsed = 0
+        for position, (title, kind, minutes) in enumerate(_AGENDA):
+            seconds = int(minutes * 60 * rng.uniform(0.6, 1.35))
+            elapsed += seconds
+            lines = rng.sample(_NOTE_LINES[kind], k=min(2, len(_NOTE_LINES[kind])))
+            notes = "\n".join(
+                "- "
+                + line.format(
+                    prev=meeting.number - 1 or "zero",
+                    late=late,
+                    guest=guest or "A guest",
+                    next=(meeting.scheduled_start + relativedelta(months=1)).strftime("%d %B"),
+                )
+                for line in lines
+            )
+            items.append(
+                MeetingItem(
+                    self.new_id(), meeting.id, position, title, kind, minutes, notes, seconds
+                )
+            )
+        h.meeting_items.extend(items)
+
+        self._raise_actions(meeting, present)
+        decisions: list[Decision] = []
+        for _ in range(rng.randrange(1, 4)):
+            agreed = tuple(rng.choice([p for p in present if p.side is side]).id for side in Side)
+            item = rng.choice(
+                [
+                    i
+                    for i in items
+                    if i.kind
+                    in (
+                        AgendaItemKind.DISCUSSION,
+                        AgendaItemKind.DASHBOARD,
+                        AgendaItemKind.INITIATIVES,
+                    )
+                ]
+            )
+            decisions.append(
+                Decision(self.new_id(), meeting.id, rng.choice(_DECISIONS), item.id, agreed)
+            )
+        h.decisions.extend(decisions)
+        self._progress(meeting)
+
+        actual_start = meeting.scheduled_start + dt.timedelta(minutes=rng.randrange(0, 8))
+        signed = Meeting(
+            meeting.id,
+            meeting.partnership_id,
+            meeting.number,
+            meeting.title,
+            meeting.scheduled_start,
+            meeting.location,
+            meeting.facilitator_id,
+            meeting.period,
+            MeetingStatus.SIGNED,
+            actual_start,
+            actual_start + dt.timedelta(seconds=elapsed),
+        )
+        attendance = [a for a in h.attendance if a.meeting_id == meeting.id]
+        digest = content_hash(meeting_record(signed, items, attendance, reviews, decisions))
+        signed_at = (signed.actual_end or actual_start) + dt.timedelta(minutes=20)
+        for side in Side:
+            h.sign_offs.append(
+                SignOff(
+                    self.new_id(),
+                    meeting.id,
+                    self.signatory[side].id,
+                    side,
+                    signed_at + dt.timedelta(minutes=5 * (side is Side.PARTNER)),
+                    digest,
+                )
+            )
+        h.meetings.append(
+            Meeting(
+                signed.id,
+                signed.partnership_id,
+                signed.number,
+                signed.title,
+                signed.scheduled_start,
+                signed.location,
+                signed.facilitator_id,
+                signed.period,
+                signed.status,
+                signed.actual_start,
+                signed.actual_end,
+                content_hash=digest,
+            )
+        )
+
+    def _raise_actions(self, meeting: Meeting, present: list[Person]) -> list[_ActionPlan]:
+        rng = self.rng
+        raised: list[_ActionPlan] = []
+        for _ in range(rng.choice((6, 7, 8, 8, 9, 9, 10, 11))):
+            side = Side.PARTNER if rng.random() < 0.55 else Side.ENTERPRISE
+            owner = rng.choice(self.by_side[side])
+            template = rng.choice(_ACTION_TITLES[side])
+            title = template.format(
+                month=(meeting.date - relativedelta(months=1)).strftime("%B"),
+                quarter=(meeting.date.month - 1) // 3 + 1,
+                n=rng.randrange(2, 6),
+            )
+            due = meeting.date + dt.timedelta(days=rng.randrange(14, 80))
+            roll = rng.random()
+            fate = (
+                "on_time"
+                if roll < 0.52
+                else "late"
+                if roll < 0.72
+                else "slipped"
+                if roll < 0.86
+                else "dropped"
+                if roll < 0.93
+                else "stalled"
+            )
+            if fate == "on_time":
+                finish = due - dt.timedelta(days=rng.randrange(0, 12))
+            elif fate == "late":
+                finish = due + dt.timedelta(days=rng.randrange(3, 45))
+            elif fate == "slipped":
+                finish = due + dt.timedelta(days=rng.randrange(20, 50))
+            else:
+                finish = due + dt.timedelta(days=rng.randrange(20, 90))
+            finish = max(finish, meeting.date + dt.timedelta(days=1))
+            action = Action(
+                self.new_id(),
+                self.history.partnership.id,
+                title,
+                owner.id,
+                side,
+                due,
+                meeting.id,
+                meeting.date,
+                due,
+            )
+            plan = _ActionPlan(action, fate, finish)
+            self.history.actions.append(action)
+            accountable = self.by_side[side][rng.randrange(0, 3)]
+            consulted = rng.choice(self.by_side[side.other])
+            self.history.raci.extend(
+                [
+                    RaciAssignment(action.id, owner.id, RaciRole.RESPONSIBLE),
+                    RaciAssignment(action.id, accountable.id, RaciRole.ACCOUNTABLE),
+                    RaciAssignment(action.id, consulted.id, RaciRole.CONSULTED),
+                ]
+            )
+            self.open_actions.append(plan)
+            raised.append(plan)
+        return raised
+
+    def _review_open_actions(self, meeting: Meeting) -> list[ActionReview]:
+        reviews: list[ActionReview] = []
+        still_open: list[_ActionPlan] = []
+        for plan in self.open_actions:
+            review = plan.review_at(meeting, self.rng, self.new_id)
+            reviews.append(review)
+            if not review.status.closes:
+                still_open.append(plan)
+        self.open_actions = still_open
+        self.history.reviews.extend(reviews)
+        return reviews
+
+    def _progress(self, meeting: Meeting) -> None:
+        day = meeting.date.toordinal()
+        for initiative, begin, target in self.initiative_plans:
+            if day < begin:
+                continue
+            share = min(1.0, (day - begin) / max(1, target - begin))
+            percent = round(100 * share * self.rng.uniform(0.85, 1.0))
+            rag = (
+                Rag.GREEN
+                if percent >= 100 * share - 8
+                else (Rag.AMBER if percent >= 100 * share - 14 else Rag.RED)
+            )
+            self.history.initiative_progress.append(
+                InitiativeProgress(
+                    self.new_id(),
+                    initiative.id,
+                    meeting.id,
+                    min(percent, 100),
+                    rag,
+                    _progress_comment(rag),
+                )
+            )
+
+    def _draft_next(self) -> None:
+        h = self.history
+        meeting, items = agenda.prepare_next(
+            h.partnership.id,
+            h.standing_agenda,
+            h.meetings,
+            self.facilitator.id,
+            self.new_id,
+            self.today,
+        )
+        h.meetings.append(meeting)
+        h.meeting_items.extend(items)
+        self._settle_actions()
+
+    def _settle_actions(self) -> None:
+        """Fold each action's reviews into its current due date and state."""
+        h = self.history
+        latest: dict[str, ActionReview] = {}
+        due: dict[str, dt.date] = {}
+        for review in h.reviews:
+            latest[review.action_id] = review
+            if review.new_due is not None:
+                due[review.action_id] = review.new_due
+        settled = []
+        for action in h.actions:
+            last = latest.get(action.id)
+            state = ActionState.OPEN
+            closed_in = closed_on = None
+            if last is not None and last.status.closes:
+                state = ActionState(last.status.value)
+                closed_in, closed_on = last.meeting_id, last.reviewed_on
+            settled.append(
+                Action(
+                    action.id,
+                    action.partnership_id,
+                    action.title,
+                    action.owner_id,
+                    action.side,
+                    action.original_due,
+                    action.raised_in_id,
+                    action.raised_on,
+                    due.get(action.id, action.original_due),
+                    state,
+                    closed_in,
+                    closed_on,
+                )
+            )
+        h.actions = settled
+
+
+@dataclass
+class _ActionPlan:
+    """How one demo action's story unfolds: its fate and the day its owner finishes it."""
+
+    action: Action
+    fate: str
+    finish: dt.date
+    due: dt.date | None = None
+    slipped: bool = False
+
+    def review_at(self, meeting: Meeting, rng: random.Random, new_id: IdSource) -> ActionReview:
+        due = self.due or self.action.original_due
+        day = meeting.date
+        new_due = None
+        comment = ""
+        if self.fate == "dropped" and day > due:
+            status, comment = ReviewStatus.DROPPED, "No longer needed after the re-plan."
+        elif self.fate != "stalled" and self.finish <= day:
+            status = ReviewStatus.DONE
+            comment = "Completed." if self.finish <= due else "Completed after the due date."
+        elif self.fate == "slipped" and not self.slipped and day >= due - dt.timedelta(days=10):
+            self.slipped = True
+            new_due = self.finish + dt.timedelta(days=rng.randrange(-5, 6))
+            self.due = new_due
+            status, comment = ReviewStatus.AT_RISK, "Dependency delayed: new date agreed."
+        elif day > due:
+            status, comment = ReviewStatus.LATE, "Behind plan; owner to recover."
+        elif day >= due - dt.timedelta(days=10):
+            status = ReviewStatus.AT_RISK
+        else:
+            status = ReviewStatus.ON_TRACK
+        return ActionReview(new_id(), self.action.id, meeting.id, status, comment, new_due, day)
+
+
+def _email(name: str, domain: str) -> str:
+    ascii_name = {
+        "Łukasz Nowak": "lukasz.nowak",
+        "Ζωή Papadopoulou": "zoi.papadopoulou",
+        "Дмитрий Смирнов": "dmitry.smirnov",
+        "Emre Çelik": "emre.celik",
+        "Grace O'Neill": "grace.oneill",
+    }.get(name, name.lower().replace(" ", "."))
+    return f"{ascii_name}@{domain}"
+
+
+def _progress_comment(rag: Rag) -> str:
+    return {
+        Rag.GREEN: "On plan.",
+        Rag.AMBER: "Slightly behind; recovery plan in place.",
+        Rag.RED: "Off track: re-plan requested.",
+    }[rag]

@@ -1,0 +1,174 @@
+"""Entry point: the facilitator's app by default, subcommands for headless work.
+
+Every error a user can cause is one line on stderr and exit status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ctypes.util
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from core.errors import ReviewError
+
+APP_NAME = "review-facilitator"
+EXIT_USER_ERROR = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a mistake in one line instead of usage plus error."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(EXIT_USER_ERROR, f"{self.prog}: {message} (see --help)\n")
+
+
+def default_database() -> Path:
+    """Where the user's database lives unless --db says otherwise."""
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME, appauthor=False) / "partnership.db"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="main.py",
+        description="Run the monthly partnership review and sign off its minutes.",
+    )
+    parser.add_argument("--db", type=Path, help="the database file to open")
+    parser.add_argument(
+        "--quit-when-ready",
+        action="store_true",
+        help="show the window, then quit once idle (smoke tests, benchmarks)",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    demo = commands.add_parser("demo", help="create a demo partnership with two years of history")
+    demo.add_argument("--db", type=Path, required=True, help="the new database file")
+    demo.add_argument("--scale", type=int, default=1, help="multiply the history (default 1)")
+    demo.add_argument("--seed", type=int, default=None, help=argparse.SUPPRESS)
+
+    export = commands.add_parser("export-minutes", help="write a meeting's minutes as PDF")
+    export.add_argument("--db", type=Path, required=True)
+    export.add_argument("--meeting", required=True, help="a meeting id, or 'latest'")
+    export.add_argument("--out", type=Path, required=True, help="the PDF to write")
+
+    verify = commands.add_parser("verify", help="check a signed PDF's signatures and content hash")
+    verify.add_argument("pdf", type=Path)
+    verify.add_argument("--db", type=Path)
+
+    kpis = commands.add_parser("import-kpis", help="import KPI readings from CSV, all or none")
+    kpis.add_argument("--db", type=Path, required=True)
+    kpis.add_argument("csv", type=Path)
+
+    backup = commands.add_parser("backup", help="write a consistent copy of a database")
+    backup.add_argument("--db", type=Path, required=True)
+    backup.add_argument("--out", type=Path, required=True)
+
+    restore = commands.add_parser("restore", help="put a backup back, keeping the replaced file")
+    restore.add_argument("--db", type=Path, required=True)
+    restore.add_argument("--from", dest="source", type=Path, required=True)
+    return parser
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from core.demo import DEFAULT_SEED
+    from storage.demo import create_demo
+
+    path = create_demo(
+        args.db, seed=DEFAULT_SEED if args.seed is None else args.seed, scale=args.scale
+    )
+    print(f"Created the demo partnership in {path}")
+    return 0
+
+
+def _backup(args: argparse.Namespace) -> int:
+    from storage.backups import backup
+    from storage.database import inspect
+    from storage.errors import StorageError
+
+    if not args.db.is_file():
+        raise StorageError(f"{args.db} does not exist.")
+    if args.out.resolve() == args.db.resolve():
+        raise StorageError("The backup must go to another file than the database itself.")
+    inspect(args.db)
+    backup(args.db, args.out)
+    print(f"Backed up {args.db} to {args.out}")
+    return 0
+
+
+def _not_yet(feature: str, issue: int) -> Callable[[argparse.Namespace], int]:
+    def command(args: argparse.Namespace) -> int:
+        raise ReviewError(f"{feature} is not available in this version yet (issue {issue}).")
+
+    return command
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "demo": _demo,
+    "backup": _backup,
+    "export-minutes": _not_yet("Exporting minutes", 6),
+    "verify": _not_yet("Verifying signed minutes", 6),
+    "import-kpis": _not_yet("Importing KPI readings", 5),
+    "restore": _not_yet("Restoring a backup", 7),
+}
+
+# Libraries Qt's xcb platform loads on Linux, and the Debian package that has each.
+_QT_SYSTEM_LIBRARIES = {
+    "xcb-cursor": "libxcb-cursor0",
+    "xcb-icccm": "libxcb-icccm4",
+    "xcb-keysyms": "libxcb-keysyms1",
+    "xkbcommon-x11": "libxkbcommon-x11-0",
+    "EGL": "libegl1",
+    "fontconfig": "libfontconfig1",
+}
+
+
+def display_problem(environ: os._Environ[str] | dict[str, str]) -> str | None:
+    """Why the window cannot be shown here, in one line; None when it can."""
+    if not sys.platform.startswith("linux"):
+        return None
+    platform = environ.get("QT_QPA_PLATFORM", "")
+    if platform.startswith(("offscreen", "minimal", "vnc")):
+        return None
+    if not environ.get("DISPLAY") and not environ.get("WAYLAND_DISPLAY"):
+        return (
+            "No display found (neither DISPLAY nor WAYLAND_DISPLAY is set): run the app on a "
+            "desktop, or use the subcommands (see --help)."
+        )
+    if not environ.get("WAYLAND_DISPLAY") or platform.startswith("xcb"):
+        missing = [
+            pkg for lib, pkg in _QT_SYSTEM_LIBRARIES.items() if not ctypes.util.find_library(lib)
+        ]
+        if missing:
+            packages = " ".join(missing)
+            return f"Qt needs system packages that are missing: sudo apt-get install {packages}"
+    return None
+
+
+def _gui(args: argparse.Namespace) -> int:
+    problem = display_problem(os.environ)
+    if problem:
+        raise ReviewError(problem)
+    from ui.app import run
+
+    return run(args.db, quit_when_ready=args.quit_when_ready)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    command = COMMANDS.get(args.command, _gui) if args.command else _gui
+    try:
+        return command(args)
+    except ReviewError as error:
+        print(f"main.py: {error.message}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        print("main.py: interrupted.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

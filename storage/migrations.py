@@ -1,0 +1,323 @@
+"""The schema, grown by ordered migrations (sqlite-utils' `Migrations`), each in one transaction.
+
+A migration, once released, is never edited: a change to the schema is a new step at the end,
+with a test of its own (tests/storage/test_migrations.py fails for a step without one).
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+MIGRATION_SET = "review-facilitator"
+MIGRATIONS = Migrations(MIGRATION_SET)
+
+# Tables whose rows belong to one meeting and freeze once it is signed.
+MEETING_CHILD_TABLES = (
+    "meeting_item",
+    "attendance",
+    "action_review",
+    "decision",
+    "initiative_progress",
+    "sign_off",
+)
+
+_SIDE = "CHECK (side IN ('enterprise', 'partner'))"
+_KINDS = (
+    "'opening', 'action_review', 'dashboard', 'initiatives', "
+    "'commitments', 'discussion', 'aob', 'closing'"
+)
+
+_INITIAL_SCHEMA = f"""
+CREATE TABLE partnership (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL CHECK (length(trim(name)) > 0),
+    created_at TEXT NOT NULL
+);
+
+CREATE TABLE party (
+    id TEXT PRIMARY KEY,
+    partnership_id TEXT NOT NULL REFERENCES partnership(id) ON DELETE CASCADE,
+    side TEXT NOT NULL {_SIDE},
+    name TEXT NOT NULL CHECK (length(trim(name)) > 0),
+    UNIQUE (partnership_id, side)
+);
+
+CREATE TABLE person (
+    id TEXT PRIMARY KEY,
+    partnership_id TEXT NOT NULL,
+    side TEXT NOT NULL {_SIDE},
+    name TEXT NOT NULL CHECK (length(trim(name)) > 0),
+    role TEXT NOT NULL DEFAULT '',
+    email TEXT NOT NULL DEFAULT '',
+    FOREIGN KEY (partnership_id, side) REFERENCES party(partnership_id, side) ON DELETE CASCADE
+);
+CREATE INDEX person_by_partnership ON person(partnership_id, side, name);
+
+CREATE TABLE standing_agenda_item (
+    id TEXT PRIMARY KEY,
+    partnership_id TEXT NOT NULL REFERENCES partnership(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    title TEXT NOT NULL CHECK (length(trim(title)) > 0),
+    kind TEXT NOT NULL CHECK (kind IN ({_KINDS})),
+    timebox_minutes INTEGER NOT NULL CHECK (timebox_minutes BETWEEN 1 AND 240)
+);
+CREATE INDEX standing_agenda_by_partnership ON standing_agenda_item(partnership_id, position);
+
+CREATE TABLE meeting (
+    id TEXT PRIMARY KEY,
+    partnership_id TEXT NOT NULL REFERENCES partnership(id) ON DELETE CASCADE,
+    number INTEGER NOT NULL,
+    title TEXT NOT NULL,
+    scheduled_start TEXT NOT NULL,
+    location TEXT NOT NULL DEFAULT '',
+    facilitator_id TEXT REFERENCES person(id) ON DELETE SET NULL,
+    period TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'draft'
+        CHECK (status IN ('draft', 'live', 'closed', 'signed')),
+    actual_start TEXT,
+    actual_end TEXT,
+    revision INTEGER NOT NULL DEFAULT 1,
+    amends_id TEXT REFERENCES meeting(id) ON DELETE RESTRICT,
+    content_hash TEXT,
+    minutes_pdf BLOB,
+    UNIQUE (partnership_id, number, revision)
+);
+CREATE INDEX meeting_by_date ON meeting(partnership_id, scheduled_start);
+
+CREATE TABLE meeting_item (
+    id TEXT PRIMARY KEY,
+    meeting_id TEXT NOT NULL REFERENCES meeting(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    title TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ({_KINDS})),
+    timebox_minutes INTEGER NOT NULL CHECK (timebox_minutes BETWEEN 1 AND 240),
+    notes TEXT NOT NULL DEFAULT '',
+    actual_seconds INTEGER NOT NULL DEFAULT 0 CHECK (actual_seconds >= 0)
+);
+CREATE INDEX meeting_item_by_meeting ON meeting_item(meeting_id, position);
+
+CREATE TABLE attendance (
+    id TEXT PRIMARY KEY,
+    meeting_id TEXT NOT NULL REFERENCES meeting(id) ON DELETE CASCADE,
+    status TEXT NOT NULL CHECK (status IN ('present', 'apologies', 'absent')),
+    person_id TEXT REFERENCES person(id) ON DELETE RESTRICT,
+    guest_name TEXT NOT NULL DEFAULT '',
+    guest_side TEXT CHECK (guest_side IS NULL OR guest_side IN ('enterprise', 'partner')),
+    CHECK ((person_id IS NULL) <> (guest_name = '')),
+    UNIQUE (meeting_id, person_id)
+);
+CREATE INDEX attendance_by_meeting ON attendance(meeting_id);
+
+CREATE TABLE action (
+    id TEXT PRIMARY KEY,
+    partnership_id TEXT NOT NULL REFERENCES partnership(id) ON DELETE CASCADE,
+    title TEXT NOT NULL CHECK (length(trim(title)) > 0),
+    owner_id TEXT NOT NULL REFERENCES person(id) ON DELETE RESTRICT,
+    side TEXT NOT NULL {_SIDE},
+    original_due TEXT NOT NULL,
+    raised_in_id TEXT REFERENCES meeting(id) ON DELETE RESTRICT,
+    raised_on TEXT NOT NULL,
+    current_due TEXT,
+    state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'done', 'dropped')),
+    closed_in_id TEXT REFERENCES meeting(id) ON DELETE RESTRICT,
+    closed_on TEXT
+);
+CREATE INDEX action_by_partnership ON action(partnership_id, state, side);
+CREATE INDEX action_by_due ON action(partnership_id, current_due);
+CREATE INDEX action_by_owner ON action(owner_id);
+CREATE INDEX action_by_raised_in ON action(raised_in_id);
+CREATE INDEX action_by_closed_in ON action(closed_in_id);
+
+CREATE TABLE action_raci (
+    action_id TEXT NOT NULL REFERENCES action(id) ON DELETE CASCADE,
+    person_id TEXT NOT NULL REFERENCES person(id) ON DELETE RESTRICT,
+    role TEXT NOT NULL CHECK (role IN ('responsible', 'accountable', 'consulted', 'informed')),
+    PRIMARY KEY (action_id, person_id, role)
+);
+CREATE INDEX action_raci_by_person ON action_raci(person_id);
+
+CREATE TABLE action_review (
+    id TEXT PRIMARY KEY,
+    action_id TEXT NOT NULL REFERENCES action(id) ON DELETE CASCADE,
+    meeting_id TEXT NOT NULL REFERENCES meeting(id) ON DELETE CASCADE,
+    status TEXT NOT NULL
+        CHECK (status IN ('done', 'on_track', 'at_risk', 'late', 'dropped')),
+    comment TEXT NOT NULL DEFAULT '',
+    new_due TEXT,
+    reviewed_on TEXT,
+    UNIQUE (action_id, meeting_id)
+);
+CREATE INDEX action_review_by_meeting ON action_review(meeting_id);
+
+CREATE TABLE decision (
+    id TEXT PRIMARY KEY,
+    meeting_id TEXT NOT NULL REFERENCES meeting(id) ON DELETE CASCADE,
+    text TEXT NOT NULL CHECK (length(trim(text)) > 0),
+    item_id TEXT REFERENCES meeting_item(id) ON DELETE SET NULL,
+    agreed_by TEXT NOT NULL DEFAULT '[]'
+);
+CREATE INDEX decision_by_meeting ON decision(meeting_id);
+
+CREATE TABLE kpi (
+    id TEXT PRIMARY KEY,
+    partnership_id TEXT NOT NULL REFERENCES partnership(id) ON DELETE CASCADE,
+    name TEXT NOT NULL CHECK (length(trim(name)) > 0),
+    unit TEXT NOT NULL DEFAULT '',
+    direction TEXT NOT NULL CHECK (direction IN ('higher', 'lower')),
+    owner_side TEXT NOT NULL CHECK (owner_side IN ('enterprise', 'partner')),
+    category TEXT NOT NULL
+        CHECK (category IN ('service', 'delivery', 'commercial', 'satisfaction'))
+);
+CREATE UNIQUE INDEX kpi_name ON kpi(partnership_id, name COLLATE NOCASE);
+
+CREATE TABLE kpi_target (
+    id TEXT PRIMARY KEY,
+    kpi_id TEXT NOT NULL REFERENCES kpi(id) ON DELETE CASCADE,
+    effective_from TEXT NOT NULL,
+    target REAL NOT NULL,
+    amber REAL NOT NULL,
+    red REAL NOT NULL,
+    UNIQUE (kpi_id, effective_from)
+);
+
+CREATE TABLE reading (
+    id TEXT PRIMARY KEY,
+    kpi_id TEXT NOT NULL REFERENCES kpi(id) ON DELETE CASCADE,
+    period TEXT NOT NULL,
+    value REAL NOT NULL,
+    comment TEXT NOT NULL DEFAULT '',
+    entered_by TEXT CHECK (entered_by IS NULL OR entered_by IN ('enterprise', 'partner')),
+    confirmation TEXT NOT NULL DEFAULT 'confirmed'
+        CHECK (confirmation IN ('confirmed', 'to_be_confirmed', 'disputed')),
+    UNIQUE (kpi_id, period)
+);
+CREATE INDEX reading_by_period ON reading(period);
+
+CREATE TABLE initiative (
+    id TEXT PRIMARY KEY,
+    partnership_id TEXT NOT NULL REFERENCES partnership(id) ON DELETE CASCADE,
+    name TEXT NOT NULL CHECK (length(trim(name)) > 0),
+    owner_side TEXT NOT NULL CHECK (owner_side IN ('enterprise', 'partner')),
+    sponsor_id TEXT REFERENCES person(id) ON DELETE SET NULL,
+    start_date TEXT NOT NULL,
+    target_date TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT ''
+);
+
+CREATE TABLE milestone (
+    id TEXT PRIMARY KEY,
+    initiative_id TEXT NOT NULL REFERENCES initiative(id) ON DELETE CASCADE,
+    title TEXT NOT NULL,
+    due TEXT NOT NULL,
+    done_on TEXT
+);
+CREATE INDEX milestone_by_initiative ON milestone(initiative_id, due);
+
+CREATE TABLE initiative_progress (
+    id TEXT PRIMARY KEY,
+    initiative_id TEXT NOT NULL REFERENCES initiative(id) ON DELETE CASCADE,
+    meeting_id TEXT NOT NULL REFERENCES meeting(id) ON DELETE CASCADE,
+    percent_complete INTEGER NOT NULL CHECK (percent_complete BETWEEN 0 AND 100),
+    rag TEXT NOT NULL CHECK (rag IN ('red', 'amber', 'green')),
+    comment TEXT NOT NULL DEFAULT '',
+    UNIQUE (initiative_id, meeting_id)
+);
+CREATE INDEX initiative_progress_by_meeting ON initiative_progress(meeting_id);
+
+CREATE TABLE sign_off (
+    id TEXT PRIMARY KEY,
+    meeting_id TEXT NOT NULL REFERENCES meeting(id) ON DELETE CASCADE,
+    person_id TEXT NOT NULL REFERENCES person(id) ON DELETE RESTRICT,
+    side TEXT NOT NULL {_SIDE},
+    signed_at TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    UNIQUE (meeting_id, side)
+);
+
+CREATE TABLE audit_log (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    entity TEXT NOT NULL,
+    entity_id TEXT NOT NULL,
+    field TEXT NOT NULL,
+    old TEXT,
+    new TEXT,
+    meeting_id TEXT,
+    changed_by TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX audit_by_entity ON audit_log(entity, entity_id, at);
+"""
+
+_SIGNED = "RAISE(ABORT, 'signed meeting: its record cannot change')"
+
+
+def _frozen_meeting_triggers() -> str:
+    """Triggers that make a signed meeting's rows refuse change, whoever runs the SQL."""
+    parts = [
+        f"""
+CREATE TRIGGER meeting_signed_no_update BEFORE UPDATE ON meeting
+WHEN OLD.status = 'signed' BEGIN SELECT {_SIGNED}; END;
+CREATE TRIGGER meeting_signed_no_delete BEFORE DELETE ON meeting
+WHEN OLD.status = 'signed' BEGIN SELECT {_SIGNED}; END;
+CREATE TRIGGER action_signed_no_update
+BEFORE UPDATE OF title, owner_id, side, original_due, raised_in_id, raised_on ON action
+WHEN (SELECT status FROM meeting WHERE id = OLD.raised_in_id) = 'signed'
+ AND (NEW.title IS NOT OLD.title OR NEW.owner_id IS NOT OLD.owner_id
+      OR NEW.side IS NOT OLD.side OR NEW.original_due IS NOT OLD.original_due
+      OR NEW.raised_in_id IS NOT OLD.raised_in_id OR NEW.raised_on IS NOT OLD.raised_on)
+BEGIN SELECT {_SIGNED}; END;
+CREATE TRIGGER action_signed_no_delete BEFORE DELETE ON action
+WHEN (SELECT status FROM meeting WHERE id = OLD.raised_in_id) = 'signed'
+BEGIN SELECT {_SIGNED}; END;
+"""
+    ]
+    for table in MEETING_CHILD_TABLES:
+        parts.append(
+            f"""
+CREATE TRIGGER {table}_signed_no_insert BEFORE INSERT ON {table}
+WHEN (SELECT status FROM meeting WHERE id = NEW.meeting_id) = 'signed'
+BEGIN SELECT {_SIGNED}; END;
+CREATE TRIGGER {table}_signed_no_update BEFORE UPDATE ON {table}
+WHEN (SELECT status FROM meeting WHERE id = OLD.meeting_id) = 'signed'
+  OR (SELECT status FROM meeting WHERE id = NEW.meeting_id) = 'signed'
+BEGIN SELECT {_SIGNED}; END;
+CREATE TRIGGER {table}_signed_no_delete BEFORE DELETE ON {table}
+WHEN (SELECT status FROM meeting WHERE id = OLD.meeting_id) = 'signed'
+BEGIN SELECT {_SIGNED}; END;
+"""
+        )
+    return "".join(parts)
+
+
+def _run_script(db: Database, script: str) -> None:
+    """Run each statement of `script` inside the migration's open transaction."""
+    for statement in _statements(script):
+        db.execute(statement)
+
+
+def _statements(script: str) -> list[str]:
+    """Split a script into statements, keeping trigger bodies (BEGIN ... END;) whole."""
+    import sqlite3
+
+    statements: list[str] = []
+    current = ""
+    for line in script.splitlines(keepends=True):
+        current += line
+        if sqlite3.complete_statement(current):
+            if current.strip():
+                statements.append(current.strip())
+            current = ""
+    if current.strip():
+        statements.append(current.strip())
+    return statements
+
+
+@MIGRATIONS(name="0001_initial_schema")
+def initial_schema(db: Database) -> None:
+    """Every table of DESIGN.md, with foreign keys, indexes and the signed-meeting triggers."""
+    _run_script(db, _INITIAL_SCHEMA)
+    _run_script(db, _frozen_meeting_triggers())
+
+
+def known_migrations() -> list[str]:
+    return [m.name for m in MIGRATIONS._migrations]

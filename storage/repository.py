@@ -1,0 +1,459 @@
+"""Queries that return core objects, and the writes that change them: each write one transaction."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import sqlite3
+from collections.abc import Iterable, Sequence
+from typing import Any, TypeVar
+
+from sqlite_utils import Database
+
+from core import lifecycle
+from core.errors import ValidationError
+from core.model import (
+    Action,
+    ActionReview,
+    ActionState,
+    Attendance,
+    AuditEntry,
+    Decision,
+    History,
+    Initiative,
+    InitiativeProgress,
+    Kpi,
+    KpiTarget,
+    Meeting,
+    MeetingItem,
+    MeetingStatus,
+    Milestone,
+    Partnership,
+    Party,
+    Person,
+    RaciAssignment,
+    Reading,
+    SignOff,
+    StandingAgendaItem,
+)
+from core.people import check_person
+from storage.database import database_path
+from storage.errors import translate
+from storage.rows import from_row, to_row, to_value
+
+T = TypeVar("T")
+
+TABLES: dict[type, str] = {
+    Partnership: "partnership",
+    Party: "party",
+    Person: "person",
+    StandingAgendaItem: "standing_agenda_item",
+    Meeting: "meeting",
+    MeetingItem: "meeting_item",
+    Attendance: "attendance",
+    Action: "action",
+    RaciAssignment: "action_raci",
+    ActionReview: "action_review",
+    Decision: "decision",
+    Kpi: "kpi",
+    KpiTarget: "kpi_target",
+    Reading: "reading",
+    Initiative: "initiative",
+    Milestone: "milestone",
+    InitiativeProgress: "initiative_progress",
+    SignOff: "sign_off",
+}
+
+# The order in which a whole history is written, parents before children.
+_HISTORY_ORDER: tuple[str, ...] = (
+    "parties",
+    "people",
+    "standing_agenda",
+    "meetings",
+    "meeting_items",
+    "attendance",
+    "actions",
+    "raci",
+    "reviews",
+    "decisions",
+    "kpis",
+    "kpi_targets",
+    "readings",
+    "initiatives",
+    "milestones",
+    "initiative_progress",
+    "sign_offs",
+)
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def _select(
+    db: Database, cls: type[T], where: str = "", params: Sequence[Any] = (), order_by: str = ""
+) -> list[T]:
+    sql = f"SELECT * FROM {TABLES[cls]}"
+    if where:
+        sql += f" WHERE {where}"
+    if order_by:
+        sql += f" ORDER BY {order_by}"
+    cursor = db.execute(sql, list(params))
+    columns = [c[0] for c in cursor.description]
+    return [from_row(cls, dict(zip(columns, row, strict=True))) for row in cursor]
+
+
+def _one(db: Database, cls: type[T], id: str) -> T:
+    found = _select(db, cls, "id = ?", [id])
+    if not found:
+        raise ValidationError("id", f"No {TABLES[cls].replace('_', ' ')} has the id {id}.")
+    return found[0]
+
+
+def partnerships(db: Database) -> list[Partnership]:
+    return _select(db, Partnership, order_by="created_at, name")
+
+
+def partnership(db: Database, id: str) -> Partnership:
+    return _one(db, Partnership, id)
+
+
+def parties(db: Database, partnership_id: str) -> list[Party]:
+    return _select(db, Party, "partnership_id = ?", [partnership_id], "side")
+
+
+def people(db: Database, partnership_id: str) -> list[Person]:
+    return _select(db, Person, "partnership_id = ?", [partnership_id], "side, name")
+
+
+def person(db: Database, id: str) -> Person:
+    return _one(db, Person, id)
+
+
+def standing_agenda(db: Database, partnership_id: str) -> list[StandingAgendaItem]:
+    return _select(db, StandingAgendaItem, "partnership_id = ?", [partnership_id], "position")
+
+
+def meetings(db: Database, partnership_id: str) -> list[Meeting]:
+    return _select(db, Meeting, "partnership_id = ?", [partnership_id], "scheduled_start, revision")
+
+
+def meeting(db: Database, id: str) -> Meeting:
+    return _one(db, Meeting, id)
+
+
+def meeting_items(db: Database, meeting_id: str) -> list[MeetingItem]:
+    return _select(db, MeetingItem, "meeting_id = ?", [meeting_id], "position")
+
+
+def attendance(db: Database, meeting_id: str) -> list[Attendance]:
+    return _select(db, Attendance, "meeting_id = ?", [meeting_id], "rowid")
+
+
+def decisions(db: Database, meeting_id: str) -> list[Decision]:
+    return _select(db, Decision, "meeting_id = ?", [meeting_id], "rowid")
+
+
+def actions(db: Database, partnership_id: str) -> list[Action]:
+    return _select(db, Action, "partnership_id = ?", [partnership_id], "original_due, rowid")
+
+
+def action(db: Database, id: str) -> Action:
+    return _one(db, Action, id)
+
+
+def open_actions(db: Database, partnership_id: str) -> list[Action]:
+    return _select(
+        db, Action, "partnership_id = ? AND state = 'open'", [partnership_id], "current_due, rowid"
+    )
+
+
+def raci(db: Database, action_id: str) -> list[RaciAssignment]:
+    return _select(db, RaciAssignment, "action_id = ?", [action_id], "role, rowid")
+
+
+def reviews_of_action(db: Database, action_id: str) -> list[ActionReview]:
+    return _select(db, ActionReview, "action_id = ?", [action_id], "reviewed_on, rowid")
+
+
+def reviews_in_meeting(db: Database, meeting_id: str) -> list[ActionReview]:
+    return _select(db, ActionReview, "meeting_id = ?", [meeting_id], "rowid")
+
+
+def kpis(db: Database, partnership_id: str) -> list[Kpi]:
+    return _select(db, Kpi, "partnership_id = ?", [partnership_id], "category, name")
+
+
+def kpi_targets(db: Database, kpi_id: str) -> list[KpiTarget]:
+    return _select(db, KpiTarget, "kpi_id = ?", [kpi_id], "effective_from")
+
+
+def readings(db: Database, kpi_id: str) -> list[Reading]:
+    return _select(db, Reading, "kpi_id = ?", [kpi_id], "period")
+
+
+def initiatives(db: Database, partnership_id: str) -> list[Initiative]:
+    return _select(db, Initiative, "partnership_id = ?", [partnership_id], "start_date, name")
+
+
+def milestones(db: Database, initiative_id: str) -> list[Milestone]:
+    return _select(db, Milestone, "initiative_id = ?", [initiative_id], "due")
+
+
+def initiative_progress(db: Database, initiative_id: str) -> list[InitiativeProgress]:
+    return _select(db, InitiativeProgress, "initiative_id = ?", [initiative_id], "rowid")
+
+
+def sign_offs(db: Database, meeting_id: str) -> list[SignOff]:
+    return _select(db, SignOff, "meeting_id = ?", [meeting_id], "side")
+
+
+def audit_trail(db: Database, entity_id: str) -> list[AuditEntry]:
+    cursor = db.execute(
+        "SELECT at, entity, entity_id, field, old, new, meeting_id, changed_by "
+        "FROM audit_log WHERE entity_id = ? ORDER BY at, id",
+        [entity_id],
+    )
+    columns = [c[0] for c in cursor.description]
+    return [from_row(AuditEntry, dict(zip(columns, row, strict=True))) for row in cursor]
+
+
+# --- writing -------------------------------------------------------------------------------
+
+
+class _Writes:
+    """One transaction whose known SQLite errors become the project's own, in words."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._atomic = db.atomic()
+
+    def __enter__(self) -> Database:
+        return self._atomic.__enter__()
+
+    def __exit__(self, kind: Any, error: Any, tb: Any) -> None:
+        self._atomic.__exit__(kind, error, tb)
+        if isinstance(error, sqlite3.Error):
+            known = translate(error, database_path(self.db))
+            if known is not None:
+                raise known from error
+
+
+def writes(db: Database) -> _Writes:
+    """`with writes(db):` groups writes into one transaction and words known errors."""
+    return _Writes(db)
+
+
+def insert(db: Database, objects: Iterable[Any]) -> None:
+    """Insert dataclass objects, each into its own table, in the order given."""
+    for obj in objects:
+        db.execute(*_insert_sql(obj))
+
+
+def _insert_sql(obj: Any) -> tuple[str, list[Any]]:
+    row = to_row(obj)
+    columns = ", ".join(row)
+    marks = ", ".join("?" for _ in row)
+    return f"INSERT INTO {TABLES[type(obj)]} ({columns}) VALUES ({marks})", list(row.values())
+
+
+def _insert_many(db: Database, objects: Sequence[Any]) -> None:
+    if not objects:
+        return
+    sql, _ = _insert_sql(objects[0])
+    db.conn.executemany(sql, [list(to_row(o).values()) for o in objects])
+
+
+def save_history(db: Database, history: History) -> None:
+    """Write a whole partnership (the demo's) in one transaction."""
+    signed = [m for m in history.meetings if m.status is MeetingStatus.SIGNED]
+    with writes(db):
+        insert(db, [history.partnership])
+        for name in _HISTORY_ORDER:
+            objects = getattr(history, name)
+            if name == "meetings":
+                # Signed meetings are written closed, filled, then signed: as in the room.
+                objects = [
+                    dataclasses.replace(m, status=MeetingStatus.CLOSED)
+                    if m.status is MeetingStatus.SIGNED
+                    else m
+                    for m in objects
+                ]
+            _insert_many(db, objects)
+        db.conn.executemany(
+            "UPDATE meeting SET status = 'signed' WHERE id = ?", [[m.id] for m in signed]
+        )
+
+
+def create_partnership(
+    db: Database, partnership: Partnership, parties: Sequence[Party], people: Sequence[Person]
+) -> None:
+    """A new partnership with exactly its two parties and their people, all or nothing."""
+    if sorted(p.side for p in parties) != ["enterprise", "partner"]:
+        raise ValidationError("parties", "A partnership has exactly two parties: both sides.")
+    checked: list[Person] = []
+    for candidate in people:
+        checked.append(check_person(candidate, checked))
+    with writes(db):
+        insert(db, [partnership, *parties, *checked])
+
+
+def add_person(db: Database, new: Person) -> Person:
+    """Add a person to one party, refusing an empty name or a duplicate in that party."""
+    checked = check_person(new, people(db, new.partnership_id))
+    with writes(db):
+        insert(db, [checked])
+    return checked
+
+
+def save_standing_agenda(
+    db: Database, partnership_id: str, items: Sequence[StandingAgendaItem]
+) -> None:
+    """Replace the standing agenda with `items`, in their order."""
+    with writes(db):
+        db.execute("DELETE FROM standing_agenda_item WHERE partnership_id = ?", [partnership_id])
+        insert(db, [dataclasses.replace(item, position=i) for i, item in enumerate(items)])
+
+
+def save_new_meeting(db: Database, meeting: Meeting, items: Sequence[MeetingItem]) -> None:
+    with writes(db):
+        insert(db, [meeting, *items])
+
+
+def update_meeting(db: Database, meeting: Meeting) -> None:
+    """Write a meeting's own fields (title, times, status...)."""
+    row = to_row(meeting)
+    row.pop("id")
+    sets = ", ".join(f"{column} = ?" for column in row)
+    with writes(db):
+        db.execute(f"UPDATE meeting SET {sets} WHERE id = ?", [*row.values(), meeting.id])
+
+
+def save_notes(db: Database, item_id: str, notes: str) -> None:
+    with writes(db):
+        db.execute("UPDATE meeting_item SET notes = ? WHERE id = ?", [notes, item_id])
+
+
+def save_actual_seconds(db: Database, item_id: str, seconds: int) -> None:
+    with writes(db):
+        db.execute("UPDATE meeting_item SET actual_seconds = ? WHERE id = ?", [seconds, item_id])
+
+
+def set_attendance(db: Database, record: Attendance) -> None:
+    """Record one person's (or guest's) attendance, replacing what was recorded for them."""
+    with writes(db):
+        if record.person_id is not None:
+            db.execute(
+                "DELETE FROM attendance WHERE meeting_id = ? AND person_id = ?",
+                [record.meeting_id, record.person_id],
+            )
+        else:
+            db.execute("DELETE FROM attendance WHERE id = ?", [record.id])
+        insert(db, [record])
+
+
+def add_decision(db: Database, decision: Decision) -> None:
+    if not decision.text.strip():
+        raise ValidationError("text", "A decision needs its text.")
+    with writes(db):
+        insert(db, [decision])
+
+
+def add_action(
+    db: Database, new: Action, raci_assignments: Sequence[RaciAssignment] = (), by: str = ""
+) -> None:
+    """Record a new action with its RACI people, and its creation in the audit log."""
+    with writes(db):
+        insert(db, [new, *raci_assignments])
+        _audit(db, "action", new.id, "created", None, new.title, new.raised_in_id, by)
+
+
+def record_review(db: Database, review: ActionReview, by: str = "") -> Action:
+    """Record a meeting's review of an action (replacing an earlier one in the same meeting).
+
+    The action's current due date and state follow from the review; each changed field
+    goes to the audit log.
+    """
+    with writes(db):
+        before = action(db, review.action_id)
+        db.execute(
+            "DELETE FROM action_review WHERE action_id = ? AND meeting_id = ?",
+            [review.action_id, review.meeting_id],
+        )
+        insert(db, [review])
+        after = dataclasses.replace(
+            before,
+            current_due=review.new_due or before.current_due,
+            state=ActionState(review.status.value) if review.status.closes else ActionState.OPEN,
+            closed_in_id=review.meeting_id if review.status.closes else None,
+            closed_on=review.reviewed_on if review.status.closes else None,
+        )
+        _write_changes(db, "action", before, after, review.meeting_id, by)
+    return after
+
+
+def _write_changes(
+    db: Database, entity: str, before: Any, after: Any, meeting_id: str | None, by: str
+) -> None:
+    old_row, new_row = to_row(before), to_row(after)
+    changed = {k: v for k, v in new_row.items() if old_row[k] != v}
+    if not changed:
+        return
+    sets = ", ".join(f"{column} = ?" for column in changed)
+    db.execute(f"UPDATE {entity} SET {sets} WHERE id = ?", [*changed.values(), before.id])
+    for column, value in changed.items():
+        _audit(db, entity, before.id, column, old_row[column], value, meeting_id, by)
+
+
+def _audit(
+    db: Database,
+    entity: str,
+    entity_id: str,
+    field: str,
+    old: Any,
+    new: Any,
+    meeting_id: str | None,
+    by: str,
+) -> None:
+    db.execute(
+        "INSERT INTO audit_log (at, entity, entity_id, field, old, new, meeting_id, changed_by) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            dt.datetime.now().isoformat(timespec="seconds"),
+            entity,
+            entity_id,
+            field,
+            None if old is None else str(old),
+            None if new is None else str(new),
+            meeting_id,
+            by,
+        ],
+    )
+
+
+def save_reading(db: Database, reading: Reading, by: str = "") -> None:
+    """Record a KPI reading (or replace the one for its period), with the change audited."""
+    with writes(db):
+        found = _select(db, Reading, "kpi_id = ? AND period = ?", [reading.kpi_id, reading.period])
+        if found:
+            _write_changes(
+                db, "reading", found[0], dataclasses.replace(reading, id=found[0].id), None, by
+            )
+        else:
+            insert(db, [reading])
+            _audit(db, "reading", reading.id, "value", None, to_value(reading.value), None, by)
+
+
+def add_sign_off(db: Database, sign_off: SignOff) -> None:
+    with writes(db):
+        insert(db, [sign_off])
+
+
+def sign_meeting(db: Database, meeting_id: str, content_hash: str, pdf: bytes | None) -> Meeting:
+    """Mark a closed meeting signed, once both sides' sign-offs approve `content_hash`."""
+    with writes(db):
+        signed = lifecycle.sign(meeting(db, meeting_id), sign_offs(db, meeting_id), content_hash)
+        db.execute(
+            "UPDATE meeting SET status = ?, content_hash = ?, minutes_pdf = ? WHERE id = ?",
+            [signed.status.value, content_hash, pdf, meeting_id],
+        )
+    return signed
