@@ -457,3 +457,23 @@ def sign_meeting(db: Database, meeting_id: str, content_hash: str, pdf: bytes | 
             [signed.status.value, content_hash, pdf, meeting_id],
         )
     return signed
+
+
+def latest_period(db: Database, partnership_id: str) -> str | None:
+    """The latest period any KPI of the partnership has a reading for."""
+    row = db.execute(
+        "SELECT max(r.period) FROM reading r JOIN kpi k ON k.id = r.kpi_id "
+        "WHERE k.partnership_id = ?",
+        [partnership_id],
+    ).fetchone()
+    return row[0] if row else None
+
+
+def remove_decision(db: Database, decision_id: str) -> None:
+    with writes(db):
+        db.execute("DELETE FROM decision WHERE id = ?", [decision_id])
+
+
+def remove_attendance(db: Database, attendance_id: str) -> None:
+    with writes(db):
+        db.execute("DELETE FROM attendance WHERE id = ?", [attendance_id])

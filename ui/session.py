@@ -1,0 +1,234 @@
+"""The open database and partnership, and one operation per user action; screens listen.
+
+Each operation calls core for the rules and storage for the writes, then emits `changed`
+with what changed, so screens redraw from one signal instead of calling each other.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from storage.database import Database
+
+from core import agenda, lifecycle
+from core.ids import new_id
+from core.model import (
+    Attendance,
+    AttendanceStatus,
+    Decision,
+    Meeting,
+    MeetingItem,
+    Partnership,
+    Party,
+    Person,
+    Side,
+    StandingAgendaItem,
+)
+from storage import repository
+from storage.database import open_database
+
+
+class Session(QObject):
+    """One open database and the partnership being worked on."""
+
+    changed = Signal(str)
+
+    def __init__(self, db: Database, path: Path, partnership_id: str | None) -> None:
+        super().__init__()
+        self.db = db
+        self.path = path
+        self.partnership_id = partnership_id
+
+    @classmethod
+    def open(cls, path: Path) -> Session:
+        """Open `path` (checked, backed up, migrated) on its first partnership, if any."""
+        db = open_database(path)
+        found = repository.partnerships(db)
+        return cls(db, path, found[0].id if found else None)
+
+    def close(self) -> None:
+        self.db.close()
+
+    # --- reading ----------------------------------------------------------------------
+
+    @property
+    def partnership(self) -> Partnership | None:
+        if self.partnership_id is None:
+            return None
+        return repository.partnership(self.db, self.partnership_id)
+
+    def parties(self) -> dict[Side, Party]:
+        return {p.side: p for p in repository.parties(self.db, self._pid)}
+
+    def people(self) -> list[Person]:
+        return repository.people(self.db, self._pid)
+
+    def meetings(self) -> list[Meeting]:
+        return repository.meetings(self.db, self._pid)
+
+    def meeting(self, meeting_id: str) -> Meeting:
+        return repository.meeting(self.db, meeting_id)
+
+    def items(self, meeting_id: str) -> list[MeetingItem]:
+        return repository.meeting_items(self.db, meeting_id)
+
+    def attendance(self, meeting_id: str) -> list[Attendance]:
+        return repository.attendance(self.db, meeting_id)
+
+    def decisions(self, meeting_id: str) -> list[Decision]:
+        return repository.decisions(self.db, meeting_id)
+
+    def standing_agenda(self) -> list[StandingAgendaItem]:
+        return repository.standing_agenda(self.db, self._pid)
+
+    def open_action_count(self) -> int:
+        return len(repository.open_actions(self.db, self._pid))
+
+    def latest_period(self) -> str | None:
+        return repository.latest_period(self.db, self._pid)
+
+    def next_meeting(self) -> Meeting | None:
+        """The meeting to work on next: a live one, else the earliest draft."""
+        meetings = self.meetings()
+        for status in ("live", "draft", "closed"):
+            found = [m for m in meetings if m.status.value == status]
+            if found:
+                return found[0]
+        return None
+
+    @property
+    def _pid(self) -> str:
+        if self.partnership_id is None:
+            raise RuntimeError("no partnership is open")
+        return self.partnership_id
+
+    # --- operations ---------------------------------------------------------------------
+
+    def create_partnership(
+        self,
+        names: dict[Side, str],
+        people: list[tuple[Side, str, str, str]],
+        agenda_items: list[tuple[str, str, int]],
+    ) -> None:
+        """A new partnership with its two parties, their people and a standing agenda."""
+        from core.model import AgendaItemKind
+        from core.people import clean_name
+
+        pid = new_id()
+        partnership = Partnership(
+            pid,
+            f"{clean_name(names[Side.ENTERPRISE], 'enterprise')} – "
+            f"{clean_name(names[Side.PARTNER], 'partner')}",
+            dt.datetime.now().replace(microsecond=0),
+        )
+        parties = [Party(new_id(), pid, side, clean_name(names[side], side.value)) for side in Side]
+        persons = [Person(new_id(), pid, side, name, role, email) for side, name, role, email in people]
+        items = [
+            StandingAgendaItem(
+                new_id(), pid, i, agenda.check_title(t), AgendaItemKind(k), agenda.check_timebox(m)
+            )
+            for i, (t, k, m) in enumerate(agenda_items)
+        ]
+        repository.create_partnership(self.db, partnership, parties, persons)
+        repository.save_standing_agenda(self.db, pid, items)
+        self.partnership_id = pid
+        self.changed.emit("partnership")
+
+    def save_standing_agenda(self, items: list[StandingAgendaItem]) -> None:
+        checked = [
+            dataclasses.replace(
+                item,
+                title=agenda.check_title(item.title),
+                timebox_minutes=agenda.check_timebox(item.timebox_minutes),
+            )
+            for item in items
+        ]
+        repository.save_standing_agenda(self.db, self._pid, checked)
+        self.changed.emit("agenda")
+
+    def propose_next_meeting(self) -> tuple[Meeting, list[MeetingItem]]:
+        """A draft (not yet saved) from the standing agenda, a month after the last meeting."""
+        people = self.people()
+        facilitator = people[0].id if people else None
+        previous = self.meetings()
+        if previous and previous[-1].facilitator_id:
+            facilitator = previous[-1].facilitator_id
+        meeting, items = agenda.prepare_next(
+            self._pid, self.standing_agenda(), previous, facilitator, new_id, dt.date.today()
+        )
+        period = self.latest_period()
+        if period is not None:
+            meeting = dataclasses.replace(meeting, period=period)
+        return meeting, items
+
+    def prepare_meeting(self, meeting: Meeting, items: list[MeetingItem]) -> Meeting:
+        """Save a prepared draft after checking its date against the meetings before it."""
+        agenda.check_meeting_date(meeting.scheduled_start, self.meetings(), meeting.id)
+        repository.save_new_meeting(self.db, meeting, items)
+        self.changed.emit("meetings")
+        return meeting
+
+    def update_draft(self, meeting: Meeting) -> None:
+        agenda.check_meeting_date(meeting.scheduled_start, self.meetings(), meeting.id)
+        repository.update_meeting(self.db, meeting)
+        self.changed.emit("meetings")
+
+    def start_meeting(self, meeting_id: str) -> Meeting:
+        started = lifecycle.start(self.meeting(meeting_id), dt.datetime.now().replace(microsecond=0))
+        repository.update_meeting(self.db, started)
+        self.changed.emit("meetings")
+        return started
+
+    def end_meeting(self, meeting_id: str) -> Meeting:
+        ended = lifecycle.close(self.meeting(meeting_id), dt.datetime.now().replace(microsecond=0))
+        repository.update_meeting(self.db, ended)
+        self.changed.emit("meetings")
+        return ended
+
+    def save_notes(self, item_id: str, notes: str) -> None:
+        """Save an item's notes; raises StorageError when the file cannot be written."""
+        repository.save_notes(self.db, item_id, notes)
+
+    def save_actual_seconds(self, item_id: str, seconds: int) -> None:
+        repository.save_actual_seconds(self.db, item_id, seconds)
+
+    def set_attendance(
+        self, meeting_id: str, person_id: str, status: AttendanceStatus
+    ) -> Attendance | None:
+        """Record a person's attendance; returns what it replaced, for undo."""
+        before = next((a for a in self.attendance(meeting_id) if a.person_id == person_id), None)
+        repository.set_attendance(
+            self.db,
+            Attendance(before.id if before else new_id(), meeting_id, status, person_id),
+        )
+        self.changed.emit("attendance")
+        return before
+
+    def clear_attendance(self, attendance_id: str) -> None:
+        repository.remove_attendance(self.db, attendance_id)
+        self.changed.emit("attendance")
+
+    def add_guest(self, meeting_id: str, name: str, side: Side | None) -> Attendance:
+        from core.people import clean_name
+
+        guest = Attendance(
+            new_id(), meeting_id, AttendanceStatus.PRESENT, None, clean_name(name, "guest"), side
+        )
+        repository.set_attendance(self.db, guest)
+        self.changed.emit("attendance")
+        return guest
+
+    def restore_attendance(self, record: Attendance) -> None:
+        repository.set_attendance(self.db, record)
+        self.changed.emit("attendance")
+
+    def add_decision(self, decision: Decision) -> None:
+        repository.add_decision(self.db, decision)
+        self.changed.emit("decisions")
+
+    def remove_decision(self, decision_id: str) -> None:
+        repository.remove_decision(self.db, decision_id)
+        self.changed.emit("decisions")
