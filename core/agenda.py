@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections.abc import Callable, Sequence
 
@@ -71,13 +72,16 @@ def month_after(start: dt.datetime) -> dt.datetime:
 
 
 def nth_weekday(month: dt.datetime, like: dt.datetime) -> dt.datetime:
-    """In the month of `month`, the weekday and week-of-month of `like`, at `like`'s time."""
-    week = (like.day - 1) // 7 + 1
+    """In the month of `month`, the weekday and week-of-month of `like`, at `like`'s time.
+
+    A day in the last seven days of its month stands for "the last such weekday".
+    """
     day = weekday(like.weekday())
     first = month.replace(day=1, hour=like.hour, minute=like.minute, second=0, microsecond=0)
-    if week <= 4:
-        return first + relativedelta(weekday=day(week))
-    return first + relativedelta(day=31, weekday=day(-1))
+    days_in_like_month = calendar.monthrange(like.year, like.month)[1]
+    if like.day + 7 > days_in_like_month:
+        return first + relativedelta(day=31, weekday=day(-1))
+    return first + relativedelta(weekday=day((like.day - 1) // 7 + 1))
 
 
 def prepare_next(

@@ -9,6 +9,7 @@ may not be worse than the amber threshold.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 
 from core.errors import ValidationError
@@ -52,6 +53,9 @@ def rag_of_reading(
 
 def check_thresholds(direction: Direction, target: float, amber: float, red: float) -> None:
     """Refuse thresholds that contradict the direction: red better than amber, amber than target."""
+    for name, value in (("target", target), ("amber", amber), ("red", red)):
+        if not math.isfinite(value):
+            raise ValidationError(name, f"The {name} must be a number.")
     if red == amber or is_better_or_equal(red, amber, direction):
         worse = "lower" if direction is Direction.HIGHER_IS_BETTER else "higher"
         raise ValidationError(

@@ -19,6 +19,12 @@ def backup(source: Path | str | sqlite3.Connection, out: Path | str) -> Path:
     so a failed backup never leaves half a file.
     """
     out = Path(out)
+    if not isinstance(source, sqlite3.Connection) and not Path(source).is_file():
+        raise StorageError(f"{source} does not exist: there is nothing to back up.")
+    if not out.parent.is_dir():
+        raise StorageError(
+            f"Cannot write the backup {out}: the folder {out.parent} does not exist."
+        )
     tmp = out.with_name(f".{out.name}.partial")
     own_source = not isinstance(source, sqlite3.Connection)
     try:
@@ -42,7 +48,7 @@ def backup(source: Path | str | sqlite3.Connection, out: Path | str) -> Path:
     except sqlite3.Error as error:
         known = translate(error, out)
         if known is None:
-            raise
+            raise StorageError(f"Cannot write the backup {out}: {error}.") from None
         raise known from None
     except OSError as error:
         raise StorageError(f"Cannot write the backup {out}: {error.strerror}.") from None

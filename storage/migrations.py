@@ -266,6 +266,13 @@ WHEN (SELECT status FROM meeting WHERE id = OLD.raised_in_id) = 'signed'
       OR NEW.side IS NOT OLD.side OR NEW.original_due IS NOT OLD.original_due
       OR NEW.raised_in_id IS NOT OLD.raised_in_id OR NEW.raised_on IS NOT OLD.raised_on)
 BEGIN SELECT {_SIGNED}; END;
+CREATE TRIGGER action_signed_no_insert BEFORE INSERT ON action
+WHEN (SELECT status FROM meeting WHERE id = NEW.raised_in_id) = 'signed'
+BEGIN SELECT {_SIGNED}; END;
+CREATE TRIGGER action_signed_no_move BEFORE UPDATE OF raised_in_id ON action
+WHEN NEW.raised_in_id IS NOT OLD.raised_in_id
+ AND (SELECT status FROM meeting WHERE id = NEW.raised_in_id) = 'signed'
+BEGIN SELECT {_SIGNED}; END;
 CREATE TRIGGER action_signed_no_delete BEFORE DELETE ON action
 WHEN (SELECT status FROM meeting WHERE id = OLD.raised_in_id) = 'signed'
 BEGIN SELECT {_SIGNED}; END;

@@ -172,7 +172,14 @@ def raci(db: Database, action_id: str) -> list[RaciAssignment]:
 
 
 def reviews_of_action(db: Database, action_id: str) -> list[ActionReview]:
-    return _select(db, ActionReview, "action_id = ?", [action_id], "reviewed_on, rowid")
+    """An action's reviews in the order of the meetings that made them."""
+    return _select(
+        db,
+        ActionReview,
+        "action_id = ?",
+        [action_id],
+        "(SELECT scheduled_start FROM meeting m WHERE m.id = action_review.meeting_id), rowid",
+    )
 
 
 def reviews_in_meeting(db: Database, meeting_id: str) -> list[ActionReview]:
@@ -380,9 +387,12 @@ def record_review(db: Database, review: ActionReview, by: str = "") -> Action:
             [review.action_id, review.meeting_id],
         )
         insert(db, [review])
+        # The due date in force is the last one any remaining review set (a replaced
+        # review's new date goes with it).
+        moved = [r.new_due for r in reviews_of_action(db, before.id) if r.new_due is not None]
         after = dataclasses.replace(
             before,
-            current_due=review.new_due or before.current_due,
+            current_due=moved[-1] if moved else before.original_due,
             state=ActionState(review.status.value) if review.status.closes else ActionState.OPEN,
             closed_in_id=review.meeting_id if review.status.closes else None,
             closed_on=review.reviewed_on if review.status.closes else None,

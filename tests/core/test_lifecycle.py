@@ -1,0 +1,131 @@
+"""The life of a meeting: draft -> live -> closed -> signed, and what each step needs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pytest
+
+from core.errors import LifecycleError
+from core.lifecycle import close, is_editable, sign, start
+from core.model import Meeting, MeetingStatus, Side, SignOff
+
+NOW = dt.datetime(2026, 3, 10, 10, 0)
+HASH = "sha256:minutes-v1"
+
+
+def meeting(
+    status: MeetingStatus = MeetingStatus.DRAFT, started: dt.datetime | None = None
+) -> Meeting:
+    return Meeting(
+        id="m1",
+        partnership_id="p",
+        number=7,
+        title="Partnership review March 2026",
+        scheduled_start=NOW,
+        location="Room 1",
+        facilitator_id=None,
+        period="2026-02",
+        status=status,
+        actual_start=started,
+    )
+
+
+def sign_off(side: Side, content_hash: str = HASH, meeting_id: str = "m1") -> SignOff:
+    return SignOff(
+        id=f"s-{side}-{meeting_id}",
+        meeting_id=meeting_id,
+        person_id=f"rep-{side}",
+        side=side,
+        signed_at=NOW + dt.timedelta(hours=2),
+        content_hash=content_hash,
+    )
+
+
+BOTH = [sign_off(Side.ENTERPRISE), sign_off(Side.PARTNER)]
+
+
+def test_full_lifecycle() -> None:
+    """A draft starts, closes and is signed, recording start, end and the signed content hash."""
+    live = start(meeting(), NOW)
+    assert (live.status, live.actual_start) == (MeetingStatus.LIVE, NOW)
+    closed = close(live, NOW + dt.timedelta(minutes=95))
+    assert (closed.status, closed.actual_end) == (
+        MeetingStatus.CLOSED,
+        NOW + dt.timedelta(minutes=95),
+    )
+    signed = sign(closed, BOTH, HASH)
+    assert (signed.status, signed.content_hash) == (MeetingStatus.SIGNED, HASH)
+
+
+Step = Callable[[Meeting], Meeting]
+STEPS: dict[str, Step] = {
+    "start": lambda m: start(m, NOW),
+    "close": lambda m: close(m, NOW),
+    "sign": lambda m: sign(m, BOTH, HASH),
+}
+
+
+@pytest.mark.parametrize(
+    ("status", "step"),
+    [
+        (MeetingStatus.LIVE, "start"),
+        (MeetingStatus.CLOSED, "start"),
+        (MeetingStatus.SIGNED, "start"),
+        (MeetingStatus.DRAFT, "close"),
+        (MeetingStatus.CLOSED, "close"),
+        (MeetingStatus.SIGNED, "close"),
+        (MeetingStatus.DRAFT, "sign"),
+        (MeetingStatus.LIVE, "sign"),
+        (MeetingStatus.SIGNED, "sign"),
+    ],
+)
+def test_wrong_transition_refused(status: MeetingStatus, step: str) -> None:
+    """A meeting cannot skip or repeat a step of its life."""
+    with pytest.raises(LifecycleError) as caught:
+        STEPS[step](meeting(status))
+    assert str(caught.value)
+
+
+def test_cannot_end_before_start() -> None:
+    """A live meeting cannot be given an end time before its start."""
+    with pytest.raises(LifecycleError):
+        close(meeting(MeetingStatus.LIVE, started=NOW), NOW - dt.timedelta(minutes=1))
+
+
+@pytest.mark.parametrize(
+    ("sign_offs", "missing"),
+    [
+        ([], "Enterprise, Partner"),
+        ([sign_off(Side.ENTERPRISE)], "Partner"),
+        ([sign_off(Side.PARTNER)], "Enterprise"),
+        ([sign_off(Side.PARTNER), sign_off(Side.PARTNER)], "Enterprise"),
+        ([sign_off(Side.ENTERPRISE), sign_off(Side.PARTNER, meeting_id="m0")], "Partner"),
+    ],
+)
+def test_sign_needs_both_sides(sign_offs: list[SignOff], missing: str) -> None:
+    """Signing needs a sign-off of this meeting from each side, and names the missing sides."""
+    with pytest.raises(LifecycleError, match=missing):
+        sign(meeting(MeetingStatus.CLOSED), sign_offs, HASH)
+
+
+def test_sign_needs_matching_content_hash() -> None:
+    """A sign-off over other content than the minutes being signed is refused."""
+    stale = [sign_off(Side.ENTERPRISE, "sha256:minutes-v0"), sign_off(Side.PARTNER)]
+    with pytest.raises(LifecycleError, match="changed"):
+        sign(meeting(MeetingStatus.CLOSED), stale, HASH)
+
+
+@pytest.mark.parametrize(
+    ("status", "editable"),
+    [
+        (MeetingStatus.DRAFT, True),
+        (MeetingStatus.LIVE, True),
+        (MeetingStatus.CLOSED, True),
+        (MeetingStatus.SIGNED, False),
+    ],
+)
+def test_is_editable(status: MeetingStatus, editable: bool) -> None:
+    """Only a signed meeting is frozen."""
+    assert is_editable(meeting(status)) is editable

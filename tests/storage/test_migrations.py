@@ -1,0 +1,162 @@
+"""storage/migrations.py: every schema step is registered, ordered, transactional and tested.
+
+Picard's rule: a migration added to storage/migrations.py without a test here fails
+`test_every_migration_has_a_test`. Add its name to TESTED together with its own test.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from pathlib import Path
+
+import pytest
+from sqlite_utils import Database
+
+from storage import repository
+from storage.database import open_database
+from storage.migrations import MEETING_CHILD_TABLES, MIGRATION_SET, MIGRATIONS, known_migrations
+
+# Each name here has its own test below (test_<name without its number>).
+TESTED = {"0001_initial_schema"}
+
+
+def _schema(db: Database, kind: str) -> set[str]:
+    rows = db.execute(
+        "SELECT name FROM sqlite_master WHERE type = ? AND name NOT LIKE 'sqlite_%'", [kind]
+    ).fetchall()
+    return {name for (name,) in rows}
+
+
+def test_every_migration_has_a_test() -> None:
+    """A schema step cannot ship without a test of its own (Picard's rule)."""
+    untested = [name for name in known_migrations() if name not in TESTED]
+    assert not untested, (
+        f"Write a test for each of these migrations, then add it to TESTED: {untested}"
+    )
+
+
+def test_no_test_for_a_migration_that_is_gone() -> None:
+    """TESTED names only migrations that exist, so a renamed step is noticed."""
+    assert set(known_migrations()) >= TESTED
+
+
+def test_migrations_are_numbered_in_order() -> None:
+    """Steps are named NNNN_what, numbered 1, 2, 3... in the order they run."""
+    names = known_migrations()
+    assert names, "there is at least the initial schema"
+    numbers = []
+    for name in names:
+        match = re.fullmatch(r"(\d{4})_[a-z0-9_]+", name)
+        assert match, f"{name} is not named NNNN_what"
+        numbers.append(int(match.group(1)))
+    assert numbers == list(range(1, len(names) + 1))
+
+
+def test_new_file_records_every_migration(tmp_path: Path) -> None:
+    """A new database records the name of each step it ran, in order, in _sqlite_migrations."""
+    db = open_database(tmp_path / "new.db")
+    try:
+        rows = db.execute(
+            "SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY id",
+            [MIGRATION_SET],
+        ).fetchall()
+        assert [name for (name,) in rows] == known_migrations()
+        assert MIGRATIONS.pending(db) == []
+    finally:
+        db.close()
+
+
+def test_failed_migration_leaves_nothing_behind(tmp_path: Path) -> None:
+    """A step that fails part-way is rolled back whole: no table of it stays, no record of it."""
+    db = Database(tmp_path / "clash.db")
+    try:
+        db.execute("CREATE TABLE sign_off (anything)")  # the last table the first step creates
+        with pytest.raises(sqlite3.OperationalError):
+            MIGRATIONS.apply(db)
+        assert not db.conn.in_transaction
+        assert _schema(db, "table") == {"sign_off", "_sqlite_migrations"}
+        assert db["_sqlite_migrations"].count == 0
+    finally:
+        db.close()
+
+
+# --- one test per migration -------------------------------------------------------------
+
+INITIAL_TABLES = {
+    *repository.TABLES.values(),
+    "audit_log",
+}
+
+INITIAL_INDEXES = {
+    "person_by_partnership",
+    "standing_agenda_by_partnership",
+    "meeting_by_date",
+    "meeting_item_by_meeting",
+    "attendance_by_meeting",
+    "action_by_partnership",
+    "action_by_due",
+    "action_by_owner",
+    "action_by_raised_in",
+    "action_by_closed_in",
+    "action_raci_by_person",
+    "action_review_by_meeting",
+    "decision_by_meeting",
+    "kpi_name",
+    "milestone_by_initiative",
+    "initiative_progress_by_meeting",
+    "reading_by_period",
+    "audit_by_entity",
+}
+
+INITIAL_TRIGGERS = {
+    "meeting_signed_no_update",
+    "meeting_signed_no_delete",
+    "action_signed_no_update",
+    "action_signed_no_delete",
+    "action_signed_no_insert",
+    "action_signed_no_move",
+    *(
+        f"{table}_signed_no_{change}"
+        for table in MEETING_CHILD_TABLES
+        for change in ("insert", "update", "delete")
+    ),
+}
+
+
+def test_initial_schema(tmp_path: Path) -> None:
+    """0001_initial_schema creates every table, index and signed-meeting trigger, nothing else."""
+    db = Database(tmp_path / "initial.db")
+    try:
+        MIGRATIONS.apply(db, stop_before=known_migrations()[1:])
+        assert [m.name for m in MIGRATIONS.applied(db)] == ["0001_initial_schema"]
+        assert _schema(db, "table") == INITIAL_TABLES | {"_sqlite_migrations"}
+        assert _schema(db, "index") >= INITIAL_INDEXES
+        assert _schema(db, "trigger") == INITIAL_TRIGGERS
+        assert set(MEETING_CHILD_TABLES) >= {
+            "meeting_item",
+            "attendance",
+            "action_review",
+            "decision",
+            "sign_off",
+        }
+    finally:
+        db.close()
+
+
+def test_initial_schema_checks_values(tmp_path: Path) -> None:
+    """0001_initial_schema refuses a side, a blank name or a timebox the app would never write."""
+    db = open_database(tmp_path / "checks.db")
+    try:
+        db.execute("INSERT INTO partnership VALUES ('p', 'Halden – Brightline', '2026-01-01')")
+        bad = [
+            "INSERT INTO party VALUES ('x', 'p', 'customer', 'Halden')",
+            "INSERT INTO partnership VALUES ('q', '   ', '2026-01-01')",
+            "INSERT INTO standing_agenda_item VALUES ('s', 'p', 0, 'Opening', 'opening', 0)",
+            "INSERT INTO standing_agenda_item VALUES ('s', 'p', 0, 'Opening', 'party', 5)",
+        ]
+        for sql in bad:
+            with pytest.raises(sqlite3.IntegrityError):
+                db.execute(sql)
+    finally:
+        db.close()
