@@ -11,7 +11,6 @@ import datetime as dt
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
-from storage.database import Database
 
 from core import agenda, lifecycle
 from core.ids import new_id
@@ -28,7 +27,7 @@ from core.model import (
     StandingAgendaItem,
 )
 from storage import repository
-from storage.database import open_database
+from storage.database import Database, open_database
 
 
 class Session(QObject):
@@ -125,7 +124,9 @@ class Session(QObject):
             dt.datetime.now().replace(microsecond=0),
         )
         parties = [Party(new_id(), pid, side, clean_name(names[side], side.value)) for side in Side]
-        persons = [Person(new_id(), pid, side, name, role, email) for side, name, role, email in people]
+        persons = [
+            Person(new_id(), pid, side, name, role, email) for side, name, role, email in people
+        ]
         items = [
             StandingAgendaItem(
                 new_id(), pid, i, agenda.check_title(t), AgendaItemKind(k), agenda.check_timebox(m)
@@ -177,7 +178,9 @@ class Session(QObject):
         self.changed.emit("meetings")
 
     def start_meeting(self, meeting_id: str) -> Meeting:
-        started = lifecycle.start(self.meeting(meeting_id), dt.datetime.now().replace(microsecond=0))
+        started = lifecycle.start(
+            self.meeting(meeting_id), dt.datetime.now().replace(microsecond=0)
+        )
         repository.update_meeting(self.db, started)
         self.changed.emit("meetings")
         return started

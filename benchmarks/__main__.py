@@ -1,0 +1,31 @@
+"""`make bench`: every benchmark, one table of ratios against floors measured in the same run."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import sys
+from dataclasses import asdict
+
+from benchmarks import meeting
+from benchmarks.harness import table
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks")
+    parser.add_argument("--pairs", type=int, default=7, help="A/B pairs after warm-up (≥ 5)")
+    parser.add_argument("--scale", type=int, default=10, help="demo scale for cold start")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    args = parser.parse_args()
+    results = meeting.run(pairs=max(args.pairs, 1), scale=args.scale)
+    if args.json:
+        print(json.dumps([asdict(r) | {"met": r.met} for r in results], indent=2))
+    else:
+        print(f"Machine: {platform.platform()}, Python {platform.python_version()}")
+        print(table(results))
+    return 0 if all(r.met for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

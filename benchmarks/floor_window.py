@@ -1,0 +1,16 @@
+"""The floor for cold start: import PySide6 and pyqtgraph, show an empty main window, quit."""
+
+from __future__ import annotations
+
+import sys
+
+import pyqtgraph  # noqa: F401
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+
+app = QApplication(sys.argv[:1])
+window = QMainWindow()
+window.resize(1280, 820)
+window.show()
+QTimer.singleShot(0, app.quit)
+sys.exit(app.exec())

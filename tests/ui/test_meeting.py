@@ -1,0 +1,184 @@
+"""A whole meeting driven through the real windows, then the database read back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from core.model import AttendanceStatus, MeetingStatus
+from storage import repository
+from storage.database import open_database
+from ui.attendance import AttendanceDialog
+from ui.main_window import MainWindow
+from ui.meeting import timer_state
+from ui.notes import SAVE_DELAY_MS
+
+
+def _window(qtbot: QtBot, settings: QSettings, path: Path) -> MainWindow:
+    window = MainWindow(settings, interactive=False)
+    qtbot.addWidget(window)
+    assert window.open_database(path)
+    window.show()
+    qtbot.waitExposed(window)
+    _activate(window)
+    return window
+
+
+def _activate(window: MainWindow) -> None:
+    """Make the window the active one, as the facilitator's is; shortcuts need that."""
+    handle = window.windowHandle()
+    assert handle is not None
+    handle.requestActivate()
+    QApplication.processEvents()
+
+
+def _shortcut(qtbot: QtBot, window: MainWindow, keys: str) -> None:
+    """Press a menu shortcut as the facilitator would, in the focused widget of the window."""
+    _activate(window)
+    combo = QKeySequence(keys)[0]
+    target = QApplication.focusWidget() or window
+    qtbot.keyClick(target, combo.key(), combo.keyboardModifiers())
+
+
+def test_whole_meeting_is_recorded(qtbot: QtBot, settings: QSettings, demo_path: Path) -> None:
+    """Start the draft, tick attendance, type notes on items, decide, end: all of it is kept."""
+    window = _window(qtbot, settings, demo_path)
+    assert window.home is not None and window.session is not None
+    draft = window.session.next_meeting()
+    assert draft is not None and draft.status is MeetingStatus.DRAFT
+    qtbot.mouseClick(window.home.next_button, Qt.MouseButton.LeftButton)
+    page = window.meeting_page
+    assert page is not None and page.meeting is not None and page.meeting.id == draft.id
+
+    window.start_action.trigger()
+    assert page.is_live and page.timer_running
+
+    people = window.session.people()
+    dialog = AttendanceDialog(window.session, draft.id, window.undo_stack)
+    qtbot.addWidget(dialog)
+    dialog.table.setFocus()
+    dialog.table.selectRow(0)
+    for key in [Qt.Key.Key_P] * (len(people) - 2) + [Qt.Key.Key_A, Qt.Key.Key_X]:
+        qtbot.keyClick(dialog.table, key)
+    dialog.guest_name.setText("Ines Kowalski (auditor)")
+    dialog.guest_name.returnPressed.emit()
+    dialog.accept()
+
+    typed = {}
+    for row in range(3):
+        page.notes.setFocus()
+        page.new_note_line()
+        text = f"Point {row}: agreed by both sides"
+        qtbot.keyClicks(page.notes, text)
+        typed[page.current_item.id] = text  # type: ignore[union-attr]
+        _shortcut(qtbot, window, "Ctrl+PgDown")
+    assert page.current_item is not None and page.current_item.position == 3
+
+    decision_text = "Approve the change freeze from 15 December"
+    from ui.decisions import AddDecisionCommand, DecisionDialog
+
+    decision = DecisionDialog(window.session, draft.id, page.current_item.id)
+    qtbot.addWidget(decision)
+    qtbot.keyClicks(decision.text, decision_text)
+    first = decision.agreed[next(iter(decision.agreed))]
+    first.item(0).setCheckState(Qt.CheckState.Checked)
+    decision._on_accepted()
+    assert decision.decision is not None
+    window.undo_stack.push(AddDecisionCommand(window.session, decision.decision))
+    assert page.decisions.count() == 1
+
+    page.end_meeting()
+    assert page.meeting is not None and page.meeting.status is MeetingStatus.CLOSED
+    window.close()
+
+    db = open_database(demo_path)
+    try:
+        meeting = repository.meeting(db, draft.id)
+        assert meeting.status is MeetingStatus.CLOSED
+        assert meeting.actual_start is not None and meeting.actual_end is not None
+        items = {i.id: i for i in repository.meeting_items(db, draft.id)}
+        for item_id, text in typed.items():
+            assert text in items[item_id].notes
+        attendance = repository.attendance(db, draft.id)
+        statuses = [a.status for a in attendance if a.person_id]
+        assert statuses.count(AttendanceStatus.PRESENT) == len(people) - 2
+        assert AttendanceStatus.APOLOGIES in statuses and AttendanceStatus.ABSENT in statuses
+        assert any(a.guest_name == "Ines Kowalski (auditor)" for a in attendance)
+        assert [d.text for d in repository.decisions(db, draft.id)] == [decision_text]
+        assert sum(i.actual_seconds for i in items.values()) >= 0
+    finally:
+        db.close()
+
+
+def test_note_is_saved_after_the_debounce_without_any_other_action(
+    qtbot: QtBot, settings: QSettings, demo_path: Path
+) -> None:
+    """A note typed and left alone reaches the database within a second."""
+    window = _window(qtbot, settings, demo_path)
+    assert window.session is not None and window.home is not None
+    draft = window.session.next_meeting()
+    assert draft is not None
+    window.open_meeting(draft.id)
+    page = window.meeting_page
+    assert page is not None and page.current_item is not None
+    item_id = page.current_item.id
+    qtbot.keyClicks(page.notes, "Typed and left alone")
+    with qtbot.waitSignal(page.notes.saved, timeout=SAVE_DELAY_MS + 1000):
+        pass
+    db = open_database(demo_path, automatic_backups=False)
+    try:
+        notes = {i.id: i.notes for i in repository.meeting_items(db, draft.id)}
+        assert "Typed and left alone" in notes[item_id]
+    finally:
+        db.close()
+    assert "saved" in page.saved_indicator.text()
+
+
+def test_keyboard_moves_through_the_agenda(
+    qtbot: QtBot, settings: QSettings, demo_path: Path
+) -> None:
+    """Ctrl+PgDown and Ctrl+PgUp move to the next and previous agenda item."""
+    window = _window(qtbot, settings, demo_path)
+    assert window.session is not None
+    draft = window.session.next_meeting()
+    assert draft is not None
+    window.open_meeting(draft.id)
+    page = window.meeting_page
+    assert page is not None
+    _shortcut(qtbot, window, "Ctrl+PgDown")
+    _shortcut(qtbot, window, "Ctrl+PgDown")
+    assert page.current_item is not None and page.current_item.position == 2
+    _shortcut(qtbot, window, "Ctrl+PgUp")
+    assert page.current_item.position == 1
+
+
+def test_attendance_change_can_be_undone(
+    qtbot: QtBot, settings: QSettings, demo_path: Path
+) -> None:
+    """Undo puts back the attendance recorded before the last change."""
+    window = _window(qtbot, settings, demo_path)
+    assert window.session is not None
+    draft = window.session.next_meeting()
+    assert draft is not None
+    window.open_meeting(draft.id)
+    dialog = AttendanceDialog(window.session, draft.id, window.undo_stack)
+    qtbot.addWidget(dialog)
+    dialog.mark(0, AttendanceStatus.PRESENT)
+    dialog.mark(0, AttendanceStatus.APOLOGIES)
+    window.undo_stack.undo()
+    assert [a.status for a in window.session.attendance(draft.id)] == [AttendanceStatus.PRESENT]
+    window.undo_stack.undo()
+    assert window.session.attendance(draft.id) == []
+
+
+def test_timer_turns_amber_at_80_percent_and_red_past_the_timebox() -> None:
+    """The item timer's colour follows the share of the timebox used."""
+    assert timer_state(0, 10) == "normal"
+    assert timer_state(479, 10) == "normal"
+    assert timer_state(480, 10) == "amber"
+    assert timer_state(600, 10) == "amber"
+    assert timer_state(601, 10) == "red"

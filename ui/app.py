@@ -1,0 +1,43 @@
+"""Starting the app: the application object, its settings and style, and the first page."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QApplication
+
+RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+
+
+def create_application() -> QApplication:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setOrganizationName("review-facilitator")
+    app.setApplicationName("Partnership review")
+    app.setStyleSheet((RESOURCES / "style.qss").read_text(encoding="utf-8"))
+    return app  # type: ignore[return-value]
+
+
+def run(db: Path | None, quit_when_ready: bool = False) -> int:
+    """Open the app on `db`, else the last database, else the welcome page."""
+    import pyqtgraph  # noqa: F401  (loaded up front: the dashboard's charts need it)
+
+    from ui.main_window import MainWindow
+
+    app = create_application()
+    settings = QSettings()
+    window = MainWindow(settings, interactive=not quit_when_ready)
+    target = db
+    if target is None:
+        last = settings.value("last_database", "")
+        if last and Path(str(last)).is_file():
+            target = Path(str(last))
+    if target is not None:
+        window.open_database(target)
+    window.show()
+    if quit_when_ready:
+        QTimer.singleShot(0, app.quit)
+    code = app.exec()
+    window.close()
+    return code

@@ -1,0 +1,479 @@
+"""The facilitator's window: pages, menus and shortcuts, all wired in one place."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QGuiApplication,
+    QKeySequence,
+    QUndoStack,
+)
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QStackedWidget
+
+from core.errors import ReviewError
+from core.model import MeetingItem, MeetingStatus
+from ui.agenda_editor import StandingAgendaDialog
+from ui.attendance import AttendanceDialog
+from ui.home import HomePage
+from ui.meeting import MeetingPage
+from ui.prepare import PrepareMeetingDialog
+from ui.projector import ProjectorWindow
+from ui.session import Session
+from ui.welcome import CreatePartnershipWizard, WelcomePage
+
+MAX_RECENT = 8
+
+
+def default_database() -> Path:
+    from main import default_database as where
+
+    return where()
+
+
+class MainWindow(QMainWindow):
+    """Welcome, home and meeting pages, with the menus that drive them."""
+
+    def __init__(self, settings: QSettings, interactive: bool = True) -> None:
+        super().__init__()
+        self.settings = settings
+        self.interactive = interactive
+        self.session: Session | None = None
+        self.home: HomePage | None = None
+        self.meeting_page: MeetingPage | None = None
+        self.projector: ProjectorWindow | None = None
+        self.undo_stack = QUndoStack(self)
+        self.setWindowTitle("Partnership review")
+        self.resize(1280, 820)
+        self.pages = QStackedWidget()
+        self.setCentralWidget(self.pages)
+        self.welcome = WelcomePage()
+        self.welcome.create_requested.connect(self.new_partnership)
+        self.welcome.demo_requested.connect(self.open_demo)
+        self.welcome.open_requested.connect(self.choose_database)
+        self.pages.addWidget(self.welcome)
+        self._build_menus()
+        self._update_actions()
+
+    # --- menus ---------------------------------------------------------------------------
+
+    def _action(
+        self, menu_name: str, text: str, slot: object, shortcut: QKeySequence | str | None = None
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        action.triggered.connect(slot)
+        self.menus[menu_name].addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        self.menus = {name: bar.addMenu(name) for name in ("&File", "&Edit", "&Meeting", "&View")}
+        f, e, m, v = "&File", "&Edit", "&Meeting", "&View"
+        self._action(f, "&New partnership…", self.new_partnership, "Ctrl+Shift+N")
+        self._action(f, "&Open…", self.choose_database, QKeySequence.StandardKey.Open)
+        self._action(f, "Open the &demo", self.open_demo)
+        self.recent_menu = self.menus[f].addMenu("Open &recent")
+        self.menus[f].addSeparator()
+        self.home_action = self._action(f, "&Meetings overview", self.show_home, "Ctrl+Home")
+        self.menus[f].addSeparator()
+        self._action(f, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+
+        self.undo_action = self._action(e, "&Undo", self.undo, QKeySequence.StandardKey.Undo)
+        self.redo_action = self._action(e, "&Redo", self.redo, QKeySequence.StandardKey.Redo)
+        self.menus[e].addSeparator()
+        self.bold_action = self._action(e, "&Bold", self._notes_bold, QKeySequence.StandardKey.Bold)
+        self.bullets_action = self._action(e, "Bullet &list", self._notes_bullets, "Ctrl+L")
+
+        self.prepare_action = self._action(m, "&Prepare next meeting…", self.prepare_next)
+        self.agenda_action = self._action(m, "&Standing agenda…", self.edit_standing_agenda)
+        self.menus[m].addSeparator()
+        self.start_action = self._action(m, "S&tart meeting", self._start_meeting, "Ctrl+Shift+L")
+        self.attendance_action = self._action(
+            m, "&Attendance…", self.edit_attendance, "Ctrl+Shift+A"
+        )
+        self.next_action = self._action(m, "&Next item", self._next_item, "Ctrl+PgDown")
+        self.previous_action = self._action(m, "Pre&vious item", self._previous_item, "Ctrl+PgUp")
+        self.timer_action = self._action(m, "Start / pause &timer", self._toggle_timer, "Ctrl+T")
+        self.note_action = self._action(m, "New note &line", self._new_note_line, "Ctrl+Return")
+        self.decision_action = self._action(m, "New &decision…", self._new_decision, "Ctrl+D")
+        self.menus[m].addSeparator()
+        self.end_action = self._action(m, "&End meeting", self._end_meeting, "Ctrl+Shift+E")
+
+        self.projector_action = self._action(v, "&Projector view", self.toggle_projector, "F5")
+        self.projector_action.setCheckable(True)
+        self.screen_menu = self.menus[v].addMenu("Projector &screen")
+        self.screen_menu.aboutToShow.connect(self._fill_screen_menu)
+        themes = QActionGroup(self)
+        for theme in ("dark", "light"):
+            action = self._action(
+                v,
+                f"{theme.capitalize()} projector theme",
+                lambda _=False, t=theme: self.set_projector_theme(t),
+            )
+            action.setCheckable(True)
+            action.setChecked(theme == self.settings.value("projector/theme", "dark"))
+            themes.addAction(action)
+        self._action(
+            v, "Larger projector text", self._projector_larger, QKeySequence.StandardKey.ZoomIn
+        )
+        self._action(
+            v, "Smaller projector text", self._projector_smaller, QKeySequence.StandardKey.ZoomOut
+        )
+        self._fill_recent_menu()
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        for path in self.recent_files():
+            action = self.recent_menu.addAction(path)
+            action.triggered.connect(lambda _=False, p=path: self.open_database(Path(p)))
+        self.recent_menu.setEnabled(bool(self.recent_files()))
+
+    def _fill_screen_menu(self) -> None:
+        self.screen_menu.clear()
+        chosen = self.projector_screen_name()
+        for screen in QGuiApplication.screens():
+            size = screen.geometry()
+            action = self.screen_menu.addAction(f"{screen.name()} ({size.width()}×{size.height()})")
+            action.setCheckable(True)
+            action.setChecked(screen.name() == chosen)
+            name = screen.name()
+            action.triggered.connect(lambda _=False, n=name: self.choose_projector_screen(n))
+
+    def _update_actions(self) -> None:
+        page = self.meeting_page if self.pages.currentWidget() is self.meeting_page else None
+        has_partnership = self.session is not None and self.session.partnership_id is not None
+        live = page is not None and page.is_live
+        editable = (
+            page is not None
+            and page.meeting is not None
+            and page.meeting.status is not MeetingStatus.SIGNED
+        )
+        for action in (self.prepare_action, self.agenda_action, self.home_action):
+            action.setEnabled(has_partnership)
+        self.start_action.setEnabled(
+            page is not None
+            and page.meeting is not None
+            and page.meeting.status is MeetingStatus.DRAFT
+        )
+        self.end_action.setEnabled(live)
+        self.timer_action.setEnabled(live)
+        for action in (self.attendance_action, self.decision_action, self.note_action):
+            action.setEnabled(editable)
+        for action in (self.next_action, self.previous_action, self.projector_action):
+            action.setEnabled(page is not None)
+
+    # --- databases ---------------------------------------------------------------------------
+
+    def recent_files(self) -> list[str]:
+        value = self.settings.value("recent", [])
+        if isinstance(value, str):
+            value = [value]
+        return [str(v) for v in (value or [])]
+
+    def open_database(self, path: Path) -> bool:
+        """Open `path` in place of the current database; on failure, say why and change nothing."""
+        try:
+            session = Session.open(path)
+        except ReviewError as error:
+            if not self.interactive:
+                raise
+            QMessageBox.critical(self, "Cannot open the database", error.message)
+            return False
+        self._close_session()
+        self.session = session
+        self.settings.setValue("last_database", str(path))
+        recent = [str(path)] + [p for p in self.recent_files() if p != str(path)]
+        self.settings.setValue("recent", recent[:MAX_RECENT])
+        self._fill_recent_menu()
+        self.home = HomePage(session)
+        self.home.meeting_opened.connect(self.open_meeting)
+        self.home.prepare_requested.connect(self.prepare_next)
+        self.home.agenda_requested.connect(self.edit_standing_agenda)
+        self.meeting_page = MeetingPage(session, self.undo_stack)
+        self.meeting_page.current_item_changed.connect(self._on_meeting_item_changed)
+        self.meeting_page.notes_typed.connect(self._on_meeting_notes_typed)
+        self.meeting_page.timer_ticked.connect(self._on_meeting_timer_ticked)
+        self.meeting_page.meeting_changed.connect(self._on_meeting_changed)
+        self.pages.addWidget(self.home)
+        self.pages.addWidget(self.meeting_page)
+        self.setWindowFilePath(str(path))
+        if session.partnership_id is None:
+            self.pages.setCurrentWidget(self.welcome)
+            if self.interactive:
+                self.new_partnership()
+        else:
+            self.show_home()
+        self._update_actions()
+        return True
+
+    def _close_session(self) -> None:
+        if self.meeting_page is not None:
+            self.meeting_page.leave()
+        if self.projector is not None:
+            self.projector.close()
+            self.projector = None
+        for page in (self.home, self.meeting_page):
+            if page is not None:
+                self.pages.removeWidget(page)
+                page.deleteLater()
+        self.home = self.meeting_page = None
+        self.undo_stack.clear()
+        if self.session is not None:
+            self.session.close()
+            self.session = None
+
+    def choose_database(self) -> None:
+        start = (
+            str(Path(self.recent_files()[0]).parent) if self.recent_files() else str(Path.home())
+        )
+        name, _ = QFileDialog.getOpenFileName(
+            self,
+            "Open a partnership database",
+            start,
+            "Partnership databases (*.db);;All files (*)",
+        )
+        if name:
+            self.open_database(Path(name))
+
+    def open_demo(self) -> None:
+        from storage.demo import create_demo
+
+        path = default_database().with_name("demo.db")
+        if not path.exists():
+            try:
+                create_demo(path)
+            except ReviewError as error:
+                QMessageBox.critical(self, "Cannot create the demo", error.message)
+                return
+        self.open_database(path)
+
+    def new_partnership(self) -> None:
+        if self.session is None or self.session.partnership_id is not None:
+            name, _ = QFileDialog.getSaveFileName(
+                self,
+                "Create the partnership's database",
+                str(default_database().parent / "partnership.db"),
+                "Partnership databases (*.db)",
+            )
+            if not name:
+                return
+            path = Path(name)
+            if path.exists():
+                QMessageBox.warning(
+                    self, "File exists", f"{path} already exists: choose a new file name."
+                )
+                return
+            if not self.open_database(path):
+                return
+            return
+        wizard = CreatePartnershipWizard()
+        if wizard.exec():
+            try:
+                self.session.create_partnership(*wizard.result_data())
+            except ReviewError as error:
+                QMessageBox.critical(self, "Cannot create the partnership", error.message)
+                return
+            self.show_home()
+
+    # --- pages -------------------------------------------------------------------------------
+
+    def show_home(self) -> None:
+        if self.home is None:
+            return
+        if self.meeting_page is not None:
+            self.meeting_page.leave()
+        self.home.refresh()
+        self.pages.setCurrentWidget(self.home)
+        partnership = self.session.partnership if self.session else None
+        if partnership is not None:
+            self.setWindowTitle(f"{partnership.name} — Partnership review")
+        self._update_actions()
+
+    def open_meeting(self, meeting_id: str) -> None:
+        if self.meeting_page is None:
+            return
+        self.undo_stack.clear()
+        self.meeting_page.show_meeting(meeting_id)
+        self.pages.setCurrentWidget(self.meeting_page)
+        meeting = self.meeting_page.meeting
+        if meeting is not None:
+            self.setWindowTitle(f"Meeting {meeting.number}: {meeting.title} — Partnership review")
+        self._update_actions()
+        self.meeting_page.notes.setFocus()
+
+    def prepare_next(self) -> None:
+        if self.session is None or self.session.partnership_id is None:
+            return
+        try:
+            dialog = PrepareMeetingDialog(self.session)
+        except ReviewError as error:
+            QMessageBox.warning(self, "Cannot prepare a meeting", error.message)
+            return
+        if dialog.exec() and dialog.meeting is not None:
+            self.open_meeting(dialog.meeting.id)
+
+    def edit_standing_agenda(self) -> None:
+        if self.session is not None and self.session.partnership_id is not None:
+            StandingAgendaDialog(self.session).exec()
+
+    def edit_attendance(self) -> None:
+        page = self.meeting_page
+        if self.session is not None and page is not None and page.meeting is not None:
+            AttendanceDialog(self.session, page.meeting.id, self.undo_stack).exec()
+
+    # --- meeting commands ----------------------------------------------------------------------
+
+    def _start_meeting(self) -> None:
+        if self.meeting_page is not None:
+            self.meeting_page.start_meeting()
+
+    def _end_meeting(self) -> None:
+        page = self.meeting_page
+        if page is None or not page.is_live:
+            return
+        answer = QMessageBox.question(
+            self,
+            "End the meeting",
+            "End the meeting now? Its end time is recorded; "
+            "the notes stay editable until the minutes are signed.",
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            page.end_meeting()
+
+    def _next_item(self) -> None:
+        if self.meeting_page is not None:
+            self.meeting_page.next_item()
+
+    def _previous_item(self) -> None:
+        if self.meeting_page is not None:
+            self.meeting_page.previous_item()
+
+    def _toggle_timer(self) -> None:
+        if self.meeting_page is not None:
+            self.meeting_page.toggle_timer()
+
+    def _new_note_line(self) -> None:
+        if self.meeting_page is not None:
+            self.meeting_page.new_note_line()
+
+    def _new_decision(self) -> None:
+        if self.meeting_page is not None:
+            self.meeting_page.new_decision()
+
+    def _notes_bold(self) -> None:
+        if self.meeting_page is not None:
+            self.meeting_page.notes.toggle_bold()
+
+    def _notes_bullets(self) -> None:
+        if self.meeting_page is not None:
+            self.meeting_page.notes.toggle_bullets()
+
+    def undo(self) -> None:
+        """Undo typing in the notes while they have focus, else the last meeting edit."""
+        page = self.meeting_page
+        if page is not None and page.notes.hasFocus() and page.notes.document().isUndoAvailable():
+            page.notes.undo()
+        else:
+            self.undo_stack.undo()
+
+    def redo(self) -> None:
+        page = self.meeting_page
+        if page is not None and page.notes.hasFocus() and page.notes.document().isRedoAvailable():
+            page.notes.redo()
+        else:
+            self.undo_stack.redo()
+
+    def _on_meeting_changed(self, meeting: object) -> None:
+        self._update_actions()
+
+    # --- projector ---------------------------------------------------------------------------
+
+    def projector_screen_name(self) -> str:
+        """The remembered screen, else one other than the facilitator's when there are two."""
+        screens = QGuiApplication.screens()
+        names = [s.name() for s in screens]
+        remembered = str(self.settings.value("projector/screen", ""))
+        if remembered in names:
+            return remembered
+        primary = QGuiApplication.primaryScreen()
+        others = [s for s in screens if s is not primary]
+        return (others[0] if others else primary).name()
+
+    def choose_projector_screen(self, name: str) -> None:
+        self.settings.setValue("projector/screen", name)
+        if self.projector is not None:
+            self._place_projector()
+
+    def toggle_projector(self) -> None:
+        if self.projector is not None and self.projector.isVisible():
+            self.projector.close()
+            self.projector = None
+            self.projector_action.setChecked(False)
+            return
+        self.open_projector()
+
+    def open_projector(self) -> ProjectorWindow | None:
+        if self.session is None or self.meeting_page is None or self.session.partnership is None:
+            return None
+        self.projector = ProjectorWindow(
+            self.session.partnership.name,
+            str(self.settings.value("projector/theme", "dark")),
+            float(self.settings.value("projector/scale", 1.0)),
+        )
+        page = self.meeting_page
+        item = page.current_item
+        self.projector.show_item(item, page.notes.toMarkdown() if item else None)
+        self._place_projector()
+        self.projector_action.setChecked(True)
+        self.activateWindow()
+        return self.projector
+
+    def _place_projector(self) -> None:
+        if self.projector is None:
+            return
+        name = self.projector_screen_name()
+        screen = next(
+            (s for s in QGuiApplication.screens() if s.name() == name),
+            QGuiApplication.primaryScreen(),
+        )
+        self.projector.show_on(screen)
+
+    def set_projector_theme(self, theme: str) -> None:
+        self.settings.setValue("projector/theme", theme)
+        if self.projector is not None:
+            self.projector.set_theme(theme)
+
+    def _projector_larger(self) -> None:
+        if self.projector is not None:
+            self.projector.zoom_in()
+            self.settings.setValue("projector/scale", self.projector.scale)
+
+    def _projector_smaller(self) -> None:
+        if self.projector is not None:
+            self.projector.zoom_out()
+            self.settings.setValue("projector/scale", self.projector.scale)
+
+    def _on_meeting_item_changed(self, item: MeetingItem) -> None:
+        if self.projector is not None and self.meeting_page is not None:
+            self.projector.show_item(item, self.meeting_page.notes.toMarkdown())
+
+    def _on_meeting_notes_typed(self, markdown: str) -> None:
+        if self.projector is not None:
+            self.projector.show_notes(markdown)
+
+    def _on_meeting_timer_ticked(self, elapsed: int, timebox: int, state: str) -> None:
+        if self.projector is not None:
+            self.projector.show_timer(elapsed, timebox, state)
+
+    # --- closing -------------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._close_session()
+        super().closeEvent(event)

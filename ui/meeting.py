@@ -1,0 +1,396 @@
+"""The live meeting: agenda rail, the current item with its timer and notes, decisions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+from PySide6.QtCore import QItemSelectionModel, QTimer, Signal
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QListWidget,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core import agenda
+from core.errors import ReviewError
+from core.model import Meeting, MeetingItem, MeetingStatus
+from ui.decisions import AddDecisionCommand, DecisionDialog
+from ui.models import STATUS_LABELS, AgendaRailModel, format_duration
+from ui.notes import NotesEditor
+from ui.session import Session
+
+AMBER_AT = 0.8
+SECONDS_SAVE_EVERY = 10
+TIMER_COLOURS = {"normal": "#1b5e20", "amber": "#9a6700", "red": "#b3261e"}
+
+
+def timer_state(elapsed: int, timebox_minutes: int) -> str:
+    """normal below 80% of the timebox, amber from 80%, red past 100%."""
+    share = elapsed / max(1, timebox_minutes * 60)
+    if share > 1.0:
+        return "red"
+    return "amber" if share >= AMBER_AT else "normal"
+
+
+class MeetingPage(QWidget):
+    """Runs one meeting; the facilitator's window stays in control of the projector."""
+
+    current_item_changed = Signal(object)
+    notes_typed = Signal(str)
+    timer_ticked = Signal(int, int, str)
+    meeting_changed = Signal(object)
+
+    def __init__(self, session: Session, undo_stack: QUndoStack) -> None:
+        super().__init__()
+        self._session = session
+        self._undo = undo_stack
+        self.meeting: Meeting | None = None
+        self._row = -1
+        self._running_since: float | None = None
+        self._banked = 0
+        self._last_saved_seconds = 0
+
+        self.title = QLabel()
+        self.title.setObjectName("meetingTitle")
+        self.status = QLabel()
+        self.status.setObjectName("statusChip")
+        self.clock = QLabel()
+        self.clock.setObjectName("meetingClock")
+        self.saved_indicator = QLabel("")
+        self.saved_indicator.setObjectName("savedIndicator")
+        self.start_button = QPushButton("Start meeting")
+        self.start_button.clicked.connect(self.start_meeting)
+        self.end_button = QPushButton("End meeting")
+        self.end_button.clicked.connect(self.end_meeting)
+        header = QHBoxLayout()
+        titles = QVBoxLayout()
+        titles.addWidget(self.title)
+        titles.addWidget(self.clock)
+        header.addLayout(titles, 1)
+        header.addWidget(self.saved_indicator)
+        header.addWidget(self.status)
+        header.addWidget(self.start_button)
+        header.addWidget(self.end_button)
+
+        self.banner = QLabel()
+        self.banner.setObjectName("errorBanner")
+        self.banner.setWordWrap(True)
+        self.banner.hide()
+
+        self.rail_model = AgendaRailModel()
+        self.rail = QListView()
+        self.rail.setObjectName("agendaRail")
+        self.rail.setModel(self.rail_model)
+        self.rail.setSpacing(2)
+        self.rail.setMinimumWidth(260)
+        self.rail.selectionModel().currentRowChanged.connect(self._on_rail_current_changed)
+
+        self.item_title = QLabel()
+        self.item_title.setObjectName("itemTitle")
+        self.item_kind = QLabel()
+        self.item_kind.setObjectName("itemKind")
+        self.timer_label = QLabel("0:00")
+        self.timer_label.setObjectName("itemTimer")
+        self.timer_button = QPushButton("Start timer")
+        self.timer_button.clicked.connect(self.toggle_timer)
+        item_header = QHBoxLayout()
+        names = QVBoxLayout()
+        names.addWidget(self.item_title)
+        names.addWidget(self.item_kind)
+        item_header.addLayout(names, 1)
+        item_header.addWidget(self.timer_label)
+        item_header.addWidget(self.timer_button)
+
+        self.notes = NotesEditor(session.save_notes)
+        self.notes.setObjectName("notesEditor")
+        self.notes.saved.connect(self._on_notes_saved)
+        self.notes.save_failed.connect(self._on_notes_save_failed)
+        self.notes.typed.connect(self._on_notes_typed)
+
+        self.decisions = QListWidget()
+        self.decisions.setObjectName("decisionList")
+        self.decisions.setMaximumHeight(130)
+        decision_button = QPushButton("New decision…")
+        decision_button.clicked.connect(self.new_decision)
+        decisions_header = QHBoxLayout()
+        decisions_title = QLabel("Decisions on this item")
+        decisions_title.setObjectName("sectionTitle")
+        decisions_header.addWidget(decisions_title, 1)
+        decisions_header.addWidget(decision_button)
+
+        centre = QWidget()
+        centre_layout = QVBoxLayout(centre)
+        centre_layout.setContentsMargins(16, 8, 8, 8)
+        centre_layout.addLayout(item_header)
+        centre_layout.addWidget(self.notes, 1)
+        centre_layout.addLayout(decisions_header)
+        centre_layout.addWidget(self.decisions)
+
+        splitter = QSplitter()
+        splitter.addWidget(self.rail)
+        splitter.addWidget(centre)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([300, 900])
+
+        line = QFrame()
+        line.setFrameShape(QFrame.Shape.HLine)
+        layout = QVBoxLayout(self)
+        layout.addLayout(header)
+        layout.addWidget(self.banner)
+        layout.addWidget(line)
+        layout.addWidget(splitter, 1)
+
+        self._tick = QTimer(self, interval=1000)
+        self._tick.timeout.connect(self._on_tick)
+        session.changed.connect(self._on_session_changed)
+
+    # --- showing a meeting ---------------------------------------------------------------
+
+    def show_meeting(self, meeting_id: str) -> None:
+        self.leave()
+        self.meeting = self._session.meeting(meeting_id)
+        self.rail_model.set_items(self._session.items(meeting_id))
+        self._row = -1
+        self._refresh_header()
+        if self.rail_model.rowCount():
+            self.go_to(0)
+        if self.meeting.status is MeetingStatus.LIVE:
+            self._tick.start()
+
+    def leave(self) -> None:
+        """Save everything pending: notes and the current item's time."""
+        self.notes.flush()
+        self._bank_time()
+        self._tick.stop()
+
+    @property
+    def current_item(self) -> MeetingItem | None:
+        if 0 <= self._row < self.rail_model.rowCount():
+            return self.rail_model.item_at(self._row)
+        return None
+
+    def go_to(self, row: int) -> None:
+        if 0 <= row < self.rail_model.rowCount():
+            self.rail.selectionModel().setCurrentIndex(
+                self.rail_model.index(row), QItemSelectionModel.SelectionFlag.ClearAndSelect
+            )
+
+    def next_item(self) -> None:
+        self.go_to(self._row + 1)
+
+    def previous_item(self) -> None:
+        self.go_to(self._row - 1)
+
+    def _on_rail_current_changed(self, current: object, previous: object) -> None:
+        row = self.rail.currentIndex().row()
+        if row == self._row or row < 0:
+            return
+        was_running = self._running_since is not None
+        self._bank_time()
+        self._row = row
+        item = self.rail_model.item_at(row)
+        self._banked = self.rail_model.seconds(row)
+        self._last_saved_seconds = self._banked
+        if was_running:
+            self._running_since = time.monotonic()
+        self.item_title.setText(item.title)
+        self.item_kind.setText(f"{item.kind.label} · timebox {item.timebox_minutes} min")
+        self.notes.load(item.id, self._current_notes(item))
+        self._refresh_decisions()
+        self._refresh_timer()
+        self.current_item_changed.emit(item)
+
+    def _current_notes(self, item: MeetingItem) -> str:
+        for fresh in self._session.items(item.meeting_id):
+            if fresh.id == item.id:
+                return fresh.notes
+        return item.notes
+
+    # --- lifecycle -----------------------------------------------------------------------
+
+    def start_meeting(self) -> None:
+        if self.meeting is None:
+            return
+        try:
+            self.meeting = self._session.start_meeting(self.meeting.id)
+        except ReviewError as error:
+            self._show_error(error.message)
+            return
+        self._refresh_header()
+        self._tick.start()
+        self._running_since = time.monotonic()
+        self._refresh_timer()
+        self.meeting_changed.emit(self.meeting)
+
+    def end_meeting(self) -> None:
+        if self.meeting is None:
+            return
+        self.notes.flush()
+        self._bank_time()
+        try:
+            self.meeting = self._session.end_meeting(self.meeting.id)
+        except ReviewError as error:
+            self._show_error(error.message)
+            return
+        self._tick.stop()
+        self._refresh_header()
+        self._refresh_timer()
+        self.meeting_changed.emit(self.meeting)
+
+    @property
+    def is_live(self) -> bool:
+        return self.meeting is not None and self.meeting.status is MeetingStatus.LIVE
+
+    # --- timer ---------------------------------------------------------------------------
+
+    def toggle_timer(self) -> None:
+        if not self.is_live or self.current_item is None:
+            return
+        if self._running_since is None:
+            self._running_since = time.monotonic()
+        else:
+            self._bank_time()
+        self._refresh_timer()
+
+    @property
+    def timer_running(self) -> bool:
+        return self._running_since is not None
+
+    def elapsed(self) -> int:
+        running = time.monotonic() - self._running_since if self._running_since is not None else 0
+        return self._banked + int(running)
+
+    def _bank_time(self) -> None:
+        """Fold the running time into the item and save it; the timer is paused after."""
+        item = self.current_item
+        if item is None:
+            self._running_since = None
+            return
+        self._banked = self.elapsed()
+        self._running_since = None
+        self._save_seconds()
+
+    def _save_seconds(self) -> None:
+        item = self.current_item
+        if item is None or self.meeting is None or self.meeting.status is MeetingStatus.SIGNED:
+            return
+        seconds = self.elapsed()
+        if seconds == self._last_saved_seconds:
+            return
+        try:
+            self._session.save_actual_seconds(item.id, seconds)
+        except ReviewError as error:
+            self._show_error(error.message)
+            return
+        self._last_saved_seconds = seconds
+
+    def _on_tick(self) -> None:
+        self._refresh_timer()
+        self._refresh_clock()
+        if (
+            self._running_since is not None
+            and self.elapsed() - self._last_saved_seconds >= SECONDS_SAVE_EVERY
+        ):
+            self._save_seconds()
+
+    def _refresh_timer(self) -> None:
+        item = self.current_item
+        if item is None:
+            return
+        elapsed = self.elapsed()
+        state = timer_state(elapsed, item.timebox_minutes)
+        over = elapsed - item.timebox_minutes * 60
+        suffix = f"  over by {format_duration(over)}" if over > 0 else ""
+        self.timer_label.setText(f"{format_duration(elapsed)} / {item.timebox_minutes}:00{suffix}")
+        self.timer_label.setStyleSheet(f"color: {TIMER_COLOURS[state]};")
+        self.timer_button.setText("Pause timer" if self.timer_running else "Start timer")
+        self.timer_button.setEnabled(self.is_live)
+        self.rail_model.set_seconds(self._row, elapsed)
+        self.timer_ticked.emit(elapsed, item.timebox_minutes * 60, state)
+
+    def _refresh_clock(self) -> None:
+        meeting = self.meeting
+        if meeting is None:
+            return
+        planned_end = agenda.planned_end(meeting, self.rail_model.items())
+        parts = [f"{meeting.scheduled_start:%A %d %B %Y, %H:%M}", meeting.location or "no location"]
+        if meeting.actual_start is not None:
+            end = meeting.actual_end or dt.datetime.now()
+            total = int((end - meeting.actual_start).total_seconds())
+            parts.append(f"running {format_duration(total)}")
+        parts.append(f"planned end {planned_end:%H:%M}")
+        self.clock.setText(" · ".join(parts))
+
+    def _refresh_header(self) -> None:
+        meeting = self.meeting
+        if meeting is None:
+            return
+        self.title.setText(f"Meeting {meeting.number}: {meeting.title}")
+        self.status.setText(STATUS_LABELS[meeting.status])
+        self.status.setProperty("status", meeting.status.value)
+        self.status.style().unpolish(self.status)
+        self.status.style().polish(self.status)
+        self.start_button.setVisible(meeting.status is MeetingStatus.DRAFT)
+        self.end_button.setVisible(meeting.status is MeetingStatus.LIVE)
+        self.notes.setReadOnly(meeting.status is MeetingStatus.SIGNED)
+        self._refresh_clock()
+
+    # --- notes and decisions ---------------------------------------------------------------
+
+    def new_note_line(self) -> None:
+        self.notes.new_line()
+
+    def new_decision(self) -> None:
+        if self.meeting is None or self.meeting.status is MeetingStatus.SIGNED:
+            return
+        item = self.current_item
+        dialog = DecisionDialog(self._session, self.meeting.id, item.id if item else None)
+        if dialog.exec() and dialog.decision is not None:
+            try:
+                self._undo.push(AddDecisionCommand(self._session, dialog.decision))
+            except ReviewError as error:
+                self._show_error(error.message)
+
+    def _refresh_decisions(self) -> None:
+        self.decisions.clear()
+        if self.meeting is None:
+            return
+        item = self.current_item
+        names = {p.id: p.name for p in self._session.people()}
+        for decision in self._session.decisions(self.meeting.id):
+            if item is not None and decision.item_id not in (None, item.id):
+                continue
+            agreed = ", ".join(names.get(pid, "?") for pid in decision.agreed_by)
+            self.decisions.addItem(
+                f"✔ {decision.text}" + (f"  — agreed by {agreed}" if agreed else "")
+            )
+
+    def _on_session_changed(self, what: str) -> None:
+        if what == "decisions":
+            self._refresh_decisions()
+
+    def _on_notes_saved(self, item_id: str) -> None:
+        self.banner.hide()
+        self.saved_indicator.setText(f"✓ saved {dt.datetime.now():%H:%M:%S}")
+
+    def _on_notes_save_failed(self, message: str) -> None:
+        self.saved_indicator.setText("⚠ not saved")
+        self._show_error(
+            f"{message} Your notes are kept here and will be saved as soon as possible."
+        )
+
+    def _on_notes_typed(self, markdown: str) -> None:
+        self.saved_indicator.setText("● editing…")
+        self.notes_typed.emit(markdown)
+
+    def _show_error(self, message: str) -> None:
+        self.banner.setText(message)
+        self.banner.show()

@@ -1,0 +1,118 @@
+"""The notes editor: rich enough text (bullets, bold), saved by itself within a second."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QFont, QTextCursor, QTextListFormat
+from PySide6.QtWidgets import QTextEdit
+
+from core.errors import ReviewError
+
+SAVE_DELAY_MS = 600
+RETRY_MS = 3000
+
+
+class NotesEditor(QTextEdit):
+    """Markdown notes of one agenda item; saves itself after typing pauses, never by a button.
+
+    `save` is called with the item id and the Markdown text. If it raises a ReviewError
+    (disk full, file read-only), the text stays here, `save_failed` says why, and the save is
+    retried until it succeeds.
+    """
+
+    saved = Signal(str)
+    save_failed = Signal(str)
+    typed = Signal(str)
+
+    def __init__(self, save: Callable[[str, str], None]) -> None:
+        super().__init__()
+        self._save = save
+        self._item_id: str | None = None
+        self._loading = False
+        self._dirty = False
+        self.setAcceptRichText(False)
+        self.setTabChangesFocus(False)
+        self.setPlaceholderText("Type the notes of this item. Ctrl+B bold, Ctrl+L bullet list.")
+        self._debounce = QTimer(self, singleShot=True, interval=SAVE_DELAY_MS)
+        self._debounce.timeout.connect(self.flush)
+        self._retry = QTimer(self, singleShot=True, interval=RETRY_MS)
+        self._retry.timeout.connect(self.flush)
+        self.textChanged.connect(self._on_text_changed)
+
+    @property
+    def item_id(self) -> str | None:
+        return self._item_id
+
+    @property
+    def has_unsaved(self) -> bool:
+        return self._dirty
+
+    def load(self, item_id: str, markdown: str) -> None:
+        """Show another item's notes, saving this one's first."""
+        self.flush()
+        self._loading = True
+        self._item_id = item_id
+        self.setMarkdown(markdown)
+        self.document().clearUndoRedoStacks()
+        self.moveCursor(QTextCursor.MoveOperation.End)
+        self._loading = False
+        self._dirty = False
+
+    def markdown(self) -> str:
+        return self.toMarkdown().strip()
+
+    def flush(self) -> bool:
+        """Save now if anything is unsaved; True when nothing is left unsaved."""
+        self._debounce.stop()
+        if not self._dirty or self._item_id is None:
+            return True
+        text = self.markdown()
+        try:
+            self._save(self._item_id, text)
+        except ReviewError as error:
+            self.save_failed.emit(error.message)
+            self._retry.start()
+            return False
+        self._dirty = False
+        self._retry.stop()
+        self.saved.emit(self._item_id)
+        return True
+
+    def new_line(self) -> None:
+        """Start a new bullet at the end of the notes."""
+        self.setFocus()
+        cursor = self.textCursor()
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        if cursor.block().text():
+            cursor.insertBlock()
+        if cursor.currentList() is None:
+            cursor.createList(QTextListFormat.Style.ListDisc)
+        self.setTextCursor(cursor)
+
+    def toggle_bold(self) -> None:
+        cursor = self.textCursor()
+        bold = cursor.charFormat().fontWeight() > QFont.Weight.Normal
+        fmt = cursor.charFormat()
+        fmt.setFontWeight(QFont.Weight.Normal if bold else QFont.Weight.Bold)
+        cursor.mergeCharFormat(fmt)
+        self.mergeCurrentCharFormat(fmt)
+
+    def toggle_bullets(self) -> None:
+        cursor = self.textCursor()
+        current = cursor.currentList()
+        if current is not None:
+            current.remove(cursor.block())
+            fmt = cursor.blockFormat()
+            fmt.setIndent(0)
+            cursor.setBlockFormat(fmt)
+        else:
+            cursor.createList(QTextListFormat.Style.ListDisc)
+
+    def _on_text_changed(self) -> None:
+        if self._loading:
+            return
+        self._dirty = True
+        self._debounce.start()
+        self.typed.emit(self.toMarkdown())

@@ -1,0 +1,99 @@
+"""Preparing the next meeting from the standing agenda."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from PySide6.QtCore import QDateTime
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+)
+
+from core import agenda
+from core.errors import ReviewError, ValidationError
+from core.model import Meeting
+from ui.session import Session
+
+
+class PrepareMeetingDialog(QDialog):
+    """A draft a month after the last meeting; title, date, time, location, facilitator editable."""
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.setWindowTitle("Prepare next meeting")
+        self.resize(560, 360)
+        self._session = session
+        self._draft, self._items = session.propose_next_meeting()
+        self.meeting: Meeting | None = None
+        form = QFormLayout()
+        self.title = QLineEdit(self._draft.title)
+        self.when = QDateTimeEdit(QDateTime(self._draft.scheduled_start))
+        self.when.setCalendarPopup(True)
+        self.when.setDisplayFormat("ddd d MMM yyyy, HH:mm")
+        self.location = QLineEdit(self._draft.location)
+        self.location.setPlaceholderText("Room, building or video link")
+        self.facilitator = QComboBox()
+        for person in session.people():
+            self.facilitator.addItem(f"{person.name} ({person.side.label})", person.id)
+        index = self.facilitator.findData(self._draft.facilitator_id)
+        self.facilitator.setCurrentIndex(max(0, index))
+        form.addRow("Title", self.title)
+        form.addRow("Date and time", self.when)
+        form.addRow("Location", self.location)
+        form.addRow("Facilitator", self.facilitator)
+        planned = agenda.planned_minutes(self._items)
+        summary = QLabel(
+            f"{len(self._items)} agenda items from the standing agenda "
+            f"({planned // 60} h {planned % 60:02d} min).\n"
+            f"{session.open_action_count()} open actions will be reviewed.\n"
+            f"Dashboard period: {self._draft.period}."
+        )
+        summary.setObjectName("subtitle")
+        self.error = QLabel()
+        self.error.setObjectName("fieldError")
+        self.error.setWordWrap(True)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Prepare meeting")
+        buttons.accepted.connect(self._on_accepted)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(summary)
+        layout.addWidget(self.error)
+        layout.addStretch(1)
+        layout.addWidget(buttons)
+
+    def _on_accepted(self) -> None:
+        title = " ".join(self.title.text().split())
+        if not title:
+            self._refuse(self.title, "A meeting needs a title.")
+            return
+        draft = dataclasses.replace(
+            self._draft,
+            title=title,
+            scheduled_start=self.when.dateTime().toPython().replace(second=0, microsecond=0),
+            location=" ".join(self.location.text().split()),
+            facilitator_id=self.facilitator.currentData(),
+        )
+        try:
+            self.meeting = self._session.prepare_meeting(draft, self._items)
+        except ValidationError as error:
+            self._refuse(self.when if error.field == "date" else self.title, error.message)
+            return
+        except ReviewError as error:
+            self._refuse(self.title, error.message)
+            return
+        self.accept()
+
+    def _refuse(self, field: QLineEdit | QDateTimeEdit, message: str) -> None:
+        self.error.setText(message)
+        field.setFocus()
