@@ -6,7 +6,6 @@ Every error a user can cause is one line on stderr and exit status 2, never a tr
 from __future__ import annotations
 
 import argparse
-import ctypes.util
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -139,6 +138,8 @@ def display_problem(environ: os._Environ[str] | dict[str, str]) -> str | None:
             "desktop, or use the subcommands (see --help)."
         )
     if not environ.get("WAYLAND_DISPLAY") or platform.startswith("xcb"):
+        import ctypes.util
+
         missing = [
             pkg for lib, pkg in _QT_SYSTEM_LIBRARIES.items() if not ctypes.util.find_library(lib)
         ]

@@ -55,7 +55,7 @@ def open_database(path: Path | str, *, automatic_backups: bool = True) -> Databa
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
     except sqlite3.Error as error:
         raise _user_error(error, path) from None
-    db = Database(conn)
+    db = Database(conn, execute_plugins=False)
     try:
         configure(conn)
         pending = MIGRATIONS.pending(db)

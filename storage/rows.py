@@ -7,27 +7,50 @@ import datetime as dt
 import json
 import types
 import typing
+from collections.abc import Callable
 from enum import Enum
 from typing import Any, TypeVar
 
 T = TypeVar("T")
 
 
-_HINTS: dict[type, dict[str, Any]] = {}
-
-
-def _field_types(cls: type) -> dict[str, Any]:
-    if cls not in _HINTS:
-        _HINTS[cls] = typing.get_type_hints(cls)
-    return _HINTS[cls]
+Converter = Callable[[Any], Any]
+_CONVERTERS: dict[type, list[tuple[str, Converter | None]]] = {}
 
 
 def _base_type(hint: Any) -> Any:
     """`X | None` -> X; anything else unchanged."""
     if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
-        args = [a for a in typing.get_args(hint) if a is not type(None)]
-        return args[0]
+        return next(a for a in typing.get_args(hint) if a is not type(None))
     return hint
+
+
+def _converter(hint: Any) -> Converter | None:
+    """The function that turns a stored value back into the field's type (None: as stored)."""
+    base = _base_type(hint)
+    if base is dt.datetime:
+        return dt.datetime.fromisoformat
+    if base is dt.date:
+        return dt.date.fromisoformat
+    if isinstance(base, type) and issubclass(base, Enum):
+        return base
+    if typing.get_origin(base) is tuple:
+        return lambda value: tuple(json.loads(value))
+    if base is float:
+        return float
+    if base is int:
+        return int
+    return None
+
+
+def _converters(cls: type) -> list[tuple[str, Converter | None]]:
+    """Each field of `cls` with its converter, worked out once per class."""
+    found = _CONVERTERS.get(cls)
+    if found is None:
+        hints = typing.get_type_hints(cls)
+        found = [(f.name, _converter(hints[f.name])) for f in dataclasses.fields(cls)]
+        _CONVERTERS[cls] = found
+    return found
 
 
 def to_value(value: Any) -> Any:
@@ -51,31 +74,11 @@ def to_row(obj: Any) -> dict[str, Any]:
     return {f.name: to_value(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
 
 
-def _from_value(hint: Any, value: Any) -> Any:
-    if value is None:
-        return None
-    base = _base_type(hint)
-    if base is dt.datetime:
-        return dt.datetime.fromisoformat(value)
-    if base is dt.date:
-        return dt.date.fromisoformat(value)
-    if isinstance(base, type) and issubclass(base, Enum):
-        return base(value)
-    if typing.get_origin(base) is tuple:
-        return tuple(json.loads(value))
-    if base is float:
-        return float(value)
-    if base is int:
-        return int(value)
-    return value
-
-
 def from_row(cls: type[T], row: dict[str, Any]) -> T:
     """Build a dataclass of `cls` from a row; columns it does not know are ignored."""
-    hints = _field_types(cls)
-    kwargs = {
-        f.name: _from_value(hints[f.name], row[f.name])
-        for f in dataclasses.fields(cls)  # type: ignore[arg-type]
-        if f.name in row
-    }
+    kwargs = {}
+    for name, convert in _converters(cls):
+        if name in row:
+            value = row[name]
+            kwargs[name] = value if value is None or convert is None else convert(value)
     return cls(**kwargs)

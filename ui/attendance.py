@@ -106,7 +106,7 @@ class AttendanceDialog(QDialog):
     def __init__(self, session: Session, meeting_id: str, undo_stack: QUndoStack) -> None:
         super().__init__()
         self.setWindowTitle("Attendance")
-        self.resize(720, 560)
+        self.resize(780, 680)
         self._session = session
         self._meeting_id = meeting_id
         self._undo = undo_stack

@@ -55,9 +55,20 @@ class HomePage(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         self.table.setAlternatingRowColors(True)
+        # Widths from the font, not from every row: ResizeToContents reads the whole history.
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        metrics = self.table.fontMetrics()
+        for column, sample in (
+            (0, "No. 999"),
+            (1, "Wed 30 Sep 2026, 10:00"),
+            (3, "Halden House, Board Room 3"),
+            (4, "Closed  "),
+        ):
+            header.resizeSection(column, metrics.horizontalAdvance(sample) + 24)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.verticalHeader().setDefaultSectionSize(metrics.height() + 12)
         self.table.activated.connect(self._on_table_activated)
         self.table.doubleClicked.connect(self._on_table_activated)
 
@@ -72,7 +83,6 @@ class HomePage(QWidget):
         layout.addWidget(meetings_title)
         layout.addWidget(self.table, 1)
         session.changed.connect(self._on_session_changed)
-        self.refresh()
 
     def refresh(self) -> None:
         partnership = self._session.partnership
@@ -90,8 +100,9 @@ class HomePage(QWidget):
                 if side in parties
             )
         )
-        self.model.set_meetings(self._session.meetings())
-        upcoming = self._session.next_meeting()
+        meetings = self._session.meetings()
+        self.model.set_meetings(meetings)
+        upcoming = self._session.next_meeting(meetings)
         if upcoming is None:
             self.next_button.setText("No meeting prepared yet")
             self.next_button.setEnabled(False)

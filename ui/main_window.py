@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import (
@@ -17,14 +18,13 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QStackedWid
 
 from core.errors import ReviewError
 from core.model import MeetingItem, MeetingStatus
-from ui.agenda_editor import StandingAgendaDialog
-from ui.attendance import AttendanceDialog
 from ui.home import HomePage
 from ui.meeting import MeetingPage
-from ui.prepare import PrepareMeetingDialog
-from ui.projector import ProjectorWindow
 from ui.session import Session
 from ui.welcome import CreatePartnershipWizard, WelcomePage
+
+if TYPE_CHECKING:
+    from ui.projector import ProjectorWindow
 
 MAX_RECENT = 8
 
@@ -201,6 +201,8 @@ class MainWindow(QMainWindow):
         self.meeting_page.notes_typed.connect(self._on_meeting_notes_typed)
         self.meeting_page.timer_ticked.connect(self._on_meeting_timer_ticked)
         self.meeting_page.meeting_changed.connect(self._on_meeting_changed)
+        self.meeting_page.back_requested.connect(self.show_home)
+        self.meeting_page.attendance_requested.connect(self.edit_attendance)
         self.pages.addWidget(self.home)
         self.pages.addWidget(self.meeting_page)
         self.setWindowFilePath(str(path))
@@ -311,6 +313,8 @@ class MainWindow(QMainWindow):
     def prepare_next(self) -> None:
         if self.session is None or self.session.partnership_id is None:
             return
+        from ui.prepare import PrepareMeetingDialog
+
         try:
             dialog = PrepareMeetingDialog(self.session)
         except ReviewError as error:
@@ -320,10 +324,14 @@ class MainWindow(QMainWindow):
             self.open_meeting(dialog.meeting.id)
 
     def edit_standing_agenda(self) -> None:
+        from ui.agenda_editor import StandingAgendaDialog
+
         if self.session is not None and self.session.partnership_id is not None:
             StandingAgendaDialog(self.session).exec()
 
     def edit_attendance(self) -> None:
+        from ui.attendance import AttendanceDialog
+
         page = self.meeting_page
         if self.session is not None and page is not None and page.meeting is not None:
             AttendanceDialog(self.session, page.meeting.id, self.undo_stack).exec()
@@ -420,6 +428,8 @@ class MainWindow(QMainWindow):
         self.open_projector()
 
     def open_projector(self) -> ProjectorWindow | None:
+        from ui.projector import ProjectorWindow
+
         if self.session is None or self.meeting_page is None or self.session.partnership is None:
             return None
         self.projector = ProjectorWindow(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 
-from PySide6.QtCore import QItemSelectionModel, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QFrame,
@@ -47,6 +47,8 @@ class MeetingPage(QWidget):
     notes_typed = Signal(str)
     timer_ticked = Signal(int, int, str)
     meeting_changed = Signal(object)
+    back_requested = Signal()
+    attendance_requested = Signal()
 
     def __init__(self, session: Session, undo_stack: QUndoStack) -> None:
         super().__init__()
@@ -70,13 +72,22 @@ class MeetingPage(QWidget):
         self.start_button.clicked.connect(self.start_meeting)
         self.end_button = QPushButton("End meeting")
         self.end_button.clicked.connect(self.end_meeting)
+        self.back_button = QPushButton("◀ Meetings")
+        self.back_button.setToolTip("Back to the meetings overview (Ctrl+Home)")
+        self.back_button.clicked.connect(self.back_requested)
+        self.attendance_button = QPushButton("Attendance…")
+        self.attendance_button.setToolTip("Tick who is present (Ctrl+Shift+A)")
+        self.attendance_button.clicked.connect(self.attendance_requested)
         header = QHBoxLayout()
+        header.addWidget(self.back_button)
+        header.addSpacing(8)
         titles = QVBoxLayout()
         titles.addWidget(self.title)
         titles.addWidget(self.clock)
         header.addLayout(titles, 1)
         header.addWidget(self.saved_indicator)
         header.addWidget(self.status)
+        header.addWidget(self.attendance_button)
         header.addWidget(self.start_button)
         header.addWidget(self.end_button)
 
@@ -90,7 +101,10 @@ class MeetingPage(QWidget):
         self.rail.setObjectName("agendaRail")
         self.rail.setModel(self.rail_model)
         self.rail.setSpacing(2)
-        self.rail.setMinimumWidth(260)
+        self.rail.setWordWrap(True)
+        self.rail.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.rail.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.rail.setMinimumWidth(300)
         self.rail.selectionModel().currentRowChanged.connect(self._on_rail_current_changed)
 
         self.item_title = QLabel()
@@ -117,7 +131,7 @@ class MeetingPage(QWidget):
 
         self.decisions = QListWidget()
         self.decisions.setObjectName("decisionList")
-        self.decisions.setMaximumHeight(130)
+        self.decisions.setMaximumHeight(110)
         decision_button = QPushButton("New decision…")
         decision_button.clicked.connect(self.new_decision)
         decisions_header = QHBoxLayout()
@@ -138,7 +152,7 @@ class MeetingPage(QWidget):
         splitter.addWidget(self.rail)
         splitter.addWidget(centre)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([300, 900])
+        splitter.setSizes([330, 900])
 
         line = QFrame()
         line.setFrameShape(QFrame.Shape.HLine)
@@ -341,6 +355,7 @@ class MeetingPage(QWidget):
         self.start_button.setVisible(meeting.status is MeetingStatus.DRAFT)
         self.end_button.setVisible(meeting.status is MeetingStatus.LIVE)
         self.notes.setReadOnly(meeting.status is MeetingStatus.SIGNED)
+        self.attendance_button.setEnabled(meeting.status is not MeetingStatus.SIGNED)
         self._refresh_clock()
 
     # --- notes and decisions ---------------------------------------------------------------

@@ -89,9 +89,9 @@ class Session(QObject):
     def latest_period(self) -> str | None:
         return repository.latest_period(self.db, self._pid)
 
-    def next_meeting(self) -> Meeting | None:
-        """The meeting to work on next: a live one, else the earliest draft."""
-        meetings = self.meetings()
+    def next_meeting(self, meetings: list[Meeting] | None = None) -> Meeting | None:
+        """The meeting to work on next: a live one, else the earliest draft, else a closed one."""
+        meetings = self.meetings() if meetings is None else meetings
         for status in ("live", "draft", "closed"):
             found = [m for m in meetings if m.status.value == status]
             if found:
