@@ -14,6 +14,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 run: $(STAMP)
+	@$(BIN)/python -m compileall -q core storage ui >/dev/null
 	$(BIN)/python main.py $(ARGS)
 
 lint: $(STAMP)

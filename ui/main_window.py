@@ -485,5 +485,17 @@ class MainWindow(QMainWindow):
     # --- closing -------------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        page = self.meeting_page
+        if self.interactive and page is not None and not page.notes.flush():
+            answer = QMessageBox.warning(
+                self,
+                "Notes not saved",
+                "The latest notes could not be saved (see the banner). Close anyway and lose them?",
+                QMessageBox.StandardButton.Close | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel,
+            )
+            if answer != QMessageBox.StandardButton.Close:
+                event.ignore()
+                return
         self._close_session()
         super().closeEvent(event)

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from core import agenda
 from core.errors import ReviewError, ValidationError
-from core.model import Meeting
+from core.model import Meeting, MeetingStatus
 from ui.session import Session
 
 
@@ -27,10 +27,17 @@ class PrepareMeetingDialog(QDialog):
 
     def __init__(self, session: Session) -> None:
         super().__init__()
-        self.setWindowTitle("Prepare next meeting")
         self.resize(560, 360)
         self._session = session
-        self._draft, self._items = session.propose_next_meeting()
+        upcoming = session.next_meeting()
+        # A draft already prepared is edited, not prepared twice.
+        self._existing = upcoming if upcoming and upcoming.status is MeetingStatus.DRAFT else None
+        if self._existing is not None:
+            self._draft, self._items = self._existing, session.items(self._existing.id)
+            self.setWindowTitle(f"Meeting {self._existing.number} (draft)")
+        else:
+            self._draft, self._items = session.propose_next_meeting()
+            self.setWindowTitle("Prepare next meeting")
         self.meeting: Meeting | None = None
         form = QFormLayout()
         self.title = QLineEdit(self._draft.title)
@@ -62,7 +69,9 @@ class PrepareMeetingDialog(QDialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Prepare meeting")
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(
+            "Save draft" if self._existing else "Prepare meeting"
+        )
         buttons.accepted.connect(self._on_accepted)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -85,7 +94,11 @@ class PrepareMeetingDialog(QDialog):
             facilitator_id=self.facilitator.currentData(),
         )
         try:
-            self.meeting = self._session.prepare_meeting(draft, self._items)
+            if self._existing is not None:
+                self._session.update_draft(draft)
+                self.meeting = draft
+            else:
+                self.meeting = self._session.prepare_meeting(draft, self._items)
         except ValidationError as error:
             self._refuse(self.when if error.field == "date" else self.title, error.message)
             return

@@ -246,3 +246,23 @@ def test_no_display(tmp_path: Path) -> None:
     result = run(env=env)
     assert_one_line_error(result, "display")
     assert result.stdout == ""
+
+
+def test_quit_when_ready_opens_the_window_and_exits_cleanly(
+    demo_file: Path, tmp_path: Path
+) -> None:
+    """`--db FILE --quit-when-ready` starts the real app offscreen and exits 0 (the smoke test)."""
+    env = _env(QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path / "config"))
+    result = run("--db", demo_file, "--quit-when-ready", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_quit_when_ready_on_a_broken_file_is_one_line(tmp_path: Path) -> None:
+    """Opening a file that is not a database says so in one line and leaves it as it is."""
+    junk = tmp_path / "notes.db"
+    junk.write_bytes(b"minutes of the meeting, not a database\n")
+    env = _env(QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path / "config"))
+    result = run("--db", junk, "--quit-when-ready", env=env)
+    assert_one_line_error(result, "not a database")
+    assert junk.read_bytes() == b"minutes of the meeting, not a database\n"

@@ -182,3 +182,92 @@ def test_timer_turns_amber_at_80_percent_and_red_past_the_timebox() -> None:
     assert timer_state(480, 10) == "amber"
     assert timer_state(600, 10) == "amber"
     assert timer_state(601, 10) == "red"
+
+
+def test_notes_survive_a_full_disk_and_are_saved_once_space_returns(
+    qtbot: QtBot, settings: QSettings, demo_path: Path
+) -> None:
+    """When the file cannot grow, the text stays in the editor, a banner says so, and the
+    save is retried until it succeeds."""
+    window = _window(qtbot, settings, demo_path)
+    assert window.session is not None
+    draft = window.session.next_meeting()
+    assert draft is not None
+    window.open_meeting(draft.id)
+    page = window.meeting_page
+    assert page is not None and page.current_item is not None
+    item_id = page.current_item.id
+    db = window.session.db
+    pages = db.execute("PRAGMA page_count").fetchone()[0]
+    db.execute(f"PRAGMA max_page_count = {pages}")  # the disk is full: the file cannot grow
+    long_note = "Decision context: " + "the partner explained the outage timeline. " * 400
+    page.notes.insertPlainText(long_note)
+    with qtbot.waitSignal(page.notes.save_failed, timeout=3000):
+        pass
+    assert page.banner.isVisible() and "full" in page.banner.text()
+    assert page.notes.has_unsaved and long_note.strip() in page.notes.toPlainText()
+    db.execute("PRAGMA max_page_count = 1073741823")  # space returns
+    with qtbot.waitSignal(page.notes.saved, timeout=6000):
+        pass
+    assert not page.banner.isVisible()
+    saved = {i.id: i.notes for i in window.session.items(draft.id)}
+    assert "the partner explained the outage timeline." in saved[item_id]
+
+
+def test_prepare_dialog_edits_the_existing_draft_and_refuses_an_earlier_date(
+    qtbot: QtBot, settings: QSettings, demo_path: Path
+) -> None:
+    """With a draft prepared, the dialog edits it; a date before the last meeting is refused."""
+    from PySide6.QtCore import QDateTime
+
+    from ui.prepare import PrepareMeetingDialog
+
+    window = _window(qtbot, settings, demo_path)
+    session = window.session
+    assert session is not None
+    before = session.meetings()
+    draft = session.next_meeting()
+    assert draft is not None
+    dialog = PrepareMeetingDialog(session)
+    qtbot.addWidget(dialog)
+    assert dialog.title.text() == draft.title
+    dialog.when.setDateTime(QDateTime(draft.scheduled_start.replace(year=2020)))
+    dialog._on_accepted()
+    assert "cannot be dated before" in dialog.error.text()
+    assert session.meeting(draft.id).scheduled_start == draft.scheduled_start
+    dialog.when.setDateTime(QDateTime(draft.scheduled_start))
+    dialog.title.clear()
+    qtbot.keyClicks(dialog.title, "December review with the new CIO")
+    dialog.location.setText("Brightline Hub, Room Atlas")
+    dialog._on_accepted()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    assert len(session.meetings()) == len(before)
+    edited = session.meeting(draft.id)
+    assert edited.title == "December review with the new CIO"
+    assert edited.location == "Brightline Hub, Room Atlas"
+
+
+def test_prepare_dialog_makes_a_draft_a_month_after_the_last_meeting(
+    qtbot: QtBot, settings: QSettings, demo_path: Path
+) -> None:
+    """Once the draft has been held, preparing gives a new draft a month later, with the
+    latest KPI period."""
+    from ui.prepare import PrepareMeetingDialog
+
+    window = _window(qtbot, settings, demo_path)
+    session = window.session
+    assert session is not None
+    draft = session.next_meeting()
+    assert draft is not None
+    session.start_meeting(draft.id)
+    session.end_meeting(draft.id)
+    dialog = PrepareMeetingDialog(session)
+    qtbot.addWidget(dialog)
+    dialog._on_accepted()
+    assert dialog.meeting is not None
+    new = session.meeting(dialog.meeting.id)
+    assert new.number == draft.number + 1
+    assert new.scheduled_start.weekday() == draft.scheduled_start.weekday()
+    assert 28 <= (new.scheduled_start - draft.scheduled_start).days <= 35
+    assert new.period == session.latest_period()
+    assert [i.title for i in session.items(new.id)] == [i.title for i in session.standing_agenda()]
