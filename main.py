@@ -171,5 +171,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+def _exit_fast(code: int) -> None:
+    """Leave without tearing down the interpreter: every file is closed by now.
+
+    Tearing down the Qt and pyqtgraph object graphs at exit takes ~150 ms and can crash
+    (PITFALLS.md); the database was closed and the settings synced when the window closed.
+    """
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    if "ui.app" in sys.modules:
+        _exit_fast(code)
+    sys.exit(code)

@@ -40,4 +40,5 @@ def run(db: Path | None, quit_when_ready: bool = False) -> int:
         QTimer.singleShot(0, app.quit)
     code = app.exec()
     window.close()
+    settings.sync()
     return code
