@@ -15,8 +15,10 @@ from PySide6.QtCore import QObject, Signal
 from core import agenda, lifecycle
 from core.ids import new_id
 from core.model import (
+    ActionReview,
     Attendance,
     AttendanceStatus,
+    AuditEntry,
     Decision,
     Meeting,
     MeetingItem,
@@ -26,7 +28,8 @@ from core.model import (
     Side,
     StandingAgendaItem,
 )
-from storage import repository
+from core.register import ActionFilter, ActionRow
+from storage import register, repository
 from storage.database import Database, open_database
 
 
@@ -85,6 +88,22 @@ class Session(QObject):
 
     def open_action_count(self) -> int:
         return len(repository.open_actions(self.db, self._pid))
+
+    def count_actions(self, spec: ActionFilter) -> int:
+        return register.count_actions(self.db, self._pid, spec)
+
+    def action_rows(
+        self, spec: ActionFilter, offset: int = 0, limit: int = -1, meeting_id: str | None = None
+    ) -> list[ActionRow]:
+        """A page of actions (by current due date), with `meeting_id`'s review of each."""
+        return register.action_rows(self.db, self._pid, spec, offset, limit, meeting_id)
+
+    def action_history(self, action_id: str) -> tuple[list[ActionReview], list[AuditEntry]]:
+        """Every review of an action across meetings, and every change in the audit log."""
+        return (
+            repository.reviews_of_action(self.db, action_id),
+            repository.audit_trail(self.db, action_id),
+        )
 
     def latest_period(self) -> str | None:
         return repository.latest_period(self.db, self._pid)
