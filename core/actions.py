@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from core.errors import ValidationError
 from core.model import Action, ActionReview, ActionState
@@ -61,3 +62,21 @@ def check_title(title: str) -> str:
     if len(cleaned) > 500:
         raise ValidationError("title", "An action's title is at most 500 characters.")
     return cleaned
+
+
+def settle(action: Action, reviews: Sequence[ActionReview]) -> Action:
+    """An action's state and current due date as its reviews (in meeting order) leave them.
+
+    The due date in force is the last new date any review set; the last review decides
+    whether the action is open, done or dropped, and when and where it was closed.
+    """
+    moved = [r.new_due for r in reviews if r.new_due is not None]
+    last = reviews[-1] if reviews else None
+    closes = last is not None and last.status.closes
+    return dataclasses.replace(
+        action,
+        current_due=moved[-1] if moved else action.original_due,
+        state=ActionState(last.status.value) if last is not None and closes else ActionState.OPEN,
+        closed_in_id=last.meeting_id if last is not None and closes else None,
+        closed_on=last.reviewed_on if last is not None and closes else None,
+    )

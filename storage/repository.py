@@ -11,11 +11,11 @@ from typing import Any, TypeVar
 from sqlite_utils import Database
 
 from core import lifecycle
+from core.actions import settle
 from core.errors import ValidationError
 from core.model import (
     Action,
     ActionReview,
-    ActionState,
     Attendance,
     AuditEntry,
     Decision,
@@ -387,18 +387,27 @@ def record_review(db: Database, review: ActionReview, by: str = "") -> Action:
             [review.action_id, review.meeting_id],
         )
         insert(db, [review])
-        # The due date in force is the last one any remaining review set (a replaced
-        # review's new date goes with it).
-        moved = [r.new_due for r in reviews_of_action(db, before.id) if r.new_due is not None]
-        after = dataclasses.replace(
-            before,
-            current_due=moved[-1] if moved else before.original_due,
-            state=ActionState(review.status.value) if review.status.closes else ActionState.OPEN,
-            closed_in_id=review.meeting_id if review.status.closes else None,
-            closed_on=review.reviewed_on if review.status.closes else None,
-        )
+        after = settle(before, reviews_of_action(db, before.id))
         _write_changes(db, "action", before, after, review.meeting_id, by)
     return after
+
+
+def remove_review(db: Database, action_id: str, meeting_id: str, by: str = "") -> Action:
+    """Take back a meeting's review of an action (undo); the action returns to what the
+    remaining reviews make of it."""
+    with writes(db):
+        before = action(db, action_id)
+        db.execute(
+            "DELETE FROM action_review WHERE action_id = ? AND meeting_id = ?",
+            [action_id, meeting_id],
+        )
+        after = settle(before, reviews_of_action(db, action_id))
+        _write_changes(db, "action", before, after, meeting_id, by)
+    return after
+
+
+def actions_raised_in(db: Database, meeting_id: str) -> list[Action]:
+    return _select(db, Action, "raised_in_id = ?", [meeting_id], "rowid")
 
 
 def _write_changes(

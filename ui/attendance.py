@@ -171,7 +171,7 @@ class AttendanceDialog(QDialog):
     def _on_add_guest_clicked(self) -> None:
         try:
             self._session.add_guest(
-                self._meeting_id, self.guest_name.text(), self.guest_side.currentData()
+                self._meeting_id, self.guest_name.text(), Side(self.guest_side.currentData())
             )
         except ReviewError as error:
             self.error.setText(error.message)

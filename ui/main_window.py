@@ -17,7 +17,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QStackedWidget
 
 from core.errors import ReviewError
-from core.model import MeetingItem, MeetingStatus
+from core.model import AgendaItemKind, MeetingItem, MeetingStatus
 from ui.home import HomePage
 from ui.meeting import MeetingPage
 from ui.session import Session
@@ -203,6 +203,7 @@ class MainWindow(QMainWindow):
         self.meeting_page.meeting_changed.connect(self._on_meeting_changed)
         self.meeting_page.back_requested.connect(self.show_home)
         self.meeting_page.attendance_requested.connect(self.edit_attendance)
+        self.meeting_page.review_view.focus_changed.connect(self._on_review_focus_changed)
         self.pages.addWidget(self.home)
         self.pages.addWidget(self.meeting_page)
         self.setWindowFilePath(str(path))
@@ -440,6 +441,7 @@ class MainWindow(QMainWindow):
         page = self.meeting_page
         item = page.current_item
         self.projector.show_item(item, page.notes.toMarkdown() if item else None)
+        self._show_review_on_projector()
         self._place_projector()
         self.projector_action.setChecked(True)
         self.activateWindow()
@@ -473,10 +475,28 @@ class MainWindow(QMainWindow):
     def _on_meeting_item_changed(self, item: MeetingItem) -> None:
         if self.projector is not None and self.meeting_page is not None:
             self.projector.show_item(item, self.meeting_page.notes.toMarkdown())
+            self._show_review_on_projector()
 
     def _on_meeting_notes_typed(self, markdown: str) -> None:
-        if self.projector is not None:
+        page = self.meeting_page
+        if self.projector is not None and page is not None and not self._reviewing_actions():
             self.projector.show_notes(markdown)
+
+    def _reviewing_actions(self) -> bool:
+        page = self.meeting_page
+        item = page.current_item if page is not None else None
+        return item is not None and item.kind is AgendaItemKind.ACTION_REVIEW
+
+    def _on_review_focus_changed(self) -> None:
+        self._show_review_on_projector()
+
+    def _show_review_on_projector(self) -> None:
+        if (
+            self.projector is not None
+            and self.meeting_page is not None
+            and self._reviewing_actions()
+        ):
+            self.projector.show_html(self.meeting_page.review_view.projector_html())
 
     def _on_meeting_timer_ticked(self, elapsed: int, timebox: int, state: str) -> None:
         if self.projector is not None:

@@ -15,13 +15,15 @@ from PySide6.QtWidgets import (
     QListWidget,
     QPushButton,
     QSplitter,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from core import agenda
+from core import agenda, lifecycle
 from core.errors import ReviewError
-from core.model import Meeting, MeetingItem, MeetingStatus
+from core.model import AgendaItemKind, Meeting, MeetingItem, MeetingStatus
+from ui.action_review import ActionReviewView
 from ui.decisions import AddDecisionCommand, DecisionDialog
 from ui.models import STATUS_LABELS, AgendaRailModel, format_duration
 from ui.notes import NotesEditor
@@ -140,13 +142,32 @@ class MeetingPage(QWidget):
         decisions_header.addWidget(decisions_title, 1)
         decisions_header.addWidget(decision_button)
 
+        # The view an item's kind needs sits above its notes; notes-only kinds show no view.
+        self.review_view = ActionReviewView(session, undo_stack)
+        self.kind_views = QStackedWidget()
+        self.kind_views.addWidget(self.review_view)
+        notes_area = QWidget()
+        notes_layout = QVBoxLayout(notes_area)
+        notes_layout.setContentsMargins(0, 0, 0, 0)
+        self.notes_title = QLabel("Notes")
+        self.notes_title.setObjectName("sectionTitle")
+        notes_layout.addWidget(self.notes_title)
+        notes_layout.addWidget(self.notes, 1)
+        notes_layout.addLayout(decisions_header)
+        notes_layout.addWidget(self.decisions)
+        self.content = QSplitter(Qt.Orientation.Vertical)
+        self.content.addWidget(self.kind_views)
+        self.content.addWidget(notes_area)
+        self.content.setStretchFactor(0, 3)
+        self.content.setStretchFactor(1, 2)
+        self.kind_views.hide()
+        self.notes_title.hide()
+
         centre = QWidget()
         centre_layout = QVBoxLayout(centre)
         centre_layout.setContentsMargins(16, 8, 8, 8)
         centre_layout.addLayout(item_header)
-        centre_layout.addWidget(self.notes, 1)
-        centre_layout.addLayout(decisions_header)
-        centre_layout.addWidget(self.decisions)
+        centre_layout.addWidget(self.content, 1)
 
         splitter = QSplitter()
         splitter.addWidget(self.rail)
@@ -218,9 +239,22 @@ class MeetingPage(QWidget):
         self.item_title.setText(item.title)
         self.item_kind.setText(f"{item.kind.label} · timebox {item.timebox_minutes} min")
         self.notes.load(item.id, self._current_notes(item))
+        self._show_kind_view(item)
         self._refresh_decisions()
         self._refresh_timer()
         self.current_item_changed.emit(item)
+
+    def _show_kind_view(self, item: MeetingItem) -> None:
+        view: QWidget | None = None
+        if item.kind is AgendaItemKind.ACTION_REVIEW and self.meeting is not None:
+            self.review_view.show_meeting(self.meeting.id)
+            view = self.review_view
+        self.kind_views.setVisible(view is not None)
+        self.notes_title.setVisible(view is not None)
+        if view is not None:
+            self.kind_views.setCurrentWidget(view)
+            view.setEnabled(self.meeting is not None and lifecycle.is_editable(self.meeting))
+            self.review_view.table.setFocus()
 
     def _current_notes(self, item: MeetingItem) -> str:
         for fresh in self._session.items(item.meeting_id):

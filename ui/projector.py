@@ -80,6 +80,13 @@ class ProjectorWindow(QWidget):
         if at_end:
             bar.setValue(bar.maximum())
 
+    def show_html(self, html: str) -> None:
+        """Show a large-print view (the action review table, later the dashboard)."""
+        bar = self.content.verticalScrollBar()
+        position = bar.value()
+        self.content.setHtml(html)
+        bar.setValue(position)
+
     def show_timer(self, elapsed: int, timebox: int, state: str) -> None:
         over = "  OVER" if state == "red" else ""
         self.timer.setText(f"{format_duration(elapsed)} / {format_duration(timebox)}{over}")

@@ -25,6 +25,7 @@ from core.model import (
     Partnership,
     Party,
     Person,
+    ReviewStatus,
     Side,
     StandingAgendaItem,
 )
@@ -104,6 +105,45 @@ class Session(QObject):
             repository.reviews_of_action(self.db, action_id),
             repository.audit_trail(self.db, action_id),
         )
+
+    def review_action(
+        self,
+        meeting_id: str,
+        action_id: str,
+        status: ReviewStatus,
+        comment: str = "",
+        new_due: dt.date | None = None,
+    ) -> ActionReview:
+        """Record this meeting's review of an action, replacing an earlier one of this meeting."""
+        meeting = self.meeting(meeting_id)
+        review = ActionReview(
+            new_id(),
+            action_id,
+            meeting_id,
+            status,
+            " ".join(comment.split()),
+            new_due,
+            meeting.date if meeting.actual_start is None else meeting.actual_start.date(),
+        )
+        repository.record_review(self.db, review, by=self._facilitator_name(meeting))
+        self.changed.emit("reviews")
+        return review
+
+    def restore_review(self, review: ActionReview) -> None:
+        """Put back a review taken back by undo."""
+        meeting = self.meeting(review.meeting_id)
+        repository.record_review(self.db, review, by=self._facilitator_name(meeting))
+        self.changed.emit("reviews")
+
+    def remove_review(self, meeting_id: str, action_id: str) -> None:
+        meeting = self.meeting(meeting_id)
+        repository.remove_review(self.db, action_id, meeting_id, by=self._facilitator_name(meeting))
+        self.changed.emit("reviews")
+
+    def _facilitator_name(self, meeting: Meeting) -> str:
+        if meeting.facilitator_id is None:
+            return ""
+        return repository.person(self.db, meeting.facilitator_id).name
 
     def latest_period(self) -> str | None:
         return repository.latest_period(self.db, self._pid)

@@ -43,7 +43,7 @@ def main(db: Path, settings_file: Path) -> None:
         "first_title": projector.item_title.text(),
         "first_item": page.current_item.title if page.current_item else None,
     }
-    page.next_item()
+    page.go_to(page.rail_model.rowCount() - 1)  # a notes item: the closing
     page.notes.setFocus()
     page.notes.insertPlainText("Shown to the room as it is typed")
     app.processEvents()

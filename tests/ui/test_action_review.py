@@ -1,0 +1,173 @@
+"""The action review: every open action reviewed from the keyboard, undoable, recorded."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt
+from pytestqt.qtbot import QtBot
+
+from core.model import ActionState, AgendaItemKind, ReviewStatus
+from core.register import ActionFilter
+from storage import repository
+from storage.database import open_database
+from ui.main_window import MainWindow
+
+
+def _review_item(qtbot: QtBot, settings: QSettings, path: Path) -> MainWindow:
+    window = MainWindow(settings, interactive=False)
+    qtbot.addWidget(window)
+    assert window.open_database(path)
+    window.show()
+    assert window.session is not None and window.meeting_page is not None
+    draft = window.session.next_meeting()
+    assert draft is not None
+    window.open_meeting(draft.id)
+    page = window.meeting_page
+    page.start_meeting()
+    row = next(
+        i
+        for i, item in enumerate(page.rail_model.items())
+        if item.kind is AgendaItemKind.ACTION_REVIEW
+    )
+    page.go_to(row)
+    assert page.kind_views.isVisible() or not page.isVisible()
+    return window
+
+
+def test_every_open_action_is_reviewed_with_the_keyboard_alone(
+    qtbot: QtBot, settings: QSettings, demo_path: Path
+) -> None:
+    """D, T, R, L and X review the selected action and move to the next; all are recorded."""
+    window = _review_item(qtbot, settings, demo_path)
+    view = window.meeting_page.review_view  # type: ignore[union-attr]
+    meeting_id = window.meeting_page.meeting.id  # type: ignore[union-attr]
+    total = view.model.rowCount()
+    assert total >= 10
+    keys = [Qt.Key.Key_D, Qt.Key.Key_T, Qt.Key.Key_R, Qt.Key.Key_L, Qt.Key.Key_X]
+    view.table.setFocus()
+    view.table.selectRow(0)
+    expected = {}
+    for index in range(total):
+        row = view.current_row()
+        assert row is not None
+        key = keys[index % len(keys)]
+        expected[row.action.id] = {
+            Qt.Key.Key_D: ReviewStatus.DONE,
+            Qt.Key.Key_T: ReviewStatus.ON_TRACK,
+            Qt.Key.Key_R: ReviewStatus.AT_RISK,
+            Qt.Key.Key_L: ReviewStatus.LATE,
+            Qt.Key.Key_X: ReviewStatus.DROPPED,
+        }[key]
+        qtbot.keyClick(view.table, key)
+    assert view.progress.text().startswith(f"<b>Reviewed {total} of {total}</b>")
+    window.close()
+
+    db = open_database(demo_path)
+    try:
+        reviews = {r.action_id: r for r in repository.reviews_in_meeting(db, meeting_id)}
+        assert {a: r.status for a, r in reviews.items()} == expected
+        for action_id, status in expected.items():
+            action = repository.action(db, action_id)
+            if status is ReviewStatus.DONE:
+                assert action.state is ActionState.DONE and action.closed_in_id == meeting_id
+            elif status is ReviewStatus.DROPPED:
+                assert action.state is ActionState.DROPPED
+            else:
+                assert action.state is ActionState.OPEN
+    finally:
+        db.close()
+
+
+def test_second_review_replaces_the_first_visibly_and_undo_restores_it(
+    qtbot: QtBot, settings: QSettings, demo_path: Path
+) -> None:
+    """Reviewing an action twice in one meeting replaces the first review and says so; undo
+    puts the first one back, and undo again leaves the action unreviewed."""
+    window = _review_item(qtbot, settings, demo_path)
+    view = window.meeting_page.review_view  # type: ignore[union-attr]
+    session = window.session
+    assert session is not None
+    view.table.selectRow(0)
+    action_id = view.current_row().action.id  # type: ignore[union-attr]
+    view.review_current(ReviewStatus.ON_TRACK)
+    view.table.selectRow(view.model.row_of(action_id))
+    view.review_current(ReviewStatus.DONE)
+    assert "Replaced" in view.notice.text() and "on track → done" in view.notice.text()
+    here = view.model.row_at(view.model.row_of(action_id)).review_here
+    assert here is not None and here.status is ReviewStatus.DONE
+    assert session.action_rows(ActionFilter(state=ActionState.DONE, text=""), limit=-1)
+    window.undo_stack.undo()
+    here = view.model.row_at(view.model.row_of(action_id)).review_here
+    assert here is not None and here.status is ReviewStatus.ON_TRACK
+    window.undo_stack.undo()
+    assert view.model.row_at(view.model.row_of(action_id)).review_here is None
+    assert repository.action(session.db, action_id).state is ActionState.OPEN
+
+
+def test_a_new_due_date_is_a_slip_kept_in_the_actions_history(
+    qtbot: QtBot, settings: QSettings, demo_path: Path
+) -> None:
+    """N gives a new due date: the action's current due moves, its slips count grows, and the
+    audit log keeps the change."""
+    window = _review_item(qtbot, settings, demo_path)
+    view = window.meeting_page.review_view  # type: ignore[union-attr]
+    session = window.session
+    assert session is not None
+    view.table.selectRow(0)
+    row = view.current_row()
+    assert row is not None
+    new_due = dt.date(2027, 1, 29)
+    view.ask_new_due = lambda _row: (new_due, "Waiting for the vendor patch")  # type: ignore[method-assign]
+    view.reschedule_current()
+    after = view.model.row_at(view.model.row_of(row.action.id))
+    assert after.action.due == new_due
+    assert after.slips == row.slips + 1
+    assert (
+        after.review_here is not None
+        and after.review_here.comment == "Waiting for the vendor patch"
+    )
+    reviews, audit = session.action_history(row.action.id)
+    assert any(r.new_due == new_due for r in reviews)
+    assert any(e.field == "current_due" and e.new == new_due.isoformat() for e in audit)
+
+
+def test_overdue_rows_are_marked_by_text_not_colour_alone(
+    qtbot: QtBot, settings: QSettings, demo_path: Path
+) -> None:
+    """Overdue actions carry a ⚠ and their days late in their own column."""
+    window = _review_item(qtbot, settings, demo_path)
+    view = window.meeting_page.review_view  # type: ignore[union-attr]
+    texts = [view.model.index(r, 7).data() for r in range(view.model.rowCount())]
+    assert any(t.startswith("⚠") for t in texts)
+
+
+def test_side_filter_and_progress_per_side(
+    qtbot: QtBot, settings: QSettings, demo_path: Path
+) -> None:
+    """Filtering by side shows only that side's actions; the progress line counts both."""
+    window = _review_item(qtbot, settings, demo_path)
+    view = window.meeting_page.review_view  # type: ignore[union-attr]
+    view.side.setCurrentIndex(2)
+    sides = {view.model.row_at(r).action.side.value for r in range(view.model.rowCount())}
+    assert sides == {"partner"}
+    assert "Enterprise 0/" in view.progress.text() and "Partner 0/" in view.progress.text()
+
+
+def test_projector_shows_the_review_table_with_the_row_under_review(
+    qtbot: QtBot, settings: QSettings, demo_path: Path
+) -> None:
+    """The room sees the same table in large print, the selected row highlighted."""
+    window = _review_item(qtbot, settings, demo_path)
+    projector = window.open_projector()
+    assert projector is not None
+    qtbot.addWidget(projector)
+    view = window.meeting_page.review_view  # type: ignore[union-attr]
+    view.table.selectRow(1)
+    title = view.current_row().action.title  # type: ignore[union-attr]
+    html = view.projector_html()
+    highlighted = html.split('style="background:#1f5fa8;color:#ffffff;"')[1]
+    assert title.split()[0] in highlighted.split("</tr>")[0]
+    assert title.split()[0] in projector.content.toPlainText()
+    projector.close()

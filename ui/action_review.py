@@ -1,0 +1,466 @@
+"""The action review: every action open when the meeting began, reviewed one keystroke each."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent, QUndoCommand, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.errors import ReviewError
+from core.model import ActionReview, ReviewStatus, Side
+from core.register import ActionFilter, ActionRow
+from ui.session import Session
+
+_Index = QModelIndex | QPersistentModelIndex
+
+STATUS_KEYS = {
+    Qt.Key.Key_D: ReviewStatus.DONE,
+    Qt.Key.Key_T: ReviewStatus.ON_TRACK,
+    Qt.Key.Key_R: ReviewStatus.AT_RISK,
+    Qt.Key.Key_L: ReviewStatus.LATE,
+    Qt.Key.Key_X: ReviewStatus.DROPPED,
+}
+STATUS_COLOURS = {
+    ReviewStatus.DONE: "#e3f1e6",
+    ReviewStatus.ON_TRACK: "#e8eef7",
+    ReviewStatus.AT_RISK: "#fdf1d8",
+    ReviewStatus.LATE: "#f7dcdc",
+    ReviewStatus.DROPPED: "#eceff1",
+}
+OVERDUE_RED = "#b3261e"
+
+
+class ReviewTableModel(QAbstractTableModel):
+    """Open actions with their history and this meeting's review; overdue rows marked ⚠."""
+
+    HEADERS = (
+        "Action",
+        "Owner",
+        "Side",
+        "Raised in",
+        "Original due",
+        "Current due",
+        "Slips",
+        "Overdue",
+        "Last review",
+        "This meeting",
+    )
+
+    def __init__(self, on: dt.date) -> None:
+        super().__init__()
+        self._rows: list[ActionRow] = []
+        self._on = on
+
+    def set_rows(self, rows: list[ActionRow], on: dt.date) -> None:
+        self.beginResetModel()
+        self._rows = rows
+        self._on = on
+        self.endResetModel()
+
+    def rows(self) -> list[ActionRow]:
+        return list(self._rows)
+
+    def row_at(self, row: int) -> ActionRow:
+        return self._rows[row]
+
+    def row_of(self, action_id: str) -> int:
+        return next((i for i, r in enumerate(self._rows) if r.action.id == action_id), -1)
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self._rows[index.row()]
+        column = index.column()
+        overdue = row.days_overdue(self._on)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(row, column, overdue)
+        if role == Qt.ItemDataRole.ForegroundRole and overdue and column in (0, 5, 7):
+            return QBrush(QColor(OVERDUE_RED))
+        if role == Qt.ItemDataRole.FontRole and overdue and column in (0, 7):
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.BackgroundRole and column == 9 and row.review_here:
+            return QBrush(QColor(STATUS_COLOURS[row.review_here.status]))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            parts = [row.action.title]
+            if row.last_comment:
+                parts.append(f"Last comment: {row.last_comment}")
+            if row.review_here and row.review_here.comment:
+                parts.append(f"This meeting: {row.review_here.comment}")
+            return "\n".join(parts)
+        if role == Qt.ItemDataRole.UserRole:
+            return row.action.id
+        return None
+
+    @staticmethod
+    def _text(row: ActionRow, column: int, overdue: int) -> str:
+        action = row.action
+        if column == 0:
+            return action.title
+        if column == 1:
+            return row.owner_name
+        if column == 2:
+            return action.side.label
+        if column == 3:
+            number = f"#{row.raised_number} · " if row.raised_number else ""
+            return f"{number}{row.raised_on:%d %b %Y}"
+        if column == 4:
+            return action.original_due.isoformat()
+        if column == 5:
+            return action.due.isoformat()
+        if column == 6:
+            return str(row.slips) if row.slips else ""
+        if column == 7:
+            return f"⚠ {overdue} d" if overdue else ""
+        if column == 8:
+            if row.last_status is None:
+                return "—"
+            return row.last_status.label + (f": {row.last_comment}" if row.last_comment else "")
+        here = row.review_here
+        if here is None:
+            return "not reviewed"
+        text = here.status.label
+        if here.new_due:
+            text += f" → new due {here.new_due:%d %b}"
+        if here.comment:
+            text += f" · {here.comment}"
+        return text
+
+
+class ReviewCommand(QUndoCommand):
+    """Undoable review of one action in one meeting (replacing this meeting's earlier one)."""
+
+    def __init__(
+        self,
+        view: ActionReviewView,
+        row: ActionRow,
+        status: ReviewStatus,
+        comment: str,
+        new_due: dt.date | None,
+    ) -> None:
+        super().__init__(f"Review '{row.action.title[:40]}' as {status.label}")
+        self._view = view
+        self._action_id = row.action.id
+        self._previous: ActionReview | None = row.review_here
+        self._status = status
+        self._comment = comment
+        self._new_due = new_due
+
+    def redo(self) -> None:
+        self._view.apply_review(self._action_id, self._status, self._comment, self._new_due)
+
+    def undo(self) -> None:
+        self._view.take_back(self._action_id, self._previous)
+
+
+class ReviewTable(QTableView):
+    """Keys review the selected action: D, T, R, L, X; C comments; N gives a new due date."""
+
+    def __init__(self, view: ActionReviewView) -> None:
+        super().__init__()
+        self._view = view
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = Qt.Key(event.key())
+        plain = event.modifiers() in (
+            Qt.KeyboardModifier.NoModifier,
+            Qt.KeyboardModifier.KeypadModifier,
+        )
+        if plain and key in STATUS_KEYS:
+            self._view.review_current(STATUS_KEYS[key])
+            return
+        if plain and key == Qt.Key.Key_C:
+            self._view.comment_current()
+            return
+        if plain and key == Qt.Key.Key_N:
+            self._view.reschedule_current()
+            return
+        super().keyPressEvent(event)
+
+
+class NewDueDialog(QDialog):
+    """A new due date for an action (a slip), with the reason."""
+
+    def __init__(self, row: ActionRow, today: dt.date) -> None:
+        super().__init__()
+        self.setWindowTitle("New due date")
+        form = QFormLayout(self)
+        form.addRow(QLabel(f"<b>{html.escape(row.action.title)}</b>"))
+        form.addRow("Current due", QLabel(row.action.due.isoformat()))
+        self.date = QDateEdit(max(row.action.due, today) + dt.timedelta(days=14))
+        self.date.setCalendarPopup(True)
+        self.date.setDisplayFormat("yyyy-MM-dd")
+        self.comment = QLineEdit(placeholderText="Why the date moves")
+        form.addRow("New due date", self.date)
+        form.addRow("Reason", self.comment)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+
+class ActionReviewView(QWidget):
+    """The review table of one meeting, its progress per side, and its keys."""
+
+    focus_changed = Signal()
+
+    def __init__(self, session: Session, undo_stack: QUndoStack) -> None:
+        super().__init__()
+        self._session = session
+        self._undo = undo_stack
+        self._meeting_id: str | None = None
+        self._on = dt.date.today()
+        self.side = QComboBox()
+        self.side.addItem("Both sides", None)
+        self.side.addItem("Enterprise's actions", Side.ENTERPRISE)
+        self.side.addItem("Partner's actions", Side.PARTNER)
+        self.side.currentIndexChanged.connect(self.reload)
+        self.progress = QLabel()
+        self.progress.setObjectName("reviewProgress")
+        self.notice = QLabel()
+        self.notice.setObjectName("subtitle")
+        hint = QLabel(
+            "<b>D</b> done · <b>T</b> on track · <b>R</b> at risk · <b>L</b> late · "
+            "<b>X</b> dropped · <b>C</b> comment · <b>N</b> new due date"
+        )
+        hint.setObjectName("subtitle")
+        top = QHBoxLayout()
+        top.addWidget(self.side)
+        top.addWidget(self.progress, 1)
+        top.addWidget(hint)
+        self.model = ReviewTableModel(self._on)
+        self.table = ReviewTable(self)
+        self.table.setObjectName("reviewTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(9, QHeaderView.ResizeMode.Stretch)
+        metrics = self.table.fontMetrics()
+        widths = {
+            1: "Sophie Marchand",
+            2: "Enterprise",
+            3: "#24 · 03 Nov 2026",
+            4: "2026-11-03",
+            5: "2026-11-03",
+            6: "Slips",
+            7: "⚠ 999 d",
+            8: "on track: Completed.",
+        }
+        for column, sample in widths.items():
+            header.resizeSection(column, metrics.horizontalAdvance(sample) + 24)
+        self.table.selectionModel().currentRowChanged.connect(self._on_table_row_changed)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.notice)
+
+    # --- showing ---
+
+    def show_meeting(self, meeting_id: str) -> None:
+        meeting = self._session.meeting(meeting_id)
+        self._meeting_id = meeting_id
+        self._on = meeting.actual_start.date() if meeting.actual_start else meeting.date
+        self.notice.clear()
+        self.reload()
+        if self.model.rowCount():
+            self.table.selectRow(0)
+
+    def reload(self) -> None:
+        if self._meeting_id is None:
+            return
+        current = self.current_row()
+        keep = current.action.id if current else None
+        spec = ActionFilter(
+            side=_side(self.side.currentData()), open_at_meeting_id=self._meeting_id
+        )
+        rows = self._session.action_rows(spec, meeting_id=self._meeting_id)
+        self.model.set_rows(rows, self._on)
+        if keep is not None and self.model.row_of(keep) >= 0:
+            self.table.selectRow(self.model.row_of(keep))
+        self._refresh_progress()
+        self.focus_changed.emit()
+
+    def current_row(self) -> ActionRow | None:
+        index = self.table.currentIndex()
+        return self.model.row_at(index.row()) if index.isValid() else None
+
+    def _refresh_progress(self) -> None:
+        if self._meeting_id is None:
+            return
+        rows = self._session.action_rows(
+            ActionFilter(open_at_meeting_id=self._meeting_id), meeting_id=self._meeting_id
+        )
+        total = len(rows)
+        done = sum(1 for r in rows if r.review_here)
+        parts = [f"<b>Reviewed {done} of {total}</b>"]
+        for side in Side:
+            own = [r for r in rows if r.action.side is side]
+            reviewed = sum(1 for r in own if r.review_here)
+            parts.append(f"{side.label} {reviewed}/{len(own)}")
+        self.progress.setText(" · ".join(parts))
+
+    # --- reviewing ---
+
+    def review_current(
+        self, status: ReviewStatus, comment: str | None = None, new_due: dt.date | None = None
+    ) -> None:
+        row = self.current_row()
+        if row is None or self._meeting_id is None:
+            return
+        here = row.review_here
+        keep_comment = here.comment if here and comment is None else (comment or "")
+        keep_due = here.new_due if here and new_due is None else new_due
+        try:
+            self._undo.push(ReviewCommand(self, row, status, keep_comment, keep_due))
+        except ReviewError as error:
+            self.notice.setText(error.message)
+            return
+        self._move_to_next(row.action.id)
+
+    def comment_current(self) -> None:
+        row = self.current_row()
+        if row is None:
+            return
+        text = self.ask_comment(row)
+        if text is not None:
+            status = row.review_here.status if row.review_here else ReviewStatus.ON_TRACK
+            self.review_current(status, comment=text)
+
+    def reschedule_current(self) -> None:
+        row = self.current_row()
+        if row is None:
+            return
+        answer = self.ask_new_due(row)
+        if answer is not None:
+            new_due, reason = answer
+            status = row.review_here.status if row.review_here else ReviewStatus.AT_RISK
+            if status.closes:
+                status = ReviewStatus.AT_RISK
+            self.review_current(status, comment=reason, new_due=new_due)
+
+    def ask_comment(self, row: ActionRow) -> str | None:
+        current = row.review_here.comment if row.review_here else ""
+        text, ok = QInputDialog.getText(self, "Comment", row.action.title, text=current)
+        return text if ok else None
+
+    def ask_new_due(self, row: ActionRow) -> tuple[dt.date, str] | None:
+        dialog = NewDueDialog(row, self._on)
+        if dialog.exec():
+            return dialog.date.date().toPython(), dialog.comment.text()
+        return None
+
+    def apply_review(
+        self, action_id: str, status: ReviewStatus, comment: str, new_due: dt.date | None
+    ) -> None:
+        """Record a review now (the undo command's redo)."""
+        assert self._meeting_id is not None
+        row = (
+            self.model.rows()[self.model.row_of(action_id)]
+            if self.model.row_of(action_id) >= 0
+            else None
+        )
+        earlier = row.review_here if row else None
+        self._session.review_action(self._meeting_id, action_id, status, comment, new_due)
+        if earlier is not None and earlier.status is not status:
+            self.notice.setText(
+                f"Replaced this meeting's earlier review of “{row.action.title if row else ''}”: "
+                f"{earlier.status.label} → {status.label}."
+            )
+        else:
+            self.notice.clear()
+        self.reload()
+
+    def take_back(self, action_id: str, previous: ActionReview | None) -> None:
+        """Undo a review: put back this meeting's earlier one, or none."""
+        assert self._meeting_id is not None
+        if previous is not None:
+            self._session.restore_review(previous)
+        else:
+            self._session.remove_review(self._meeting_id, action_id)
+        self.notice.setText("Review undone.")
+        self.reload()
+        row = self.model.row_of(action_id)
+        if row >= 0:
+            self.table.selectRow(row)
+
+    def _move_to_next(self, action_id: str) -> None:
+        row = self.model.row_of(action_id)
+        if 0 <= row + 1 < self.model.rowCount():
+            self.table.selectRow(row + 1)
+
+    def _on_table_row_changed(self, *args: object) -> None:
+        self.focus_changed.emit()
+
+    # --- the room's view ---
+
+    def projector_html(self) -> str:
+        """The same table in large print, the row under review highlighted."""
+        current = self.current_row()
+        cells = []
+        for row in self.model.rows():
+            overdue = row.days_overdue(self._on)
+            here = row.review_here
+            style = ' style="background:#1f5fa8;color:#ffffff;"' if row is current else ""
+            mark = f"⚠ {overdue} d late" if overdue else ""
+            status = here.status.label if here else "—"
+            cells.append(
+                f"<tr{style}><td>{html.escape(row.action.title)}</td>"
+                f"<td>{html.escape(row.owner_name)} ({row.action.side.label})</td>"
+                f"<td>{row.action.due:%d %b %Y}</td><td><b>{mark}</b></td><td>{status}</td></tr>"
+            )
+        return (
+            f"<p>{self.progress.text()}</p>"
+            '<table width="100%" cellspacing="0" cellpadding="6">'
+            "<tr><th align=left>Action</th><th align=left>Owner</th><th align=left>Due</th>"
+            "<th align=left>Overdue</th><th align=left>Today</th></tr>"
+            + "".join(cells)
+            + "</table>"
+        )
+
+
+def _side(data: object) -> Side | None:
+    """A side kept in a combo box comes back as its text: make it a Side again."""
+    return Side(str(data)) if data else None
