@@ -110,13 +110,15 @@ def accountability(
 
 
 def say_do_trend(
-    meetings: Sequence[Meeting], actions: Sequence[Action]
+    meetings: Sequence[Meeting], actions: Sequence[Action], last: int | None = None, size: int = 1
 ) -> list[tuple[Meeting, dict[Side, float | None]]]:
-    """Meeting by meeting, each side's say/do ratio over the month that meeting closed."""
+    """Meeting by meeting (the `last` ones, or all), each side's say/do ratio over the window of
+    `size` meetings ending there (1: the month that meeting closed)."""
     ordered = sorted(meetings, key=lambda m: m.scheduled_start)
+    shown = ordered if last is None else ordered[-last:]
     trend = []
-    for meeting in ordered:
-        window = window_of(ordered, meeting, 1)
+    for meeting in shown:
+        window = window_of(ordered, meeting, size)
         trend.append(
             (meeting, {side: side_record(actions, side, window).say_do_ratio for side in Side})
         )

@@ -78,5 +78,5 @@ def settle(action: Action, reviews: Sequence[ActionReview]) -> Action:
         current_due=moved[-1] if moved else action.original_due,
         state=ActionState(last.status.value) if last is not None and closes else ActionState.OPEN,
         closed_in_id=last.meeting_id if last is not None and closes else None,
-        closed_on=last.reviewed_on if last is not None and closes else None,
+        closed_on=(last.completed_on or last.reviewed_on) if last is not None and closes else None,
     )

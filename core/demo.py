@@ -827,7 +827,7 @@ class _DemoBuilder:
             closed_in = closed_on = None
             if last is not None and last.status.closes:
                 state = ActionState(last.status.value)
-                closed_in, closed_on = last.meeting_id, last.reviewed_on
+                closed_in, closed_on = last.meeting_id, last.completed_on or last.reviewed_on
             settled.append(
                 Action(
                     action.id,
@@ -878,7 +878,10 @@ class _ActionPlan:
             status = ReviewStatus.AT_RISK
         else:
             status = ReviewStatus.ON_TRACK
-        return ActionReview(new_id(), self.action.id, meeting.id, status, comment, new_due, day)
+        completed = self.finish if status is ReviewStatus.DONE else None
+        return ActionReview(
+            new_id(), self.action.id, meeting.id, status, comment, new_due, day, completed
+        )
 
 
 def _email(name: str, domain: str) -> str:

@@ -248,6 +248,8 @@ class ActionReview:
     comment: str = ""
     new_due: dt.date | None = None
     reviewed_on: dt.date | None = None
+    # The day the owner finished (for a `done` review), when it was before the meeting.
+    completed_on: dt.date | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -145,6 +145,7 @@ CREATE TABLE action_review (
     comment TEXT NOT NULL DEFAULT '',
     new_due TEXT,
     reviewed_on TEXT,
+    completed_on TEXT,
     UNIQUE (action_id, meeting_id)
 );
 CREATE INDEX action_review_by_meeting ON action_review(meeting_id);

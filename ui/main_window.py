@@ -103,6 +103,9 @@ class MainWindow(QMainWindow):
         self.timer_action = self._action(m, "Start / pause &timer", self._toggle_timer, "Ctrl+T")
         self.note_action = self._action(m, "New note &line", self._new_note_line, "Ctrl+Return")
         self.decision_action = self._action(m, "New &decision…", self._new_decision, "Ctrl+D")
+        self.accountability_action = self._action(
+            m, "Accountability &record…", self.show_accountability, "Ctrl+Shift+R"
+        )
         self.menus[m].addSeparator()
         self.end_action = self._action(m, "&End meeting", self._end_meeting, "Ctrl+Shift+E")
 
@@ -155,7 +158,12 @@ class MainWindow(QMainWindow):
             and page.meeting is not None
             and page.meeting.status is not MeetingStatus.SIGNED
         )
-        for action in (self.prepare_action, self.agenda_action, self.home_action):
+        for action in (
+            self.prepare_action,
+            self.agenda_action,
+            self.home_action,
+            self.accountability_action,
+        ):
             action.setEnabled(has_partnership)
         self.start_action.setEnabled(
             page is not None
@@ -329,6 +337,22 @@ class MainWindow(QMainWindow):
 
         if self.session is not None and self.session.partnership_id is not None:
             StandingAgendaDialog(self.session).exec()
+
+    def show_accountability(self) -> None:
+        """Both sides' record up to the open meeting (or the latest one)."""
+        from ui.accountability import AccountabilityDialog
+
+        if self.session is None or self.session.partnership_id is None:
+            return
+        page = self.meeting_page
+        meeting = page.meeting if page is not None and page.meeting is not None else None
+        if meeting is None:
+            meetings = self.session.meetings()
+            if not meetings:
+                return
+            meeting = meetings[-1]
+        dialog = AccountabilityDialog(self.session, meeting.id)
+        dialog.exec()
 
     def edit_attendance(self) -> None:
         from ui.attendance import AttendanceDialog

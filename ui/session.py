@@ -12,7 +12,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from core import agenda, lifecycle
+from core import accountability, agenda, lifecycle
+from core.accountability import SideRecord
 from core.ids import new_id
 from core.model import (
     ActionReview,
@@ -32,6 +33,8 @@ from core.model import (
 from core.register import ActionFilter, ActionRow
 from storage import register, repository
 from storage.database import Database, open_database
+
+TREND_WINDOW = 3
 
 
 class Session(QObject):
@@ -144,6 +147,20 @@ class Session(QObject):
         if meeting.facilitator_id is None:
             return ""
         return repository.person(self.db, meeting.facilitator_id).name
+
+    def accountability(
+        self, upto_id: str, windows: tuple[int, ...] = (3, 6, 12), trend_meetings: int = 24
+    ) -> tuple[dict[int, dict[Side, SideRecord]], list[tuple[Meeting, dict[Side, float | None]]]]:
+        """Both sides' figures for the last N meetings up to one, and the say/do trend."""
+        meetings = [m for m in self.meetings() if m.amends_id is None]
+        upto = self.meeting(upto_id)
+        held = [m for m in meetings if m.scheduled_start <= upto.scheduled_start]
+        actions = repository.actions(self.db, self._pid)
+        figures = {
+            size: accountability.accountability(held, actions, upto, size) for size in windows
+        }
+        trend = accountability.say_do_trend(held, actions, last=trend_meetings, size=TREND_WINDOW)
+        return figures, trend
 
     def latest_period(self) -> str | None:
         return repository.latest_period(self.db, self._pid)
