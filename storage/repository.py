@@ -406,6 +406,13 @@ def remove_review(db: Database, action_id: str, meeting_id: str, by: str = "") -
     return after
 
 
+def remove_action(db: Database, action_id: str) -> None:
+    """Take back an action raised by mistake (undo); a signed meeting's actions refuse."""
+    with writes(db):
+        db.execute("DELETE FROM action WHERE id = ?", [action_id])
+        _audit(db, "action", action_id, "removed", None, None, None, "")
+
+
 def actions_raised_in(db: Database, meeting_id: str) -> list[Action]:
     return _select(db, Action, "raised_in_id = ?", [meeting_id], "rowid")
 

@@ -7,7 +7,7 @@ import html
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent, QUndoCommand, QUndoStack
+from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -25,10 +25,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.errors import ReviewError
 from core.model import ActionReview, ReviewStatus, Side
 from core.register import ActionFilter, ActionRow
 from ui.session import Session
+from ui.undo import AppliedCommand, push_applied
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -160,7 +160,7 @@ class ReviewTableModel(QAbstractTableModel):
         return text
 
 
-class ReviewCommand(QUndoCommand):
+class ReviewCommand(AppliedCommand):
     """Undoable review of one action in one meeting (replacing this meeting's earlier one)."""
 
     def __init__(
@@ -179,7 +179,7 @@ class ReviewCommand(QUndoCommand):
         self._comment = comment
         self._new_due = new_due
 
-    def redo(self) -> None:
+    def apply(self) -> None:
         self._view.apply_review(self._action_id, self._status, self._comment, self._new_due)
 
     def undo(self) -> None:
@@ -353,10 +353,9 @@ class ActionReviewView(QWidget):
         here = row.review_here
         keep_comment = here.comment if here and comment is None else (comment or "")
         keep_due = here.new_due if here and new_due is None else new_due
-        try:
-            self._undo.push(ReviewCommand(self, row, status, keep_comment, keep_due))
-        except ReviewError as error:
-            self.notice.setText(error.message)
+        refused = push_applied(self._undo, ReviewCommand(self, row, status, keep_comment, keep_due))
+        if refused:
+            self.notice.setText(refused)
             return
         self._move_to_next(row.action.id)
 

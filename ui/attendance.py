@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QKeyEvent, QUndoCommand, QUndoStack
+from PySide6.QtGui import QColor, QKeyEvent, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from core.errors import ReviewError
 from core.model import Attendance, AttendanceStatus, Side
 from ui.session import Session
+from ui.undo import AppliedCommand, push_applied
 
 _KEYS = {
     Qt.Key.Key_P: AttendanceStatus.PRESENT,
@@ -36,7 +37,7 @@ _COLOURS = {
 }
 
 
-class SetAttendanceCommand(QUndoCommand):
+class SetAttendanceCommand(AppliedCommand):
     """Undoable change of one person's attendance."""
 
     def __init__(
@@ -50,7 +51,7 @@ class SetAttendanceCommand(QUndoCommand):
         self._before: Attendance | None = None
         self._added_id: str | None = None
 
-    def redo(self) -> None:
+    def apply(self) -> None:
         self._before = self._session.set_attendance(self._meeting_id, self._person_id, self._status)
         if self._before is None:
             found = [
@@ -149,9 +150,11 @@ class AttendanceDialog(QDialog):
         person = self._people[row] if row < len(self._people) else None
         if person is None:
             return
-        self._undo.push(
-            SetAttendanceCommand(self._session, self._meeting_id, person.id, status, person.name)
+        refused = push_applied(
+            self._undo,
+            SetAttendanceCommand(self._session, self._meeting_id, person.id, status, person.name),
         )
+        self.error.setText(refused or "")
         self._refresh()
 
     def cycle(self, row: int) -> None:

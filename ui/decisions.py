@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -19,15 +18,16 @@ from PySide6.QtWidgets import (
 from core.ids import new_id
 from core.model import AttendanceStatus, Decision, Side
 from ui.session import Session
+from ui.undo import AppliedCommand
 
 
-class AddDecisionCommand(QUndoCommand):
+class AddDecisionCommand(AppliedCommand):
     def __init__(self, session: Session, decision: Decision) -> None:
         super().__init__("Record decision")
         self._session = session
         self._decision = decision
 
-    def redo(self) -> None:
+    def apply(self) -> None:
         self._session.add_decision(self._decision)
 
     def undo(self) -> None:

@@ -47,6 +47,7 @@ class MainWindow(QMainWindow):
         self.meeting_page: MeetingPage | None = None
         self.projector: ProjectorWindow | None = None
         self.undo_stack = QUndoStack(self)
+        self.commitment_dialog: object | None = None
         self.setWindowTitle("Partnership review")
         self.resize(1280, 820)
         self.pages = QStackedWidget()
@@ -103,6 +104,9 @@ class MainWindow(QMainWindow):
         self.timer_action = self._action(m, "Start / pause &timer", self._toggle_timer, "Ctrl+T")
         self.note_action = self._action(m, "New note &line", self._new_note_line, "Ctrl+Return")
         self.decision_action = self._action(m, "New &decision…", self._new_decision, "Ctrl+D")
+        self.commitment_action = self._action(
+            m, "New &commitment…", self.quick_add_commitment, QKeySequence.StandardKey.New
+        )
         self.accountability_action = self._action(
             m, "Accountability &record…", self.show_accountability, "Ctrl+Shift+R"
         )
@@ -172,7 +176,12 @@ class MainWindow(QMainWindow):
         )
         self.end_action.setEnabled(live)
         self.timer_action.setEnabled(live)
-        for action in (self.attendance_action, self.decision_action, self.note_action):
+        for action in (
+            self.attendance_action,
+            self.decision_action,
+            self.note_action,
+            self.commitment_action,
+        ):
             action.setEnabled(editable)
         for action in (self.next_action, self.previous_action, self.projector_action):
             action.setEnabled(page is not None)
@@ -337,6 +346,26 @@ class MainWindow(QMainWindow):
 
         if self.session is not None and self.session.partnership_id is not None:
             StandingAgendaDialog(self.session).exec()
+
+    def quick_add_commitment(self) -> None:
+        """Ctrl+N from anywhere in a meeting: one line, read back, committed."""
+        from PySide6.QtWidgets import QDialog, QVBoxLayout
+
+        from ui.commitments import CommitmentForm
+
+        page = self.meeting_page
+        if self.session is None or page is None or page.meeting is None:
+            return
+        dialog = QDialog(self)
+        dialog.setWindowTitle("New commitment")
+        dialog.resize(760, 480)
+        form = CommitmentForm(self.session, page.meeting.id, self.undo_stack)
+        form.committed.connect(dialog.accept)
+        QVBoxLayout(dialog).addWidget(form)
+        form.line.setFocus()
+        self.commitment_dialog = dialog
+        dialog.exec()
+        self.commitment_dialog = None
 
     def show_accountability(self) -> None:
         """Both sides' record up to the open meeting (or the latest one)."""

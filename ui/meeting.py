@@ -24,10 +24,12 @@ from core import agenda, lifecycle
 from core.errors import ReviewError
 from core.model import AgendaItemKind, Meeting, MeetingItem, MeetingStatus
 from ui.action_review import ActionReviewView
+from ui.commitments import CommitmentsView
 from ui.decisions import AddDecisionCommand, DecisionDialog
 from ui.models import STATUS_LABELS, AgendaRailModel, format_duration
 from ui.notes import NotesEditor
 from ui.session import Session
+from ui.undo import push_applied
 
 AMBER_AT = 0.8
 SECONDS_SAVE_EVERY = 10
@@ -146,6 +148,8 @@ class MeetingPage(QWidget):
         self.review_view = ActionReviewView(session, undo_stack)
         self.kind_views = QStackedWidget()
         self.kind_views.addWidget(self.review_view)
+        self.commitments_view = CommitmentsView(session, undo_stack)
+        self.kind_views.addWidget(self.commitments_view)
         notes_area = QWidget()
         notes_layout = QVBoxLayout(notes_area)
         notes_layout.setContentsMargins(0, 0, 0, 0)
@@ -249,12 +253,18 @@ class MeetingPage(QWidget):
         if item.kind is AgendaItemKind.ACTION_REVIEW and self.meeting is not None:
             self.review_view.show_meeting(self.meeting.id)
             view = self.review_view
+        elif item.kind is AgendaItemKind.COMMITMENTS and self.meeting is not None:
+            self.commitments_view.show_meeting(self.meeting.id)
+            view = self.commitments_view
         self.kind_views.setVisible(view is not None)
         self.notes_title.setVisible(view is not None)
         if view is not None:
             self.kind_views.setCurrentWidget(view)
             view.setEnabled(self.meeting is not None and lifecycle.is_editable(self.meeting))
-            self.review_view.table.setFocus()
+            if view is self.review_view:
+                self.review_view.table.setFocus()
+            elif self.commitments_view.form is not None:
+                self.commitments_view.form.line.setFocus()
 
     def _current_notes(self, item: MeetingItem) -> str:
         for fresh in self._session.items(item.meeting_id):
@@ -403,10 +413,9 @@ class MeetingPage(QWidget):
         item = self.current_item
         dialog = DecisionDialog(self._session, self.meeting.id, item.id if item else None)
         if dialog.exec() and dialog.decision is not None:
-            try:
-                self._undo.push(AddDecisionCommand(self._session, dialog.decision))
-            except ReviewError as error:
-                self._show_error(error.message)
+            refused = push_applied(self._undo, AddDecisionCommand(self._session, dialog.decision))
+            if refused:
+                self._show_error(refused)
 
     def _refresh_decisions(self) -> None:
         self.decisions.clear()

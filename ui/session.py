@@ -12,10 +12,12 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from core import accountability, agenda, lifecycle
+from core import accountability, agenda, lifecycle, quickadd
 from core.accountability import SideRecord
+from core.errors import ValidationError
 from core.ids import new_id
 from core.model import (
+    Action,
     ActionReview,
     Attendance,
     AttendanceStatus,
@@ -26,6 +28,8 @@ from core.model import (
     Partnership,
     Party,
     Person,
+    RaciAssignment,
+    RaciRole,
     ReviewStatus,
     Side,
     StandingAgendaItem,
@@ -161,6 +165,56 @@ class Session(QObject):
         }
         trend = accountability.say_do_trend(held, actions, last=trend_meetings, size=TREND_WINDOW)
         return figures, trend
+
+    def add_commitment(
+        self,
+        meeting_id: str,
+        title: str,
+        owner: Person | None,
+        due: dt.date | None,
+        raci: dict[RaciRole, list[str]] | None = None,
+        past_confirmed: bool = False,
+        action_id: str | None = None,
+    ) -> Action:
+        """A new action raised in this meeting: checked, with its RACI people (the owner is R)."""
+        meeting = self.meeting(meeting_id)
+        people = self.people()
+        today = meeting.actual_start.date() if meeting.actual_start else dt.date.today()
+        clean = quickadd.check_commitment(title, owner, due, people, today, past_confirmed)
+        assert owner is not None and due is not None
+        known = {p.id for p in people}
+        new = Action(
+            action_id or new_id(),
+            self._pid,
+            clean,
+            owner.id,
+            owner.side,
+            due,
+            meeting_id,
+            today,
+            due,
+        )
+        assignments = [RaciAssignment(new.id, owner.id, RaciRole.RESPONSIBLE)]
+        for role, person_ids in (raci or {}).items():
+            if role is RaciRole.RESPONSIBLE:
+                continue
+            for person_id in dict.fromkeys(person_ids):
+                if person_id not in known:
+                    raise ValidationError(role.value, "RACI people must be of one of the parties.")
+                assignments.append(RaciAssignment(new.id, person_id, role))
+        repository.add_action(self.db, new, assignments, by=self._facilitator_name(meeting))
+        self.changed.emit("actions")
+        return new
+
+    def remove_commitment(self, action_id: str) -> None:
+        repository.remove_action(self.db, action_id)
+        self.changed.emit("actions")
+
+    def commitments(self, meeting_id: str) -> list[Action]:
+        return repository.actions_raised_in(self.db, meeting_id)
+
+    def raci(self, action_id: str) -> list[RaciAssignment]:
+        return repository.raci(self.db, action_id)
 
     def latest_period(self) -> str | None:
         return repository.latest_period(self.db, self._pid)

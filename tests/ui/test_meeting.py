@@ -16,6 +16,7 @@ from ui.attendance import AttendanceDialog
 from ui.main_window import MainWindow
 from ui.meeting import timer_state
 from ui.notes import SAVE_DELAY_MS
+from ui.undo import push_applied
 
 
 def _window(qtbot: QtBot, settings: QSettings, path: Path) -> MainWindow:
@@ -88,7 +89,10 @@ def test_whole_meeting_is_recorded(qtbot: QtBot, settings: QSettings, demo_path:
     first.item(0).setCheckState(Qt.CheckState.Checked)
     decision._on_accepted()
     assert decision.decision is not None
-    window.undo_stack.push(AddDecisionCommand(window.session, decision.decision))
+    assert (
+        push_applied(window.undo_stack, AddDecisionCommand(window.session, decision.decision))
+        is None
+    )
     assert page.decisions.count() == 1
 
     page.end_meeting()

@@ -1,0 +1,389 @@
+"""New commitments: one typed line read back to the room, corrected, then committed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+
+from PySide6.QtCore import QDate, QStringListModel, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QUndoStack
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QDateEdit,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core import quickadd
+from core.errors import ValidationError
+from core.ids import new_id
+from core.model import Person, RaciRole
+from ui.session import Session
+from ui.undo import AppliedCommand, push_applied
+
+NO_DATE = QDate(2000, 1, 1)
+
+
+class AddCommitmentCommand(AppliedCommand):
+    """Undoable commitment: undo removes the action again, redo raises it with the same id."""
+
+    def __init__(self, session: Session, meeting_id: str, values: dict[str, object]) -> None:
+        super().__init__(f"Add commitment '{str(values['title'])[:40]}'")
+        self._session = session
+        self._meeting_id = meeting_id
+        self._values = values
+
+    def apply(self) -> None:
+        values = self._values
+        owner, due, raci = values["owner"], values["due"], values["raci"]
+        assert owner is None or isinstance(owner, Person)
+        assert due is None or isinstance(due, dt.date)
+        assert isinstance(raci, dict)
+        self._session.add_commitment(
+            self._meeting_id,
+            str(values["title"]),
+            owner,
+            due,
+            raci,
+            bool(values["past_confirmed"]),
+            str(values["action_id"]),
+        )
+
+    def undo(self) -> None:
+        self._session.remove_commitment(str(self._values["action_id"]))
+
+
+class QuickAddLine(QLineEdit):
+    """The one line; after '@' it completes people's names."""
+
+    def __init__(self, people: list[Person]) -> None:
+        super().__init__()
+        self._people = people
+        self.setPlaceholderText(
+            "Title, then @owner and a due date: e.g. Share the DR test results @EC fri"
+        )
+        self._names = QStringListModel([p.name for p in people], self)
+        self._completer = QCompleter(self._names, self)
+        self._completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self._completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self._completer.setWidget(self)
+        self._completer.activated.connect(self._on_completer_activated)
+        self.textEdited.connect(self._on_text_edited)
+
+    def set_people(self, people: list[Person]) -> None:
+        self._people = people
+
+    def _token(self) -> tuple[int, str] | None:
+        text = self.text()[: self.cursorPosition()]
+        at = text.rfind("@")
+        if at < 0 or (" " in text[at:].strip() and len(text[at:].split()) > 2):
+            return None
+        return at, text[at + 1 :]
+
+    def _on_text_edited(self, _text: str) -> None:
+        token = self._token()
+        if token is None or not token[1]:
+            self._completer.popup().hide()
+            return
+        matches = [p.name for p in quickadd.owners_matching(token[1], self._people)]
+        self._names.setStringList(matches)
+        self._completer.setCompletionPrefix("")
+        if matches:
+            self._completer.complete()
+        else:
+            self._completer.popup().hide()
+
+    def _on_completer_activated(self, name: str) -> None:
+        token = self._token()
+        if token is None:
+            return
+        at, _ = token
+        rest = self.text()[self.cursorPosition() :]
+        self.setText(f"{self.text()[:at]}@{name} {rest.lstrip()}")
+        self.setCursorPosition(at + len(name) + 2)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        popup = self._completer.popup()
+        if popup.isVisible() and event.key() in (
+            Qt.Key.Key_Return,
+            Qt.Key.Key_Enter,
+            Qt.Key.Key_Tab,
+        ):
+            index = popup.currentIndex()
+            if index.isValid():
+                self._on_completer_activated(index.data())
+            popup.hide()
+            return
+        super().keyPressEvent(event)
+
+
+class CommitmentForm(QWidget):
+    """The quick-add line, what was understood (each field correctable), RACI, and Commit."""
+
+    committed = Signal(str)
+
+    def __init__(self, session: Session, meeting_id: str, undo_stack: QUndoStack) -> None:
+        super().__init__()
+        self._session = session
+        self._meeting_id = meeting_id
+        self._undo = undo_stack
+        self._people = session.people()
+        meeting = session.meeting(meeting_id)
+        self._today = meeting.actual_start.date() if meeting.actual_start else dt.date.today()
+
+        self.line = QuickAddLine(self._people)
+        self.line.setObjectName("quickAdd")
+        self.line.returnPressed.connect(self.commit)
+        self._reader = QTimer(self, singleShot=True, interval=150)
+        self._reader.timeout.connect(self.read_line)
+        self.line.textChanged.connect(lambda _t: self._reader.start())
+
+        self.title = QLineEdit()
+        self.owner = QComboBox()
+        self.owner.addItem("— choose the owner —", None)
+        for person in self._people:
+            self.owner.addItem(f"{person.name} ({person.side.label})", person.id)
+        self.owner.currentIndexChanged.connect(self._refresh_side)
+        self.side = QLabel("—")
+        self.due = QDateEdit()
+        self.due.setCalendarPopup(True)
+        self.due.setDisplayFormat("ddd d MMM yyyy")
+        self.due.setMinimumDate(NO_DATE)
+        self.due.setSpecialValueText("no date yet")
+        self.due.setDate(NO_DATE)
+        self.accountable = QComboBox()
+        self.accountable.addItem("— nobody —", None)
+        for person in self._people:
+            self.accountable.addItem(f"{person.name} ({person.side.label})", person.id)
+        self.consulted = self._people_list()
+        self.informed = self._people_list()
+        understood = QFormLayout()
+        understood.addRow("Title", self.title)
+        owner_row = QHBoxLayout()
+        owner_row.addWidget(self.owner, 1)
+        owner_row.addWidget(self.side)
+        understood.addRow("Owner (responsible)", owner_row)
+        understood.addRow("Due", self.due)
+        understood.addRow("Accountable", self.accountable)
+        lists = QHBoxLayout()
+        for label, widget in (("Consulted", self.consulted), ("Informed", self.informed)):
+            column = QVBoxLayout()
+            column.addWidget(QLabel(label))
+            column.addWidget(widget)
+            lists.addLayout(column)
+        understood.addRow(lists)
+        self.problems = QLabel()
+        self.problems.setObjectName("fieldError")
+        self.problems.setWordWrap(True)
+        self.commit_button = QPushButton("Commit (Enter)")
+        self.commit_button.clicked.connect(self.commit)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.problems, 1)
+        bottom.addWidget(self.commit_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        heading = QLabel("New commitment")
+        heading.setObjectName("sectionTitle")
+        layout.addWidget(heading)
+        layout.addWidget(self.line)
+        layout.addLayout(understood)
+        layout.addLayout(bottom)
+
+    def _people_list(self) -> QListWidget:
+        widget = QListWidget()
+        widget.setMaximumHeight(110)
+        for person in self._people:
+            entry = QListWidgetItem(f"{person.name} ({person.side.label})")
+            entry.setData(Qt.ItemDataRole.UserRole, person.id)
+            entry.setFlags(entry.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            entry.setCheckState(Qt.CheckState.Unchecked)
+            widget.addItem(entry)
+        return widget
+
+    # --- reading the line --------------------------------------------------------------------
+
+    def read_line(self) -> quickadd.Understood:
+        """Show what the line says; the fields stay correctable afterwards."""
+        self._reader.stop()
+        understood = quickadd.understand(self.line.text(), self._people, self._today)
+        self.title.setText(understood.title)
+        index = self.owner.findData(understood.owner.id) if understood.owner else 0
+        self.owner.setCurrentIndex(max(0, index))
+        self.due.setDate(QDate(understood.due) if understood.due else NO_DATE)
+        problems = list(understood.problems)
+        if understood.candidates:
+            names = ", ".join(p.name for p in understood.candidates)
+            problems.append(f"Several people match: {names}.")
+        self.problems.setText(" ".join(problems))
+        return understood
+
+    def _refresh_side(self) -> None:
+        person = self._owner()
+        self.side.setText(person.side.label if person else "—")
+
+    def _owner(self) -> Person | None:
+        owner_id = self.owner.currentData()
+        return next((p for p in self._people if p.id == owner_id), None)
+
+    def _due(self) -> dt.date | None:
+        date = self.due.date()
+        return None if date == NO_DATE else date.toPython()
+
+    # --- committing -------------------------------------------------------------------------
+
+    def commit(self) -> bool:
+        """Commit what the fields say (reading the line first if it changed)."""
+        if self._reader.isActive():
+            self.read_line()
+        owner, due = self._owner(), self._due()
+        past_confirmed = False
+        try:
+            quickadd.check_commitment(self.title.text(), owner, due, self._people, self._today)
+        except ValidationError as error:
+            if error.field == "due" and due is not None and due < self._today:
+                past_confirmed = self.confirm_past(due)
+                if not past_confirmed:
+                    self.problems.setText(error.message)
+                    return False
+            else:
+                self.problems.setText(error.message)
+                (
+                    self.title
+                    if error.field == "title"
+                    else self.owner
+                    if error.field == "owner"
+                    else self.due
+                ).setFocus()
+                return False
+        values: dict[str, object] = {
+            "action_id": new_id(),
+            "title": self.title.text(),
+            "owner": owner,
+            "due": due,
+            "raci": self._raci(),
+            "past_confirmed": past_confirmed,
+        }
+        refused = push_applied(
+            self._undo, AddCommitmentCommand(self._session, self._meeting_id, values)
+        )
+        if refused:
+            self.problems.setText(refused)
+            return False
+        self.clear()
+        self.committed.emit(str(values["action_id"]))
+        return True
+
+    def confirm_past(self, due: dt.date) -> bool:
+        answer = QMessageBox.question(
+            self,
+            "Due date in the past",
+            f"The due date {due:%d %B %Y} is in the past. Record the commitment anyway?",
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _raci(self) -> dict[RaciRole, list[str]]:
+        raci: dict[RaciRole, list[str]] = {}
+        if self.accountable.currentData():
+            raci[RaciRole.ACCOUNTABLE] = [self.accountable.currentData()]
+        for role, widget in (
+            (RaciRole.CONSULTED, self.consulted),
+            (RaciRole.INFORMED, self.informed),
+        ):
+            raci[role] = [
+                widget.item(row).data(Qt.ItemDataRole.UserRole)
+                for row in range(widget.count())
+                if widget.item(row).checkState() == Qt.CheckState.Checked
+            ]
+        return raci
+
+    def clear(self) -> None:
+        self.line.clear()
+        self._reader.stop()
+        self.title.clear()
+        self.owner.setCurrentIndex(0)
+        self.due.setDate(NO_DATE)
+        self.accountable.setCurrentIndex(0)
+        for widget in (self.consulted, self.informed):
+            for row in range(widget.count()):
+                widget.item(row).setCheckState(Qt.CheckState.Unchecked)
+        self.problems.clear()
+        self.line.setFocus()
+
+
+class CommitmentsView(QWidget):
+    """The commitments item: the form, and everything decided and promised today, for read-out."""
+
+    def __init__(self, session: Session, undo_stack: QUndoStack) -> None:
+        super().__init__()
+        self._session = session
+        self._undo = undo_stack
+        self._meeting_id: str | None = None
+        self.form: CommitmentForm | None = None
+        self._form_holder = QVBoxLayout()
+        self.readout = QLabel()
+        self.readout.setObjectName("readout")
+        self.readout.setWordWrap(True)
+        self.readout.setTextFormat(Qt.TextFormat.RichText)
+        self.readout.setAlignment(Qt.AlignmentFlag.AlignTop)
+        heading = QLabel("Read-out: decisions and commitments of this meeting")
+        heading.setObjectName("sectionTitle")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        left = QWidget()
+        left.setLayout(self._form_holder)
+        self._form_holder.setContentsMargins(0, 0, 0, 0)
+        right = QVBoxLayout()
+        right.addWidget(heading)
+        right.addWidget(self.readout, 1)
+        layout.addWidget(left, 3)
+        layout.addLayout(right, 2)
+        session.changed.connect(self._on_session_changed)
+
+    def show_meeting(self, meeting_id: str) -> None:
+        if self._meeting_id != meeting_id or self.form is None:
+            if self.form is not None:
+                self.form.deleteLater()
+            self.form = CommitmentForm(self._session, meeting_id, self._undo)
+            self._form_holder.addWidget(self.form)
+            self._meeting_id = meeting_id
+        self.refresh()
+
+    def refresh(self) -> None:
+        if self._meeting_id is None:
+            return
+        self.readout.setText(readout_html(self._session, self._meeting_id))
+
+    def _on_session_changed(self, what: str) -> None:
+        if what in ("actions", "decisions"):
+            self.refresh()
+
+
+def readout_html(session: Session, meeting_id: str) -> str:
+    """Decisions and commitments captured in this meeting, as the facilitator reads them out."""
+    names = {p.id: p for p in session.people()}
+    decisions = session.decisions(meeting_id)
+    actions = session.commitments(meeting_id)
+    parts = [f"<h3>Decisions ({len(decisions)})</h3><ol>"]
+    for decision in decisions:
+        parts.append(f"<li>{html.escape(decision.text)}</li>")
+    parts.append(f"</ol><h3>Commitments ({len(actions)})</h3><ol>")
+    for action in actions:
+        owner = names.get(action.owner_id)
+        who = f"{owner.name} ({owner.side.label})" if owner else "?"
+        parts.append(
+            f"<li><b>{html.escape(action.title)}</b> — {html.escape(who)}, "
+            f"due {action.due:%a %d %b %Y}</li>"
+        )
+    parts.append("</ol>")
+    if not decisions and not actions:
+        return "<p><i>Nothing decided or promised yet in this meeting.</i></p>"
+    return "".join(parts)
