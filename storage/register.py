@@ -8,7 +8,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from core.actions import slip_count
-from core.model import Action, ActionReview, ReviewStatus
+from core.model import Action, ActionReview, ActionState, ReviewStatus, Side
 from core.register import ActionFilter, ActionRow
 from storage.rows import from_row
 
@@ -29,13 +29,13 @@ def _where(partnership_id: str, spec: ActionFilter) -> tuple[str, list[Any]]:
     params: list[Any] = [partnership_id]
     if spec.side is not None:
         clauses.append("a.side = ?")
-        params.append(spec.side.value)
+        params.append(Side(spec.side).value)
     if spec.owner_id is not None:
         clauses.append("a.owner_id = ?")
         params.append(spec.owner_id)
     if spec.state is not None:
         clauses.append("a.state = ?")
-        params.append(spec.state.value)
+        params.append(ActionState(spec.state).value)
     if spec.overdue_on is not None:
         clauses.append("a.state = 'open' AND coalesce(a.current_due, a.original_due) < ?")
         params.append(spec.overdue_on.isoformat())

@@ -25,6 +25,8 @@ class HomePage(QWidget):
     meeting_opened = Signal(str)
     prepare_requested = Signal()
     agenda_requested = Signal()
+    register_requested = Signal()
+    accountability_requested = Signal()
 
     def __init__(self, session: Session) -> None:
         super().__init__()
@@ -44,6 +46,14 @@ class HomePage(QWidget):
         buttons.addWidget(self.next_button)
         buttons.addWidget(prepare)
         buttons.addWidget(standing)
+        register = QPushButton("Action register…")
+        register.setToolTip("All actions of both sides (Ctrl+R)")
+        register.clicked.connect(self.register_requested)
+        record = QPushButton("Accountability record…")
+        record.setToolTip("Both sides' say/do record (Ctrl+Shift+R)")
+        record.clicked.connect(self.accountability_requested)
+        buttons.addWidget(register)
+        buttons.addWidget(record)
         buttons.addStretch(1)
 
         self.model = MeetingsModel()

@@ -14,7 +14,7 @@ from PySide6.QtGui import (
     QKeySequence,
     QUndoStack,
 )
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QStackedWidget
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QStackedWidget, QWidget
 
 from core.errors import ReviewError
 from core.model import AgendaItemKind, MeetingItem, MeetingStatus
@@ -44,6 +44,7 @@ class MainWindow(QMainWindow):
         self.interactive = interactive
         self.session: Session | None = None
         self.home: HomePage | None = None
+        self.register: QWidget | None = None
         self.meeting_page: MeetingPage | None = None
         self.projector: ProjectorWindow | None = None
         self.undo_stack = QUndoStack(self)
@@ -83,6 +84,7 @@ class MainWindow(QMainWindow):
         self.recent_menu = self.menus[f].addMenu("Open &recent")
         self.menus[f].addSeparator()
         self.home_action = self._action(f, "&Meetings overview", self.show_home, "Ctrl+Home")
+        self.register_action = self._action(f, "Action re&gister", self.show_register, "Ctrl+R")
         self.menus[f].addSeparator()
         self._action(f, "&Quit", self.close, QKeySequence.StandardKey.Quit)
 
@@ -167,6 +169,7 @@ class MainWindow(QMainWindow):
             self.agenda_action,
             self.home_action,
             self.accountability_action,
+            self.register_action,
         ):
             action.setEnabled(has_partnership)
         self.start_action.setEnabled(
@@ -213,6 +216,8 @@ class MainWindow(QMainWindow):
         self.home.meeting_opened.connect(self.open_meeting)
         self.home.prepare_requested.connect(self.prepare_next)
         self.home.agenda_requested.connect(self.edit_standing_agenda)
+        self.home.register_requested.connect(self.show_register)
+        self.home.accountability_requested.connect(self.show_accountability)
         self.meeting_page = MeetingPage(session, self.undo_stack)
         self.meeting_page.current_item_changed.connect(self._on_meeting_item_changed)
         self.meeting_page.notes_typed.connect(self._on_meeting_notes_typed)
@@ -239,11 +244,11 @@ class MainWindow(QMainWindow):
         if self.projector is not None:
             self.projector.close()
             self.projector = None
-        for page in (self.home, self.meeting_page):
+        for page in (self.home, self.meeting_page, self.register):
             if page is not None:
                 self.pages.removeWidget(page)
                 page.deleteLater()
-        self.home = self.meeting_page = None
+        self.home = self.meeting_page = self.register = None
         self.undo_stack.clear()
         if self.session is not None:
             self.session.close()
@@ -346,6 +351,20 @@ class MainWindow(QMainWindow):
 
         if self.session is not None and self.session.partnership_id is not None:
             StandingAgendaDialog(self.session).exec()
+
+    def show_register(self) -> None:
+        """All actions of the partnership, outside meetings: filter, export, history."""
+        from ui.register import RegisterPage
+
+        if self.session is None or self.session.partnership_id is None:
+            return
+        if self.meeting_page is not None:
+            self.meeting_page.leave()
+        if self.register is None:
+            self.register = RegisterPage(self.session)
+            self.pages.addWidget(self.register)
+        self.pages.setCurrentWidget(self.register)
+        self._update_actions()
 
     def quick_add_commitment(self) -> None:
         """Ctrl+N from anywhere in a meeting: one line, read back, committed."""
