@@ -226,6 +226,7 @@ class MainWindow(QMainWindow):
         self.meeting_page.back_requested.connect(self.show_home)
         self.meeting_page.attendance_requested.connect(self.edit_attendance)
         self.meeting_page.review_view.focus_changed.connect(self._on_review_focus_changed)
+        session.changed.connect(self._on_session_changed_for_projector)
         self.pages.addWidget(self.home)
         self.pages.addWidget(self.meeting_page)
         self.setWindowFilePath(str(path))
@@ -555,20 +556,33 @@ class MainWindow(QMainWindow):
             self.projector.show_notes(markdown)
 
     def _reviewing_actions(self) -> bool:
+        """Whether the room sees the current item's own view rather than its notes."""
         page = self.meeting_page
         item = page.current_item if page is not None else None
-        return item is not None and item.kind is AgendaItemKind.ACTION_REVIEW
+        return item is not None and item.kind in (
+            AgendaItemKind.ACTION_REVIEW,
+            AgendaItemKind.COMMITMENTS,
+        )
 
     def _on_review_focus_changed(self) -> None:
         self._show_review_on_projector()
 
     def _show_review_on_projector(self) -> None:
-        if (
-            self.projector is not None
-            and self.meeting_page is not None
-            and self._reviewing_actions()
-        ):
-            self.projector.show_html(self.meeting_page.review_view.projector_html())
+        """Items with a view of their own show it to the room instead of the notes."""
+        page = self.meeting_page
+        if self.projector is None or page is None or page.meeting is None:
+            return
+        item = page.current_item
+        if item is not None and item.kind is AgendaItemKind.ACTION_REVIEW:
+            self.projector.show_html(page.review_view.projector_html())
+        elif item is not None and item.kind is AgendaItemKind.COMMITMENTS and self.session:
+            from ui.commitments import readout_html
+
+            self.projector.show_html(readout_html(self.session, page.meeting.id))
+
+    def _on_session_changed_for_projector(self, what: str) -> None:
+        if what in ("actions", "decisions"):
+            self._show_review_on_projector()
 
     def _on_meeting_timer_ticked(self, elapsed: int, timebox: int, state: str) -> None:
         if self.projector is not None:
