@@ -53,6 +53,7 @@ from core.record import content_hash, meeting_record
 
 DEFAULT_SEED = 20240601
 MONTHS_PER_SCALE = 24
+STALLED_DAYS = 270
 
 ENTERPRISE_NAME = "Halden Mutual Insurance"
 PARTNER_NAME = "Brightline IT Services"
@@ -588,6 +589,7 @@ class _DemoBuilder:
 
     def _hold(self, meeting: Meeting, index: int) -> None:
         h = self.history
+        first_attendance = len(h.attendance)
         rng = self.rng
         present: list[Person] = []
         for person in h.people:
@@ -671,7 +673,7 @@ class _DemoBuilder:
             actual_start,
             actual_start + dt.timedelta(seconds=elapsed),
         )
-        attendance = [a for a in h.attendance if a.meeting_id == meeting.id]
+        attendance = h.attendance[first_attendance:]
         digest = content_hash(meeting_record(signed, items, attendance, reviews, decisions))
         signed_at = (signed.actual_end or actual_start) + dt.timedelta(minutes=20)
         for side in Side:
@@ -864,6 +866,9 @@ class _ActionPlan:
         comment = ""
         if self.fate == "dropped" and day > due:
             status, comment = ReviewStatus.DROPPED, "No longer needed after the re-plan."
+        elif self.fate == "stalled" and day > due + dt.timedelta(days=STALLED_DAYS):
+            # Nobody keeps a stalled promise open for ever: the room drops it in the end.
+            status, comment = ReviewStatus.DROPPED, "Stalled for months: dropped by both sides."
         elif self.fate != "stalled" and self.finish <= day:
             status = ReviewStatus.DONE
             comment = "Completed." if self.finish <= due else "Completed after the due date."
