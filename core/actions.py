@@ -80,3 +80,16 @@ def settle(action: Action, reviews: Sequence[ActionReview]) -> Action:
         closed_in_id=last.meeting_id if last is not None and closes else None,
         closed_on=(last.completed_on or last.reviewed_on) if last is not None and closes else None,
     )
+
+
+def normalise_review(
+    action: Action, earlier: Sequence[ActionReview], review: ActionReview
+) -> ActionReview:
+    """A review whose new due date is the one already in force moves nothing: no slip.
+
+    `earlier` are the action's other reviews (this meeting's own left out), in meeting order.
+    """
+    in_force = settle(action, earlier).due
+    if review.new_due is not None and review.new_due == in_force:
+        return dataclasses.replace(review, new_due=None)
+    return review

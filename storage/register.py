@@ -2,26 +2,38 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from sqlite_utils import Database
 
-from core.actions import slip_count
 from core.model import Action, ActionReview, ActionState, ReviewStatus, Side
 from core.register import ActionFilter, ActionRow
-from storage.rows import from_row
+from storage.rows import from_row, row_reader
 
 _SELECT = """
 SELECT a.*, p.name AS owner_name, m.number AS raised_number,
-       (SELECT r.status FROM action_review r JOIN meeting rm ON rm.id = r.meeting_id
-         WHERE r.action_id = a.id ORDER BY rm.scheduled_start DESC LIMIT 1) AS last_status,
-       (SELECT r.comment FROM action_review r JOIN meeting rm ON rm.id = r.meeting_id
-         WHERE r.action_id = a.id ORDER BY rm.scheduled_start DESC LIMIT 1) AS last_comment
+       last.status AS last_status, last.comment AS last_comment,
+       (SELECT count(*) FROM action_review s
+         WHERE s.action_id = a.id AND s.new_due IS NOT NULL) AS slips,
+       here.id AS here_id, here.status AS here_status, here.comment AS here_comment,
+       here.new_due AS here_new_due, here.reviewed_on AS here_reviewed_on,
+       here.completed_on AS here_completed_on
 FROM action a
 JOIN person p ON p.id = a.owner_id
 LEFT JOIN meeting m ON m.id = a.raised_in_id
+LEFT JOIN action_review here ON here.action_id = a.id AND here.meeting_id = ?
+LEFT JOIN action_review last ON last.id = (
+    SELECT r.id FROM action_review r JOIN meeting rm ON rm.id = r.meeting_id
+    WHERE r.action_id = a.id ORDER BY rm.scheduled_start DESC LIMIT 1)
 """
+_HERE = {
+    "id": "here_id",
+    "status": "here_status",
+    "comment": "here_comment",
+    "new_due": "here_new_due",
+    "reviewed_on": "here_reviewed_on",
+    "completed_on": "here_completed_on",
+}
 
 
 def _where(partnership_id: str, spec: ActionFilter) -> tuple[str, list[Any]]:
@@ -73,48 +85,45 @@ def action_rows(
     limit: int = -1,
     review_meeting_id: str | None = None,
 ) -> list[ActionRow]:
-    """One page of the register, by current due date; with this meeting's review if asked."""
+    """One page of the register, by current due date; with this meeting's review if asked.
+
+    One query: the slips are the reviews that set a new due date (a review that repeats the
+    due date in force records none, see core.actions.normalise_review).
+    """
     where, params = _where(partnership_id, spec)
     cursor = db.execute(
         f"{_SELECT} WHERE {where} "
         "ORDER BY coalesce(a.current_due, a.original_due), a.rowid LIMIT ? OFFSET ?",
-        [*params, limit, offset],
+        [review_meeting_id, *params, limit, offset],
     )
     columns = [c[0] for c in cursor.description]
-    raw = [dict(zip(columns, row, strict=True)) for row in cursor]
-    actions = [from_row(Action, row) for row in raw]
-    reviews = _reviews(db, [a.id for a in actions])
+    read_action = row_reader(Action, columns)
+    at = {name: index for index, name in enumerate(columns)}
+    here_at = [(name, at[column]) for name, column in _HERE.items()]
+    owner, number, status, comment, slips, here_id = (
+        at[c]
+        for c in ("owner_name", "raised_number", "last_status", "last_comment", "slips", "here_id")
+    )
     rows = []
-    for action, row in zip(actions, raw, strict=True):
-        own = reviews.get(action.id, [])
-        here = next((r for r in own if r.meeting_id == review_meeting_id), None)
+    for values in cursor:
+        action = read_action(values)
+        here = None
+        if values[here_id] is not None:
+            here = from_row(
+                ActionReview,
+                {"action_id": action.id, "meeting_id": review_meeting_id}
+                | {name: values[index] for name, index in here_at},
+            )
         rows.append(
             ActionRow(
-                action=action,
-                owner_name=row["owner_name"],
-                raised_number=row["raised_number"],
-                raised_on=action.raised_on,
-                slips=slip_count(action, own),
-                last_status=ReviewStatus(row["last_status"]) if row["last_status"] else None,
-                last_comment=row["last_comment"] or "",
-                review_here=here,
+                action,
+                values[owner],
+                values[number],
+                action.raised_on,
+                values[slips],
+                ReviewStatus(values[status]) if values[status] else None,
+                values[comment] or "",
+                here,
             )
         )
     return rows
-
-
-def _reviews(db: Database, action_ids: Sequence[str]) -> dict[str, list[ActionReview]]:
-    found: dict[str, list[ActionReview]] = {}
-    for start in range(0, len(action_ids), 500):
-        chunk = list(action_ids[start : start + 500])
-        marks = ", ".join("?" for _ in chunk)
-        cursor = db.execute(
-            "SELECT r.* FROM action_review r JOIN meeting m ON m.id = r.meeting_id "
-            f"WHERE r.action_id IN ({marks}) ORDER BY m.scheduled_start, r.rowid",
-            chunk,
-        )
-        columns = [c[0] for c in cursor.description]
-        for values in cursor:
-            review = from_row(ActionReview, dict(zip(columns, values, strict=True)))
-            found.setdefault(review.action_id, []).append(review)
-    return found

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 from sqlite_utils import Database
 
 from core import lifecycle
-from core.actions import settle
+from core.actions import normalise_review, settle
 from core.errors import ValidationError
 from core.model import (
     Action,
@@ -386,6 +386,7 @@ def record_review(db: Database, review: ActionReview, by: str = "") -> Action:
             "DELETE FROM action_review WHERE action_id = ? AND meeting_id = ?",
             [review.action_id, review.meeting_id],
         )
+        review = normalise_review(before, reviews_of_action(db, before.id), review)
         insert(db, [review])
         after = settle(before, reviews_of_action(db, before.id))
         _write_changes(db, "action", before, after, review.meeting_id, by)

@@ -7,7 +7,7 @@ import datetime as dt
 import json
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from enum import Enum
 from typing import Any, TypeVar
 
@@ -82,3 +82,26 @@ def from_row(cls: type[T], row: dict[str, Any]) -> T:
             value = row[name]
             kwargs[name] = value if value is None or convert is None else convert(value)
     return cls(**kwargs)
+
+
+def row_reader(cls: type[T], columns: Sequence[str]) -> Callable[[Sequence[Any]], T]:
+    """A fast builder of `cls` from result tuples whose column names are `columns`.
+
+    Works out once per query which column feeds which field and how to convert it, so that
+    long pages of rows are read without a dict per row.
+    """
+    position = {name: index for index, name in enumerate(columns)}
+    missing = [name for name, _ in _converters(cls) if name not in position]
+    if missing:
+        raise ValueError(f"the query has no column for {', '.join(missing)}")
+    plan = [(position[name], convert) for name, convert in _converters(cls)]
+
+    def read(values: Sequence[Any]) -> T:
+        return cls(
+            *[
+                value if (value := values[index]) is None or convert is None else convert(value)
+                for index, convert in plan
+            ]
+        )
+
+    return read

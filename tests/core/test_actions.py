@@ -166,3 +166,24 @@ def test_check_title_refuses(title: str) -> None:
 def test_check_title_folds_spaces(title: str, cleaned: str) -> None:
     """A title is kept with its spaces folded."""
     assert check_title(title) == cleaned
+
+
+def test_a_review_repeating_the_due_date_in_force_is_no_slip() -> None:
+    """Giving the same due date again records no new date, so it counts as no slip."""
+    from core.actions import normalise_review
+
+    action = Action(
+        "a1", "p", "Publish the calendar", "o", Side.PARTNER, D("2026-03-01"), "m0", D("2026-01-01")
+    )
+    moved = ActionReview(
+        "r1", "a1", "m1", ReviewStatus.AT_RISK, "", D("2026-04-01"), D("2026-02-01")
+    )
+    again = ActionReview(
+        "r2", "a1", "m2", ReviewStatus.ON_TRACK, "", D("2026-04-01"), D("2026-03-01")
+    )
+    assert normalise_review(action, [moved], again).new_due is None
+    later = ActionReview(
+        "r3", "a1", "m2", ReviewStatus.AT_RISK, "", D("2026-05-01"), D("2026-03-01")
+    )
+    assert normalise_review(action, [moved], later).new_due == D("2026-05-01")
+    assert normalise_review(action, [], moved).new_due == D("2026-04-01")
