@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from core.model import AttendanceStatus  # noqa: E402
+from core.model import AgendaItemKind, AttendanceStatus, ReviewStatus  # noqa: E402
 from storage.demo import create_demo  # noqa: E402
 from ui.app import create_application  # noqa: E402
 from ui.attendance import AttendanceDialog  # noqa: E402
@@ -72,6 +72,31 @@ def main(out_dir: Path) -> None:
     )
     settle(app, 1200)
     shoot(window, out_dir / "meeting.png")
+    view = page.review_view
+    view.table.selectRow(0)
+    for status in (
+        ReviewStatus.DONE,
+        ReviewStatus.LATE,
+        ReviewStatus.ON_TRACK,
+        ReviewStatus.AT_RISK,
+    ):
+        view.review_current(status)
+    settle(app, 300)
+    shoot(window, out_dir / "action-review.png")
+    commitments = next(
+        i
+        for i, item in enumerate(page.rail_model.items())
+        if item.kind is AgendaItemKind.COMMITMENTS
+    )
+    page.go_to(commitments)
+    form = page.commitments_view.form
+    assert form is not None
+    form.line.setText("Publish the patching calendar for Q1 @EC end of month")
+    form.commit()
+    form.line.setText("Share the three-year architecture roadmap @Priya +3w")
+    form.read_line()
+    settle(app, 300)
+    shoot(window, out_dir / "commitments.png")
     dialog = AttendanceDialog(session, draft.id, window.undo_stack)
     dialog.show()
     settle(app)
@@ -83,6 +108,16 @@ def main(out_dir: Path) -> None:
         settle(app, 1200)
         shoot(projector, out_dir / "projector.png")
         projector.close()
+    window.show_register()
+    settle(app, 500)
+    shoot(window, out_dir / "register.png")
+    from ui.accountability import AccountabilityDialog
+
+    record = AccountabilityDialog(session, draft.id)
+    record.show()
+    settle(app, 600)
+    shoot(record, out_dir / "accountability.png")
+    record.done(0)
     window.close()
     settle(app)
 

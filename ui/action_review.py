@@ -57,8 +57,7 @@ class ReviewTableModel(QAbstractTableModel):
         "Owner",
         "Side",
         "Raised in",
-        "Original due",
-        "Current due",
+        "Due",
         "Slips",
         "Overdue",
         "Last review",
@@ -106,13 +105,13 @@ class ReviewTableModel(QAbstractTableModel):
         overdue = row.days_overdue(self._on)
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(row, column, overdue)
-        if role == Qt.ItemDataRole.ForegroundRole and overdue and column in (0, 5, 7):
+        if role == Qt.ItemDataRole.ForegroundRole and overdue and column in (0, 4, 6):
             return QBrush(QColor(OVERDUE_RED))
-        if role == Qt.ItemDataRole.FontRole and overdue and column in (0, 7):
+        if role == Qt.ItemDataRole.FontRole and overdue and column in (0, 6):
             font = QFont()
             font.setBold(True)
             return font
-        if role == Qt.ItemDataRole.BackgroundRole and column == 9 and row.review_here:
+        if role == Qt.ItemDataRole.BackgroundRole and column == 8 and row.review_here:
             return QBrush(QColor(STATUS_COLOURS[row.review_here.status]))
         if role == Qt.ItemDataRole.ToolTipRole:
             parts = [row.action.title]
@@ -136,19 +135,17 @@ class ReviewTableModel(QAbstractTableModel):
             return action.side.label
         if column == 3:
             number = f"#{row.raised_number} · " if row.raised_number else ""
-            return f"{number}{row.raised_on:%d %b %Y}"
+            return f"{number}{row.raised_on:%b %Y}"
         if column == 4:
-            return action.original_due.isoformat()
-        if column == 5:
+            if action.due != action.original_due:
+                return f"{action.due.isoformat()} (was {action.original_due:%d %b})"
             return action.due.isoformat()
-        if column == 6:
+        if column == 5:
             return str(row.slips) if row.slips else ""
-        if column == 7:
+        if column == 6:
             return f"⚠ {overdue} d" if overdue else ""
-        if column == 8:
-            if row.last_status is None:
-                return "—"
-            return row.last_status.label + (f": {row.last_comment}" if row.last_comment else "")
+        if column == 7:
+            return row.last_status.label if row.last_status else "—"
         here = row.review_here
         if here is None:
             return "not reviewed"
@@ -262,7 +259,9 @@ class ActionReviewView(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.side)
         top.addWidget(self.progress, 1)
-        top.addWidget(hint)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.notice, 1)
+        bottom.addWidget(hint)
         self.model = ReviewTableModel(self._on)
         self.table = ReviewTable(self)
         self.table.setObjectName("reviewTable")
@@ -276,17 +275,17 @@ class ActionReviewView(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(9, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(40)
         metrics = self.table.fontMetrics()
         widths = {
-            1: "Sophie Marchand",
+            1: "Дмитрий Смирнов",
             2: "Enterprise",
-            3: "#24 · 03 Nov 2026",
-            4: "2026-11-03",
-            5: "2026-11-03",
-            6: "Slips",
-            7: "⚠ 999 d",
-            8: "on track: Completed.",
+            3: "#24 · Nov 2026",
+            4: "2026-11-03 (was 07 Oct)",
+            5: "Slips",
+            6: "⚠ 999 d",
+            7: "Last review",
+            8: "at risk → new due 14 Dec",
         }
         for column, sample in widths.items():
             header.resizeSection(column, metrics.horizontalAdvance(sample) + 24)
@@ -295,7 +294,7 @@ class ActionReviewView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
-        layout.addWidget(self.notice)
+        layout.addLayout(bottom)
 
     # --- showing ---
 

@@ -260,6 +260,8 @@ class MeetingPage(QWidget):
         self.notes_title.setVisible(view is not None)
         if view is not None:
             self.kind_views.setCurrentWidget(view)
+            total = max(self.content.height(), 600)
+            self.content.setSizes([int(total * 0.68), int(total * 0.32)])
             view.setEnabled(self.meeting is not None and lifecycle.is_editable(self.meeting))
             if view is self.review_view:
                 self.review_view.table.setFocus()

@@ -139,7 +139,7 @@ def test_overdue_rows_are_marked_by_text_not_colour_alone(
     """Overdue actions carry a ⚠ and their days late in their own column."""
     window = _review_item(qtbot, settings, demo_path)
     view = window.meeting_page.review_view  # type: ignore[union-attr]
-    texts = [view.model.index(r, 7).data() for r in range(view.model.rowCount())]
+    texts = [view.model.index(r, 6).data() for r in range(view.model.rowCount())]
     assert any(t.startswith("⚠") for t in texts)
 
 
