@@ -42,6 +42,7 @@ def main(out_dir: Path) -> None:
     settings = QSettings(str(work / "settings.ini"), QSettings.Format.IniFormat)
     window = MainWindow(settings, interactive=False)
     window.resize(1440, 900)
+    window.show_welcome()
     window.show()
     settle(app)
     shoot(window, out_dir / "welcome.png")

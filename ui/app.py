@@ -33,8 +33,8 @@ def run(db: Path | None, quit_when_ready: bool = False) -> int:
         last = settings.value("last_database", "")
         if last and Path(str(last)).is_file():
             target = Path(str(last))
-    if target is not None:
-        window.open_database(target)
+    if target is None or not window.open_database(target):
+        window.show_welcome()
     window.show()
     if quit_when_ready:
         QTimer.singleShot(0, app.quit)

@@ -19,11 +19,10 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QStackedWid
 from core.errors import ReviewError
 from core.model import AgendaItemKind, MeetingItem, MeetingStatus
 from ui.home import HomePage
-from ui.meeting import MeetingPage
 from ui.session import Session
-from ui.welcome import CreatePartnershipWizard, WelcomePage
 
 if TYPE_CHECKING:
+    from ui.meeting import MeetingPage
     from ui.projector import ProjectorWindow
 
 MAX_RECENT = 8
@@ -53,11 +52,7 @@ class MainWindow(QMainWindow):
         self.resize(1280, 820)
         self.pages = QStackedWidget()
         self.setCentralWidget(self.pages)
-        self.welcome = WelcomePage()
-        self.welcome.create_requested.connect(self.new_partnership)
-        self.welcome.demo_requested.connect(self.open_demo)
-        self.welcome.open_requested.connect(self.choose_database)
-        self.pages.addWidget(self.welcome)
+        self.welcome: QWidget | None = None
         self._build_menus()
         self._update_actions()
 
@@ -218,20 +213,11 @@ class MainWindow(QMainWindow):
         self.home.agenda_requested.connect(self.edit_standing_agenda)
         self.home.register_requested.connect(self.show_register)
         self.home.accountability_requested.connect(self.show_accountability)
-        self.meeting_page = MeetingPage(session, self.undo_stack)
-        self.meeting_page.current_item_changed.connect(self._on_meeting_item_changed)
-        self.meeting_page.notes_typed.connect(self._on_meeting_notes_typed)
-        self.meeting_page.timer_ticked.connect(self._on_meeting_timer_ticked)
-        self.meeting_page.meeting_changed.connect(self._on_meeting_changed)
-        self.meeting_page.back_requested.connect(self.show_home)
-        self.meeting_page.attendance_requested.connect(self.edit_attendance)
-        self.meeting_page.review_view.focus_changed.connect(self._on_review_focus_changed)
         session.changed.connect(self._on_session_changed_for_projector)
         self.pages.addWidget(self.home)
-        self.pages.addWidget(self.meeting_page)
         self.setWindowFilePath(str(path))
         if session.partnership_id is None:
-            self.pages.setCurrentWidget(self.welcome)
+            self.show_welcome()
             if self.interactive:
                 self.new_partnership()
         else:
@@ -299,6 +285,8 @@ class MainWindow(QMainWindow):
             if not self.open_database(path):
                 return
             return
+        from ui.welcome import CreatePartnershipWizard
+
         wizard = CreatePartnershipWizard()
         if wizard.exec():
             try:
@@ -322,9 +310,42 @@ class MainWindow(QMainWindow):
             self.setWindowTitle(f"{partnership.name} — Partnership review")
         self._update_actions()
 
-    def open_meeting(self, meeting_id: str) -> None:
+    def show_welcome(self) -> None:
+        """The first page when no partnership is open: create one, open the demo or a file."""
+        if self.welcome is None:
+            from ui.welcome import WelcomePage
+
+            welcome = WelcomePage()
+            welcome.create_requested.connect(self.new_partnership)
+            welcome.demo_requested.connect(self.open_demo)
+            welcome.open_requested.connect(self.choose_database)
+            self.pages.addWidget(welcome)
+            self.welcome = welcome
+        self.pages.setCurrentWidget(self.welcome)
+
+    def _meeting_page(self) -> MeetingPage:
+        """The meeting page, built when the first meeting is opened (start-up stays quick)."""
         if self.meeting_page is None:
+            from ui import meeting
+
+            assert self.session is not None
+            page = meeting.MeetingPage(self.session, self.undo_stack)
+            page.current_item_changed.connect(self._on_meeting_item_changed)
+            page.notes_typed.connect(self._on_meeting_notes_typed)
+            page.timer_ticked.connect(self._on_meeting_timer_ticked)
+            page.meeting_changed.connect(self._on_meeting_changed)
+            page.back_requested.connect(self.show_home)
+            page.attendance_requested.connect(self.edit_attendance)
+            page.review_view.focus_changed.connect(self._on_review_focus_changed)
+            self.pages.addWidget(page)
+            self.meeting_page = page
+        return self.meeting_page
+
+    def open_meeting(self, meeting_id: str) -> None:
+        if self.session is None:
             return
+        self._meeting_page()
+        assert self.meeting_page is not None
         self.undo_stack.clear()
         self.meeting_page.show_meeting(meeting_id)
         self.pages.setCurrentWidget(self.meeting_page)

@@ -20,11 +20,12 @@ def _review_item(qtbot: QtBot, settings: QSettings, path: Path) -> MainWindow:
     qtbot.addWidget(window)
     assert window.open_database(path)
     window.show()
-    assert window.session is not None and window.meeting_page is not None
+    assert window.session is not None
     draft = window.session.next_meeting()
     assert draft is not None
     window.open_meeting(draft.id)
     page = window.meeting_page
+    assert page is not None
     page.start_meeting()
     row = next(
         i

@@ -20,11 +20,12 @@ def _commitments_item(qtbot: QtBot, settings: QSettings, path: Path) -> MainWind
     qtbot.addWidget(window)
     assert window.open_database(path)
     window.show()
-    assert window.session is not None and window.meeting_page is not None
+    assert window.session is not None
     draft = window.session.next_meeting()
     assert draft is not None
     window.open_meeting(draft.id)
     page = window.meeting_page
+    assert page is not None
     page.start_meeting()
     row = next(
         i for i, it in enumerate(page.rail_model.items()) if it.kind is AgendaItemKind.COMMITMENTS
