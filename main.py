@@ -60,7 +60,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     kpis = commands.add_parser("import-kpis", help="import KPI readings from CSV, all or none")
     kpis.add_argument("--db", type=Path, required=True)
-    kpis.add_argument("csv", type=Path)
+    kpis.add_argument("csv", type=Path, help="the readings: KPI name, period, value, comment")
+    kpis.add_argument(
+        "--as",
+        dest="entered_by",
+        choices=["enterprise", "partner"],
+        default="partner",
+        help="the side reporting the figures (default partner); "
+        "the other side's KPIs are marked to be confirmed",
+    )
 
     backup = commands.add_parser("backup", help="write a consistent copy of a database")
     backup.add_argument("--db", type=Path, required=True)
@@ -98,6 +106,42 @@ def _backup(args: argparse.Namespace) -> int:
     return 0
 
 
+def _import_kpis(args: argparse.Namespace) -> int:
+    """Import a CSV of readings into the database's first partnership: every line or none."""
+    import datetime as dt
+
+    from core.model import Side
+    from core.periods import period_of
+    from storage import repository
+    from storage.database import open_database
+    from storage.errors import StorageError
+    from storage.kpis import import_readings
+
+    if not args.db.is_file():
+        raise StorageError(f"{args.db} does not exist.")
+    try:
+        data = args.csv.read_bytes()
+    except FileNotFoundError:
+        raise ReviewError(f"{args.csv} does not exist.") from None
+    except IsADirectoryError:
+        raise ReviewError(f"{args.csv} is a folder, not a CSV file.") from None
+    except OSError as error:
+        raise ReviewError(f"{args.csv} cannot be read: {error.strerror}.") from None
+    db = open_database(args.db)
+    try:
+        found = repository.partnerships(db)
+        if not found:
+            raise ReviewError(f"{args.db} holds no partnership to import readings into.")
+        result = import_readings(
+            db, found[0].id, data, Side(args.entered_by), period_of(dt.date.today())
+        )
+    finally:
+        db.close()
+    readings = "reading" if result.written == 1 else "readings"
+    print(f"Imported {result.written} {readings} ({result.replaced} replaced) from {args.csv}.")
+    return 0
+
+
 def _not_yet(feature: str, issue: int) -> Callable[[argparse.Namespace], int]:
     def command(args: argparse.Namespace) -> int:
         raise ReviewError(f"{feature} is not available in this version yet (issue {issue}).")
@@ -110,7 +154,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "backup": _backup,
     "export-minutes": _not_yet("Exporting minutes", 6),
     "verify": _not_yet("Verifying signed minutes", 6),
-    "import-kpis": _not_yet("Importing KPI readings", 5),
+    "import-kpis": _import_kpis,
     "restore": _not_yet("Restoring a backup", 7),
 }
 

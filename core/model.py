@@ -340,7 +340,7 @@ class SignOff:
 
 @dataclass(frozen=True, slots=True)
 class AuditEntry:
-    """One changed field of an action or a KPI reading."""
+    """One changed field of an action, a KPI or a KPI reading."""
 
     at: dt.datetime
     entity: str

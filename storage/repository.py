@@ -371,7 +371,7 @@ def add_action(
     """Record a new action with its RACI people, and its creation in the audit log."""
     with writes(db):
         insert(db, [new, *raci_assignments])
-        _audit(db, "action", new.id, "created", None, new.title, new.raised_in_id, by)
+        audit(db, "action", new.id, "created", None, new.title, new.raised_in_id, by)
 
 
 def record_review(db: Database, review: ActionReview, by: str = "") -> Action:
@@ -411,7 +411,7 @@ def remove_action(db: Database, action_id: str) -> None:
     """Take back an action raised by mistake (undo); a signed meeting's actions refuse."""
     with writes(db):
         db.execute("DELETE FROM action WHERE id = ?", [action_id])
-        _audit(db, "action", action_id, "removed", None, None, None, "")
+        audit(db, "action", action_id, "removed", None, None, None, "")
 
 
 def actions_raised_in(db: Database, meeting_id: str) -> list[Action]:
@@ -428,10 +428,10 @@ def _write_changes(
     sets = ", ".join(f"{column} = ?" for column in changed)
     db.execute(f"UPDATE {entity} SET {sets} WHERE id = ?", [*changed.values(), before.id])
     for column, value in changed.items():
-        _audit(db, entity, before.id, column, old_row[column], value, meeting_id, by)
+        audit(db, entity, before.id, column, old_row[column], value, meeting_id, by)
 
 
-def _audit(
+def audit(
     db: Database,
     entity: str,
     entity_id: str,
@@ -441,6 +441,7 @@ def _audit(
     meeting_id: str | None,
     by: str,
 ) -> None:
+    """Record one changed field in the audit log (inside the caller's transaction)."""
     db.execute(
         "INSERT INTO audit_log (at, entity, entity_id, field, old, new, meeting_id, changed_by) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -467,7 +468,7 @@ def save_reading(db: Database, reading: Reading, by: str = "") -> None:
             )
         else:
             insert(db, [reading])
-            _audit(db, "reading", reading.id, "value", None, to_value(reading.value), None, by)
+            audit(db, "reading", reading.id, "value", None, to_value(reading.value), None, by)
 
 
 def add_sign_off(db: Database, sign_off: SignOff) -> None:

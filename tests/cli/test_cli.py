@@ -222,7 +222,6 @@ def test_command_line_mistake(args: list[str]) -> None:
     [
         ["export-minutes", "--db", "{db}", "--meeting", "latest", "--out", "{tmp}/minutes.pdf"],
         ["verify", "{tmp}/minutes.pdf", "--db", "{db}"],
-        ["import-kpis", "--db", "{db}", "{tmp}/readings.csv"],
         ["restore", "--db", "{db}", "--from", "{tmp}/backup.db"],
     ],
     ids=lambda args: args[0],
