@@ -56,12 +56,16 @@ def _where(partnership_id: str, spec: ActionFilter) -> tuple[str, list[Any]]:
         pattern = "%" + _escape(spec.text.strip()) + "%"
         params += [pattern, pattern]
     if spec.open_at_meeting_id is not None:
-        # Open when the meeting began: still open, or closed by this very meeting.
+        # Open when the meeting began: raised before it, and still open, or closed by this
+        # meeting or a later one (so an old meeting shows what it really had to review).
         clauses.append(
-            "(a.state = 'open' OR a.closed_in_id = ?) AND a.raised_in_id IS NOT ? "
-            "AND a.raised_on <= (SELECT date(scheduled_start) FROM meeting WHERE id = ?)"
+            "a.raised_in_id IS NOT ? "
+            "AND a.raised_on <= (SELECT date(scheduled_start) FROM meeting WHERE id = ?) "
+            "AND (a.state = 'open' OR a.closed_in_id = ? OR "
+            "(SELECT scheduled_start FROM meeting WHERE id = a.closed_in_id) >= "
+            "(SELECT scheduled_start FROM meeting WHERE id = ?))"
         )
-        params += [spec.open_at_meeting_id] * 3
+        params += [spec.open_at_meeting_id] * 4
     return " AND ".join(clauses), params
 
 
