@@ -6,7 +6,7 @@ import datetime as dt
 import html
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from core.model import ActionReview, ReviewStatus, Side
 from core.register import ActionFilter, ActionRow
+from ui.models import RowsTableModel
 from ui.session import Session
 from ui.undo import AppliedCommand, push_applied
 
@@ -49,7 +50,7 @@ STATUS_COLOURS = {
 OVERDUE_RED = "#b3261e"
 
 
-class ReviewTableModel(QAbstractTableModel):
+class ReviewTableModel(RowsTableModel):
     """Open actions with their history and this meeting's review; overdue rows marked ⚠."""
 
     HEADERS = (
@@ -83,19 +84,6 @@ class ReviewTableModel(QAbstractTableModel):
 
     def row_of(self, action_id: str) -> int:
         return next((i for i, r in enumerate(self._rows) if r.action.id == action_id), -1)
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():

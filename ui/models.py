@@ -33,34 +33,18 @@ def format_duration(seconds: int) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
-class MeetingsModel(QAbstractTableModel):
-    """The partnership's meetings, newest first: number, date, title, status, signed."""
+class RowsTableModel(QAbstractTableModel):
+    """A flat table over a list of core objects: `HEADERS` name the columns, `_rows` the rows."""
 
-    HEADERS = ("No.", "Date", "Title", "Location", "Status")
+    HEADERS: tuple[str, ...] = ()
+    HEADER_TIPS: dict[int, str] = {}  # noqa: RUF012  (read-only, per class)
 
-    def __init__(self, meetings: list[Meeting] | None = None) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self._meetings: list[Meeting] = []
-        self.set_meetings(meetings or [])
-
-    def set_meetings(self, meetings: list[Meeting]) -> None:
-        self.beginResetModel()
-        self._meetings = sorted(
-            meetings, key=lambda m: (m.scheduled_start, m.revision), reverse=True
-        )
-        self.endResetModel()
-
-    def meeting_at(self, row: int) -> Meeting:
-        return self._meetings[row]
-
-    def row_of(self, meeting_id: str) -> int:
-        for row, meeting in enumerate(self._meetings):
-            if meeting.id == meeting_id:
-                return row
-        return -1
+        self._rows: list[Any] = []
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._meetings)
+        return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.HEADERS)
@@ -68,14 +52,42 @@ class MeetingsModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
             return self.HEADERS[section]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.HEADER_TIPS.get(section)
         return None
+
+
+class MeetingsModel(RowsTableModel):
+    """The partnership's meetings, newest first: number, date, title, status, signed."""
+
+    HEADERS = ("No.", "Date", "Title", "Location", "Status")
+
+    def __init__(self, meetings: list[Meeting] | None = None) -> None:
+        super().__init__()
+        self.set_meetings(meetings or [])
+
+    def set_meetings(self, meetings: list[Meeting]) -> None:
+        self.beginResetModel()
+        self._rows = sorted(meetings, key=lambda m: (m.scheduled_start, m.revision), reverse=True)
+        self.endResetModel()
+
+    def meeting_at(self, row: int) -> Meeting:
+        return self._rows[row]
+
+    def row_of(self, meeting_id: str) -> int:
+        for row, meeting in enumerate(self._rows):
+            if meeting.id == meeting_id:
+                return row
+        return -1
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        meeting = self._meetings[index.row()]
+        meeting = self._rows[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if column == 0:

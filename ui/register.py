@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     QStandardPaths,
@@ -36,6 +35,7 @@ from core.exports import actions_csv, open_actions_ics, write_atomically
 from core.model import ActionState, Side
 from core.register import ActionFilter, ActionRow
 from ui.action_history import ActionHistoryDialog
+from ui.models import RowsTableModel
 from ui.session import Session
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -46,7 +46,7 @@ OVERDUE_RED = "#b3261e"
 STATE_COLOURS = {ActionState.DONE: "#1b5e20", ActionState.DROPPED: "#5f6b76"}
 
 
-class RegisterModel(QAbstractTableModel):
+class RegisterModel(RowsTableModel):
     """Actions matching a filter, by current due date; rows are fetched as the view scrolls."""
 
     HEADERS = (
@@ -61,6 +61,11 @@ class RegisterModel(QAbstractTableModel):
         "State",
         "Last review",
     )
+    HEADER_TIPS = {  # noqa: RUF012
+        3: "The meeting in which the action was raised",
+        6: "How many times the due date was moved",
+        7: "Days past the current due date",
+    }
     OVERDUE_COLUMN = 7
     _CENTRED = (2, 4, 5, 6, 8)
 
@@ -121,25 +126,6 @@ class RegisterModel(QAbstractTableModel):
         self.endInsertRows()
 
     # --- the table ---
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
-            return {
-                3: "The meeting in which the action was raised",
-                6: "How many times the due date was moved",
-                7: "Days past the current due date",
-            }.get(section)
-        return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
