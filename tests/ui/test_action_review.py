@@ -12,29 +12,12 @@ from core.model import ActionState, AgendaItemKind, ReviewStatus
 from core.register import ActionFilter
 from storage import repository
 from storage.database import open_database
+from tests.ui.drive import live_meeting_at
 from ui.main_window import MainWindow
 
 
 def _review_item(qtbot: QtBot, settings: QSettings, path: Path) -> MainWindow:
-    window = MainWindow(settings, interactive=False)
-    qtbot.addWidget(window)
-    assert window.open_database(path)
-    window.show()
-    assert window.session is not None
-    draft = window.session.next_meeting()
-    assert draft is not None
-    window.open_meeting(draft.id)
-    page = window.meeting_page
-    assert page is not None
-    page.start_meeting()
-    row = next(
-        i
-        for i, item in enumerate(page.rail_model.items())
-        if item.kind is AgendaItemKind.ACTION_REVIEW
-    )
-    page.go_to(row)
-    assert page.kind_views.isVisible() or not page.isVisible()
-    return window
+    return live_meeting_at(qtbot, settings, path, AgendaItemKind.ACTION_REVIEW)
 
 
 def test_every_open_action_is_reviewed_with_the_keyboard_alone(

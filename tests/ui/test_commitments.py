@@ -11,27 +11,13 @@ from pytestqt.qtbot import QtBot
 from core.model import AgendaItemKind, RaciRole, Side
 from storage import repository
 from storage.database import open_database
+from tests.ui.drive import live_meeting_at
 from ui.commitments import CommitmentForm
 from ui.main_window import MainWindow
 
 
 def _commitments_item(qtbot: QtBot, settings: QSettings, path: Path) -> MainWindow:
-    window = MainWindow(settings, interactive=False)
-    qtbot.addWidget(window)
-    assert window.open_database(path)
-    window.show()
-    assert window.session is not None
-    draft = window.session.next_meeting()
-    assert draft is not None
-    window.open_meeting(draft.id)
-    page = window.meeting_page
-    assert page is not None
-    page.start_meeting()
-    row = next(
-        i for i, it in enumerate(page.rail_model.items()) if it.kind is AgendaItemKind.COMMITMENTS
-    )
-    page.go_to(row)
-    return window
+    return live_meeting_at(qtbot, settings, path, AgendaItemKind.COMMITMENTS)
 
 
 def _form(window: MainWindow) -> CommitmentForm:
