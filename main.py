@@ -13,7 +13,6 @@ from pathlib import Path
 
 from core.errors import ReviewError
 
-APP_NAME = "review-facilitator"
 EXIT_USER_ERROR = 2
 
 
@@ -22,13 +21,6 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.exit(EXIT_USER_ERROR, f"{self.prog}: {message} (see --help)\n")
-
-
-def default_database() -> Path:
-    """Where the user's database lives unless --db says otherwise."""
-    from platformdirs import user_data_path
-
-    return user_data_path(APP_NAME, appauthor=False) / "partnership.db"
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QStackedWid
 
 from core.errors import ReviewError
 from core.model import AgendaItemKind, MeetingItem, MeetingStatus
+from storage.locations import default_database, demo_database
 from ui.home import HomePage
 from ui.session import Session
 
@@ -26,12 +27,6 @@ if TYPE_CHECKING:
     from ui.projector import ProjectorWindow
 
 MAX_RECENT = 8
-
-
-def default_database() -> Path:
-    from main import default_database as where
-
-    return where()
 
 
 class MainWindow(QMainWindow):
@@ -257,7 +252,7 @@ class MainWindow(QMainWindow):
     def open_demo(self) -> None:
         from storage.demo import create_demo
 
-        path = default_database().with_name("demo.db")
+        path = demo_database()
         if not path.exists():
             try:
                 create_demo(path)
