@@ -50,11 +50,12 @@ def main(out_dir: Path) -> None:
     settle(app)
     shoot(window, out_dir / "home.png")
     session = window.session
-    assert session is not None and window.meeting_page is not None
+    assert session is not None
     draft = session.next_meeting()
     assert draft is not None
     window.open_meeting(draft.id)
     page = window.meeting_page
+    assert page is not None
     page.start_meeting()
     for index, person in enumerate(session.people()):
         status = AttendanceStatus.APOLOGIES if index in (3, 12) else AttendanceStatus.PRESENT
@@ -98,6 +99,12 @@ def main(out_dir: Path) -> None:
     form.read_line()
     settle(app, 300)
     shoot(window, out_dir / "commitments.png")
+    dashboard = next(
+        i for i, item in enumerate(page.rail_model.items()) if item.kind is AgendaItemKind.DASHBOARD
+    )
+    page.go_to(dashboard)
+    settle(app, 500)
+    shoot(window, out_dir / "dashboard.png")
     dialog = AttendanceDialog(session, draft.id, window.undo_stack)
     dialog.show()
     settle(app)
@@ -118,7 +125,7 @@ def main(out_dir: Path) -> None:
     record.show()
     settle(app, 600)
     shoot(record, out_dir / "accountability.png")
-    record.done(0)
+    record.release()
     window.close()
     settle(app)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QCloseEvent, QColor
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -50,19 +50,20 @@ def figure_text(record: SideRecord, figure: str) -> str:
 
 
 class AccountabilityDialog(QDialog):
-    """Neither side can hide: both sides' records in one table and one chart."""
+    """Neither side can hide: both sides' records in one table and one chart.
 
-    def __init__(self, session: Session, upto_id: str) -> None:
+    The window keeps one dialog (and so one pyqtgraph chart) for the session and refills it:
+    every PlotWidget made and destroyed leaks references in PySide6 6.12 (PITFALLS.md).
+    """
+
+    def __init__(self, session: Session, upto_id: str | None = None) -> None:
         super().__init__()
-        meeting = session.meeting(upto_id)
-        self.setWindowTitle(f"Accountability record up to meeting {meeting.number}")
+        self._session = session
         self.resize(1100, 760)
-        figures, trend = session.accountability(upto_id, WINDOWS)
-        self.figures = figures
-        title = QLabel(
-            f"Accountability record · up to meeting {meeting.number}, {meeting.date:%d %B %Y}"
-        )
-        title.setObjectName("pageTitle")
+        self.figures: dict[int, dict[Side, SideRecord]] = {}
+        self.series: dict[Side, list[tuple[int, float]]] = {}
+        self.title = QLabel()
+        self.title.setObjectName("pageTitle")
         self.table = QTableWidget(len(FIGURES), len(WINDOWS) * 2)
         self.table.setHorizontalHeaderLabels(
             [f"{side.label}\nlast {size}" for side in Side for size in WINDOWS]
@@ -74,12 +75,6 @@ class AccountabilityDialog(QDialog):
         height = self.table.horizontalHeader().sizeHint().height() + 4
         height += sum(self.table.rowHeight(r) for r in range(self.table.rowCount()))
         self.table.setFixedHeight(height)
-        for column, (side, size) in enumerate((s, w) for s in Side for w in WINDOWS):
-            for row, (_, figure) in enumerate(FIGURES):
-                cell = QTableWidgetItem(figure_text(figures[size][side], figure))
-                cell.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-                cell.setForeground(QColor(SIDE_COLOURS[side]))
-                self.table.setItem(row, column, cell)
 
         self.chart = pg.PlotWidget(background="w")
         self._chart_alive = True
@@ -94,27 +89,24 @@ class AccountabilityDialog(QDialog):
         plot.setLabel("bottom", "meeting", color="#333333")
         plot.showGrid(x=False, y=True, alpha=0.25)
         plot.setYRange(0, 100)
-        plot.addLegend(
+        self.legend = plot.addLegend(
             offset=(10, 10), labelTextColor="#14213d", brush=pg.mkBrush(255, 255, 255, 230)
         )
         for axis in ("left", "bottom"):
             plot.getAxis(axis).setPen(pg.mkPen("#555555"))
             plot.getAxis(axis).setTextPen(pg.mkPen("#333333"))
-        self.series: dict[Side, list[tuple[int, float]]] = {}
-        for side in Side:
-            points = [
-                (m.number, 100 * ratios[side]) for m, ratios in trend if ratios[side] is not None
-            ]
-            self.series[side] = points
-            plot.plot(
-                [x for x, _ in points],
-                [y for _, y in points],
+        self.lines = {
+            side: plot.plot(
+                [],
+                [],
                 pen=pg.mkPen(SIDE_COLOURS[side], width=3),
                 symbol=SIDE_SYMBOLS[side],
                 symbolBrush=SIDE_COLOURS[side],
                 symbolPen=pg.mkPen("w"),
                 name=f"{side.label} (say/do)",
             )
+            for side in Side
+        }
         note = QLabel(
             "Say/do: of the actions whose original due date fell in the window, the share done by "
             "that date. On time: of the actions done in the window, the share done by the due date "
@@ -125,22 +117,39 @@ class AccountabilityDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(title)
+        layout.addWidget(self.title)
         layout.addWidget(self.table)
         layout.addWidget(self.chart, 1)
         layout.addWidget(note)
         layout.addWidget(buttons)
+        if upto_id is not None:
+            self.show_record(upto_id)
 
-    def closeEvent(self, event: QCloseEvent) -> None:
-        self._release_chart()
-        super().closeEvent(event)
+    def show_record(self, upto_id: str) -> None:
+        """Fill the table and the chart for the meetings up to `upto_id`."""
+        meeting = self._session.meeting(upto_id)
+        self.setWindowTitle(f"Accountability record up to meeting {meeting.number}")
+        self.title.setText(
+            f"Accountability record · up to meeting {meeting.number}, {meeting.date:%d %B %Y}"
+        )
+        figures, trend = self._session.accountability(upto_id, WINDOWS)
+        self.figures = figures
+        for column, (side, size) in enumerate((s, w) for s in Side for w in WINDOWS):
+            for row, (_, figure) in enumerate(FIGURES):
+                cell = QTableWidgetItem(figure_text(figures[size][side], figure))
+                cell.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                cell.setForeground(QColor(SIDE_COLOURS[side]))
+                self.table.setItem(row, column, cell)
+        for side in Side:
+            points = [
+                (m.number, 100 * ratios[side]) for m, ratios in trend if ratios[side] is not None
+            ]
+            self.series[side] = points
+            self.lines[side].setData([x for x, _ in points], [y for _, y in points])
+        self.chart.getPlotItem().enableAutoRange(axis="x")
 
-    def done(self, result: int) -> None:
-        self._release_chart()
-        super().done(result)
-
-    def _release_chart(self) -> None:
-        """A plot still alive at interpreter exit can crash (PITFALLS.md): let it go now, once."""
+    def release(self) -> None:
+        """A plot still alive at interpreter exit can crash (PITFALLS.md): let it go, once."""
         if self._chart_alive:
             self._chart_alive = False
             self.chart.close()

@@ -23,6 +23,7 @@ from ui.home import HomePage
 from ui.session import Session
 
 if TYPE_CHECKING:
+    from ui.accountability import AccountabilityDialog
     from ui.meeting import MeetingPage
     from ui.projector import ProjectorWindow
 
@@ -39,6 +40,7 @@ class MainWindow(QMainWindow):
         self.session: Session | None = None
         self.home: HomePage | None = None
         self.register: QWidget | None = None
+        self.record_dialog: AccountabilityDialog | None = None
         self.meeting_page: MeetingPage | None = None
         self.projector: ProjectorWindow | None = None
         self.undo_stack = QUndoStack(self)
@@ -231,6 +233,10 @@ class MainWindow(QMainWindow):
                 self.pages.removeWidget(page)
                 page.deleteLater()
         self.home = self.meeting_page = self.register = None
+        if self.record_dialog is not None:
+            self.record_dialog.release()
+            self.record_dialog.deleteLater()
+            self.record_dialog = None
         self.undo_stack.clear()
         if self.session is not None:
             self.session.close()
@@ -416,8 +422,10 @@ class MainWindow(QMainWindow):
             if not meetings:
                 return
             meeting = meetings[-1]
-        dialog = AccountabilityDialog(self.session, meeting.id)
-        dialog.exec()
+        if self.record_dialog is None:
+            self.record_dialog = AccountabilityDialog(self.session)
+        self.record_dialog.show_record(meeting.id)
+        self.record_dialog.exec()
 
     def edit_attendance(self) -> None:
         from ui.attendance import AttendanceDialog

@@ -25,6 +25,7 @@ from core.errors import ReviewError
 from core.model import AgendaItemKind, Meeting, MeetingItem, MeetingStatus
 from ui.action_review import ActionReviewView
 from ui.commitments import CommitmentsView
+from ui.dashboard import DashboardView
 from ui.decisions import AddDecisionCommand, DecisionDialog
 from ui.models import STATUS_LABELS, AgendaRailModel, format_duration
 from ui.notes import NotesEditor
@@ -150,6 +151,8 @@ class MeetingPage(QWidget):
         self.kind_views.addWidget(self.review_view)
         self.commitments_view = CommitmentsView(session, undo_stack)
         self.kind_views.addWidget(self.commitments_view)
+        self.dashboard_view = DashboardView(session)
+        self.kind_views.addWidget(self.dashboard_view)
         notes_area = QWidget()
         notes_layout = QVBoxLayout(notes_area)
         notes_layout.setContentsMargins(0, 0, 0, 0)
@@ -256,15 +259,23 @@ class MeetingPage(QWidget):
         elif item.kind is AgendaItemKind.COMMITMENTS and self.meeting is not None:
             self.commitments_view.show_meeting(self.meeting.id)
             view = self.commitments_view
+        elif item.kind is AgendaItemKind.DASHBOARD and self.meeting is not None:
+            self.dashboard_view.show_meeting(self.meeting.id)
+            view = self.dashboard_view
         self.kind_views.setVisible(view is not None)
         self.notes_title.setVisible(view is not None)
         if view is not None:
             self.kind_views.setCurrentWidget(view)
             total = max(self.content.height(), 600)
             self.content.setSizes([int(total * 0.68), int(total * 0.32)])
-            view.setEnabled(self.meeting is not None and lifecycle.is_editable(self.meeting))
+            # A signed meeting's review and commitments are read, not changed; its
+            # dashboard can still be browsed.
+            editable = self.meeting is not None and lifecycle.is_editable(self.meeting)
+            view.setEnabled(editable or view is self.dashboard_view)
             if view is self.review_view:
                 self.review_view.table.setFocus()
+            elif view is self.dashboard_view:
+                self.dashboard_view.setFocus()
             elif self.commitments_view.form is not None:
                 self.commitments_view.form.line.setFocus()
 

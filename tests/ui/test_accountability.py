@@ -28,7 +28,7 @@ def test_record_shows_both_sides_figures_from_core(qtbot: QtBot, demo_session: S
     assert len(dialog.series[Side.PARTNER]) >= 12
     say_do = [dialog.table.item(0, c).text() for c in range(dialog.table.columnCount())]
     assert all(text.endswith(")") or text == "—" for text in say_do)
-    dialog.done(0)
+    dialog.release()
 
 
 def test_figure_text_says_dash_when_nothing_counts(tmp_path: Path) -> None:
@@ -39,3 +39,16 @@ def test_figure_text_says_dash_when_nothing_counts(tmp_path: Path) -> None:
     record = accountability.side_record([], Side.PARTNER, window)
     assert figure_text(record, "say_do") == "—"
     assert figure_text(record, "dropped") == "0"
+
+
+def test_one_dialog_is_refilled_for_another_meeting(qtbot: QtBot, demo_session: Session) -> None:
+    """The same dialog (and its one chart) shows the record up to another meeting."""
+    signed = [m for m in demo_session.meetings() if m.status is MeetingStatus.SIGNED]
+    dialog = AccountabilityDialog(demo_session, signed[-1].id)
+    qtbot.addWidget(dialog)
+    chart = dialog.chart
+    dialog.show_record(signed[11].id)
+    assert f"meeting {signed[11].number}" in dialog.title.text()
+    assert dialog.chart is chart
+    assert max(x for x, _ in dialog.series[Side.PARTNER]) == signed[11].number
+    dialog.release()
