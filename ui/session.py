@@ -19,6 +19,7 @@ from core.ids import new_id
 from core.model import (
     Action,
     ActionReview,
+    AgendaItemKind,
     Attendance,
     AttendanceStatus,
     AuditEntry,
@@ -34,6 +35,7 @@ from core.model import (
     Side,
     StandingAgendaItem,
 )
+from core.people import clean_name
 from core.register import ActionFilter, ActionRow
 from storage import register, repository
 from storage.database import Database, open_database
@@ -243,9 +245,6 @@ class Session(QObject):
         agenda_items: list[tuple[str, str, int]],
     ) -> None:
         """A new partnership with its two parties, their people and a standing agenda."""
-        from core.model import AgendaItemKind
-        from core.people import clean_name
-
         pid = new_id()
         partnership = Partnership(
             pid,
@@ -345,8 +344,6 @@ class Session(QObject):
         self.changed.emit("attendance")
 
     def add_guest(self, meeting_id: str, name: str, side: Side | None) -> Attendance:
-        from core.people import clean_name
-
         guest = Attendance(
             new_id(), meeting_id, AttendanceStatus.PRESENT, None, clean_name(name, "guest"), side
         )
