@@ -127,6 +127,13 @@ class ReadingConfirmation(StrEnum):
     DISPUTED = "disputed"
 
 
+class ReadingVerdict(StrEnum):
+    """What the side that does not own a KPI said of a reading in a meeting."""
+
+    CONFIRMED = "confirmed"
+    DISPUTED = "disputed"
+
+
 @dataclass(frozen=True, slots=True)
 class Partnership:
     id: str
@@ -296,6 +303,19 @@ class Reading:
 
 
 @dataclass(frozen=True, slots=True)
+class ReadingReview:
+    """One side confirming or disputing (with its reason) a reading of the other's KPI."""
+
+    id: str
+    reading_id: str
+    meeting_id: str
+    side: Side
+    verdict: ReadingVerdict
+    comment: str
+    reviewed_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
 class Initiative:
     id: str
     partnership_id: str
@@ -336,6 +356,18 @@ class SignOff:
     side: Side
     signed_at: dt.datetime
     content_hash: str
+    certificate_fingerprint: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SignatoryCertificate:
+    """A signatory's public certificate, known to the partnership so both sides can trust it."""
+
+    fingerprint: str
+    person_id: str
+    side: Side
+    certificate_pem: str
+    added_at: dt.datetime
 
 
 @dataclass(frozen=True, slots=True)

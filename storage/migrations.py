@@ -252,6 +252,22 @@ CREATE INDEX audit_by_entity ON audit_log(entity, entity_id, at);
 _SIGNED = "RAISE(ABORT, 'signed meeting: its record cannot change')"
 
 
+def _frozen_child_triggers(table: str) -> str:
+    """Triggers that refuse any change to `table`'s rows of a signed meeting."""
+    return f"""
+CREATE TRIGGER {table}_signed_no_insert BEFORE INSERT ON {table}
+WHEN (SELECT status FROM meeting WHERE id = NEW.meeting_id) = 'signed'
+BEGIN SELECT {_SIGNED}; END;
+CREATE TRIGGER {table}_signed_no_update BEFORE UPDATE ON {table}
+WHEN (SELECT status FROM meeting WHERE id = OLD.meeting_id) = 'signed'
+  OR (SELECT status FROM meeting WHERE id = NEW.meeting_id) = 'signed'
+BEGIN SELECT {_SIGNED}; END;
+CREATE TRIGGER {table}_signed_no_delete BEFORE DELETE ON {table}
+WHEN (SELECT status FROM meeting WHERE id = OLD.meeting_id) = 'signed'
+BEGIN SELECT {_SIGNED}; END;
+"""
+
+
 def _frozen_meeting_triggers() -> str:
     """Triggers that make a signed meeting's rows refuse change, whoever runs the SQL."""
     parts = [
@@ -325,6 +341,43 @@ def initial_schema(db: Database) -> None:
     """Every table of DESIGN.md, with foreign keys, indexes and the signed-meeting triggers."""
     _run_script(db, _INITIAL_SCHEMA)
     _run_script(db, _frozen_meeting_triggers())
+
+
+_READING_REVIEWS_AND_SIGNATURES = f"""
+CREATE TABLE reading_review (
+    id TEXT PRIMARY KEY,
+    reading_id TEXT NOT NULL REFERENCES reading(id) ON DELETE CASCADE,
+    meeting_id TEXT NOT NULL REFERENCES meeting(id) ON DELETE CASCADE,
+    side TEXT NOT NULL {_SIDE},
+    verdict TEXT NOT NULL CHECK (verdict IN ('confirmed', 'disputed')),
+    comment TEXT NOT NULL DEFAULT '',
+    reviewed_at TEXT NOT NULL,
+    CHECK (verdict = 'confirmed' OR length(trim(comment)) > 0)
+);
+CREATE INDEX reading_review_by_reading ON reading_review(reading_id, reviewed_at);
+CREATE INDEX reading_review_by_meeting ON reading_review(meeting_id);
+
+CREATE TABLE signatory_certificate (
+    fingerprint TEXT PRIMARY KEY CHECK (length(fingerprint) = 64),
+    person_id TEXT NOT NULL REFERENCES person(id) ON DELETE RESTRICT,
+    side TEXT NOT NULL {_SIDE},
+    certificate_pem TEXT NOT NULL,
+    added_at TEXT NOT NULL
+);
+CREATE INDEX signatory_certificate_by_person ON signatory_certificate(person_id);
+
+ALTER TABLE sign_off ADD COLUMN certificate_fingerprint TEXT
+    REFERENCES signatory_certificate(fingerprint) ON DELETE RESTRICT;
+ALTER TABLE meeting ADD COLUMN minutes_sha256 TEXT;
+"""
+
+
+@MIGRATIONS(name="0002_reading_reviews_and_signatures")
+def reading_reviews_and_signatures(db: Database) -> None:
+    """Confirmations and disputes of readings per meeting; signatories' certificates; the
+    fingerprint each sign-off signed with; the SHA-256 of a signed meeting's stored PDF."""
+    _run_script(db, _READING_REVIEWS_AND_SIGNATURES)
+    _run_script(db, _frozen_child_triggers("reading_review"))
 
 
 def known_migrations() -> list[str]:

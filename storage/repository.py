@@ -33,6 +33,8 @@ from core.model import (
     Person,
     RaciAssignment,
     Reading,
+    ReadingReview,
+    SignatoryCertificate,
     SignOff,
     StandingAgendaItem,
 )
@@ -62,6 +64,8 @@ TABLES: dict[type, str] = {
     Milestone: "milestone",
     InitiativeProgress: "initiative_progress",
     SignOff: "sign_off",
+    ReadingReview: "reading_review",
+    SignatoryCertificate: "signatory_certificate",
 }
 
 # The order in which a whole history is written, parents before children.
@@ -212,6 +216,26 @@ def initiative_progress(db: Database, initiative_id: str) -> list[InitiativeProg
 
 def sign_offs(db: Database, meeting_id: str) -> list[SignOff]:
     return _select(db, SignOff, "meeting_id = ?", [meeting_id], "side")
+
+
+def reading_reviews(db: Database, reading_id: str) -> list[ReadingReview]:
+    """What was said of one reading, meeting after meeting, oldest first."""
+    return _select(db, ReadingReview, "reading_id = ?", [reading_id], "reviewed_at, id")
+
+
+def reading_reviews_in_meeting(db: Database, meeting_id: str) -> list[ReadingReview]:
+    return _select(db, ReadingReview, "meeting_id = ?", [meeting_id], "reviewed_at, id")
+
+
+def signatory_certificates(db: Database, partnership_id: str) -> list[SignatoryCertificate]:
+    """Every certificate a signatory of the partnership has signed with or registered."""
+    return _select(
+        db,
+        SignatoryCertificate,
+        "person_id IN (SELECT id FROM person WHERE partnership_id = ?)",
+        [partnership_id],
+        "added_at, fingerprint",
+    )
 
 
 def audit_trail(db: Database, entity_id: str) -> list[AuditEntry]:

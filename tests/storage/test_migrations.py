@@ -18,7 +18,7 @@ from storage.database import open_database
 from storage.migrations import MEETING_CHILD_TABLES, MIGRATION_SET, MIGRATIONS, known_migrations
 
 # Each name here has its own test below (test_<name without its number>).
-TESTED = {"0001_initial_schema"}
+TESTED = {"0001_initial_schema", "0002_reading_reviews_and_signatures"}
 
 
 def _schema(db: Database, kind: str) -> set[str]:
@@ -83,10 +83,8 @@ def test_failed_migration_leaves_nothing_behind(tmp_path: Path) -> None:
 
 # --- one test per migration -------------------------------------------------------------
 
-INITIAL_TABLES = {
-    *repository.TABLES.values(),
-    "audit_log",
-}
+LATER_TABLES = {"reading_review", "signatory_certificate"}
+INITIAL_TABLES = {*repository.TABLES.values(), "audit_log"} - LATER_TABLES
 
 INITIAL_INDEXES = {
     "person_by_partnership",
@@ -158,5 +156,48 @@ def test_initial_schema_checks_values(tmp_path: Path) -> None:
         for sql in bad:
             with pytest.raises(sqlite3.IntegrityError):
                 db.execute(sql)
+    finally:
+        db.close()
+
+
+def test_reading_reviews_and_signatures(tmp_path: Path) -> None:
+    """0002 adds reading reviews (frozen with their signed meeting), signatories' certificates,
+    the fingerprint a sign-off signed with and the signed PDF's SHA-256, keeping older rows."""
+    db = Database(tmp_path / "second.db")
+    try:
+        MIGRATIONS.apply(db, stop_before=known_migrations()[2:])
+        db.execute("PRAGMA foreign_keys = ON")
+        assert _schema(db, "table") >= {"reading_review", "signatory_certificate"}
+        assert {"reading_review_by_reading", "reading_review_by_meeting"} <= _schema(db, "index")
+        assert {f"reading_review_signed_no_{c}" for c in ("insert", "update", "delete")} <= (
+            _schema(db, "trigger")
+        )
+        assert "certificate_fingerprint" in db["sign_off"].columns_dict
+        assert "minutes_sha256" in db["meeting"].columns_dict
+        db.execute("INSERT INTO partnership VALUES ('p', 'Halden – Brightline', '2026-01-01')")
+        db.execute(
+            "INSERT INTO meeting (id, partnership_id, number, title, scheduled_start, period) "
+            "VALUES ('m', 'p', 1, 'Review', '2026-01-05T10:00:00', '2025-12')"
+        )
+        db.execute(
+            "INSERT INTO kpi VALUES ('k', 'p', 'Availability', '%', 'higher', 'partner', 'service')"
+        )
+        db.execute(
+            "INSERT INTO reading (id, kpi_id, period, value) VALUES ('r', 'k', '2025-12', 99.1)"
+        )
+        with pytest.raises(sqlite3.IntegrityError):  # a dispute says why
+            db.execute(
+                "INSERT INTO reading_review VALUES "
+                "('x', 'r', 'm', 'enterprise', 'disputed', '  ', '2026-01-05T10:20:00')"
+            )
+        db.execute(
+            "INSERT INTO reading_review VALUES ('x', 'r', 'm', 'enterprise', 'disputed', "
+            "'Our monitoring shows 98.2', '2026-01-05T10:20:00')"
+        )
+        db.execute("UPDATE meeting SET status = 'signed' WHERE id = 'm'")
+        with pytest.raises(sqlite3.IntegrityError, match="signed meeting"):
+            db.execute("UPDATE reading_review SET comment = 'agreed' WHERE id = 'x'")
+        with pytest.raises(sqlite3.IntegrityError, match="signed meeting"):
+            db.execute("DELETE FROM reading_review WHERE id = 'x'")
     finally:
         db.close()

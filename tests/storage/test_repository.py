@@ -38,8 +38,11 @@ from core.model import (
     Rag,
     Reading,
     ReadingConfirmation,
+    ReadingReview,
+    ReadingVerdict,
     ReviewStatus,
     Side,
+    SignatoryCertificate,
     SignOff,
     StandingAgendaItem,
 )
@@ -195,9 +198,44 @@ def _entities() -> dict[type, list[Any]]:
         InitiativeProgress: [
             InitiativeProgress("ip-1", initiative.id, MEETING, 45, Rag.AMBER, "Ok")
         ],
+        ReadingReview: [
+            ReadingReview(
+                "rr-1",
+                "rd-2",
+                MEETING,
+                Side.ENTERPRISE,
+                ReadingVerdict.DISPUTED,
+                "Наш мониторинг: 98,2",
+                dt.datetime(2026, 10, 6, 11, 20),
+            ),
+            ReadingReview(
+                "rr-2",
+                "rd-1",
+                MEETING,
+                Side.ENTERPRISE,
+                ReadingVerdict.CONFIRMED,
+                "",
+                dt.datetime(2026, 10, 6, 11, 21),
+            ),
+        ],
+        SignatoryCertificate: [
+            SignatoryCertificate(
+                "cd" * 32,
+                LUKASZ.id,
+                Side.ENTERPRISE,
+                "-----BEGIN CERTIFICATE-----\n...",
+                dt.datetime(2026, 10, 6, 11, 59),
+            )
+        ],
         SignOff: [
             SignOff(
-                "so-1", MEETING, LUKASZ.id, Side.ENTERPRISE, dt.datetime(2026, 10, 6, 12), "ab" * 32
+                "so-1",
+                MEETING,
+                LUKASZ.id,
+                Side.ENTERPRISE,
+                dt.datetime(2026, 10, 6, 12),
+                "ab" * 32,
+                "cd" * 32,
             ),
             SignOff(
                 "so-2", MEETING, DMITRY.id, Side.PARTNER, dt.datetime(2026, 10, 6, 12, 5), "ab" * 32
@@ -226,6 +264,8 @@ READERS: dict[type, Callable[[Database, Any], list[Any]]] = {
     Milestone: lambda db, o: repository.milestones(db, o.initiative_id),
     InitiativeProgress: lambda db, o: repository.initiative_progress(db, o.initiative_id),
     SignOff: lambda db, o: repository.sign_offs(db, o.meeting_id),
+    ReadingReview: lambda db, o: repository.reading_reviews_in_meeting(db, o.meeting_id),
+    SignatoryCertificate: lambda db, o: repository.signatory_certificates(db, PID),
 }
 
 
