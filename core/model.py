@@ -185,6 +185,9 @@ class Meeting:
     revision: int = 1
     amends_id: str | None = None
     content_hash: str | None = None
+    # SHA-256 of the signed meeting's frozen rows, and of its stored signed PDF.
+    record_hash: str | None = None
+    minutes_sha256: str | None = None
 
     @property
     def date(self) -> dt.date:

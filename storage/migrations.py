@@ -369,13 +369,15 @@ CREATE INDEX signatory_certificate_by_person ON signatory_certificate(person_id)
 ALTER TABLE sign_off ADD COLUMN certificate_fingerprint TEXT
     REFERENCES signatory_certificate(fingerprint) ON DELETE RESTRICT;
 ALTER TABLE meeting ADD COLUMN minutes_sha256 TEXT;
+ALTER TABLE meeting ADD COLUMN record_hash TEXT;
 """
 
 
 @MIGRATIONS(name="0002_reading_reviews_and_signatures")
 def reading_reviews_and_signatures(db: Database) -> None:
     """Confirmations and disputes of readings per meeting; signatories' certificates; the
-    fingerprint each sign-off signed with; the SHA-256 of a signed meeting's stored PDF."""
+    fingerprint each sign-off signed with; the SHA-256 of a signed meeting's stored PDF and of
+    its frozen rows (to notice a file edited below SQLite)."""
     _run_script(db, _READING_REVIEWS_AND_SIGNATURES)
     _run_script(db, _frozen_child_triggers("reading_review"))
 

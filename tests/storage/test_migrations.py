@@ -173,7 +173,7 @@ def test_reading_reviews_and_signatures(tmp_path: Path) -> None:
             _schema(db, "trigger")
         )
         assert "certificate_fingerprint" in db["sign_off"].columns_dict
-        assert "minutes_sha256" in db["meeting"].columns_dict
+        assert {"minutes_sha256", "record_hash"} <= set(db["meeting"].columns_dict)
         db.execute("INSERT INTO partnership VALUES ('p', 'Halden – Brightline', '2026-01-01')")
         db.execute(
             "INSERT INTO meeting (id, partnership_id, number, title, scheduled_start, period) "
