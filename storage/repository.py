@@ -96,14 +96,15 @@ _HISTORY_ORDER: tuple[str, ...] = (
 def _select(
     db: Database, cls: type[T], where: str = "", params: Sequence[Any] = (), order_by: str = ""
 ) -> list[T]:
-    sql = f"SELECT * FROM {TABLES[cls]}"
+    # The dataclass's own columns only: a meeting's stored PDF is read when asked for.
+    names = [f.name for f in dataclasses.fields(cls)]  # type: ignore[arg-type]
+    sql = f"SELECT {', '.join(names)} FROM {TABLES[cls]}"
     if where:
         sql += f" WHERE {where}"
     if order_by:
         sql += f" ORDER BY {order_by}"
     cursor = db.execute(sql, list(params))
-    columns = [c[0] for c in cursor.description]
-    return [from_row(cls, dict(zip(columns, row, strict=True))) for row in cursor]
+    return [from_row(cls, dict(zip(names, row, strict=True))) for row in cursor]
 
 
 def _one(db: Database, cls: type[T], id: str) -> T:

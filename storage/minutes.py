@@ -1,0 +1,137 @@
+"""What the minutes of a meeting are built from, and the signed PDF kept with a meeting."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+
+from sqlite_utils import Database
+
+from core.errors import ValidationError
+from core.minutes import MinutesSource
+from core.model import ActionReview, Meeting, RaciAssignment, ReadingReview
+from storage import repository
+from storage.dashboard import dashboard_data
+from storage.rows import row_reader
+
+
+def minutes_source(db: Database, meeting_id: str) -> MinutesSource:
+    """Every object the minutes of one meeting need, read in a handful of queries."""
+    meeting = repository.meeting(db, meeting_id)
+    pid = meeting.partnership_id
+    meetings = repository.meetings(db, pid)
+    reviews = repository.reviews_in_meeting(db, meeting_id)
+    kpis, targets, readings = dashboard_data(db, pid)
+    initiatives = repository.initiatives(db, pid)
+    later = [
+        m.scheduled_start.date()
+        for m in meetings
+        if m.scheduled_start > meeting.scheduled_start and m.amends_id is None
+    ]
+    return MinutesSource(
+        partnership=repository.partnership(db, pid),
+        parties={p.side: p for p in repository.parties(db, pid)},
+        people=repository.people(db, pid),
+        meeting=meeting,
+        items=repository.meeting_items(db, meeting_id),
+        attendance=repository.attendance(db, meeting_id),
+        decisions=repository.decisions(db, meeting_id),
+        reviews=reviews,
+        earlier_reviews=_earlier_reviews(db, meeting, [r.action_id for r in reviews]),
+        actions=repository.actions(db, pid),
+        raci=_raci_of_raised(db, meeting_id),
+        meetings=meetings,
+        kpis=kpis,
+        targets=targets,
+        readings=readings,
+        reading_reviews=_reading_reviews(db, pid),
+        initiatives=initiatives,
+        milestones={i.id: repository.milestones(db, i.id) for i in initiatives},
+        progress=[
+            p
+            for i in initiatives
+            for p in repository.initiative_progress(db, i.id)
+            if p.meeting_id == meeting_id
+        ],
+        sign_offs=repository.sign_offs(db, meeting_id),
+        next_meeting_date=min(later) if later else None,
+    )
+
+
+def _earlier_reviews(db: Database, meeting: Meeting, action_ids: list[str]) -> list[ActionReview]:
+    """Reviews of these actions in meetings held before this one, oldest first."""
+    if not action_ids:
+        return []
+    cursor = db.execute(
+        "SELECT r.* FROM action_review r JOIN meeting m ON m.id = r.meeting_id "
+        "WHERE m.scheduled_start < ? AND r.action_id IN (SELECT value FROM json_each(?)) "
+        "ORDER BY m.scheduled_start, r.id",
+        [meeting.scheduled_start.isoformat(timespec="seconds"), _json_list(action_ids)],
+    )
+    read = row_reader(ActionReview, [c[0] for c in cursor.description])
+    return [read(row) for row in cursor]
+
+
+def _raci_of_raised(db: Database, meeting_id: str) -> dict[str, list[RaciAssignment]]:
+    cursor = db.execute(
+        "SELECT x.action_id, x.person_id, x.role FROM action_raci x "
+        "JOIN action a ON a.id = x.action_id WHERE a.raised_in_id = ?",
+        [meeting_id],
+    )
+    read = row_reader(RaciAssignment, [c[0] for c in cursor.description])
+    found: dict[str, list[RaciAssignment]] = defaultdict(list)
+    for row in cursor:
+        assignment = read(row)
+        found[assignment.action_id].append(assignment)
+    return dict(found)
+
+
+def _reading_reviews(db: Database, partnership_id: str) -> list[ReadingReview]:
+    cursor = db.execute(
+        "SELECT rr.* FROM reading_review rr JOIN reading r ON r.id = rr.reading_id "
+        "JOIN kpi k ON k.id = r.kpi_id WHERE k.partnership_id = ? ORDER BY rr.reviewed_at, rr.id",
+        [partnership_id],
+    )
+    read = row_reader(ReadingReview, [c[0] for c in cursor.description])
+    return [read(row) for row in cursor]
+
+
+def _json_list(values: list[str]) -> str:
+    return json.dumps(values)
+
+
+def latest_with_minutes(db: Database, partnership_id: str | None = None) -> Meeting:
+    """The most recent meeting that has minutes (closed or signed), newest revision first."""
+    sql = (
+        "SELECT id FROM meeting WHERE status IN ('closed', 'signed') "
+        + ("AND partnership_id = ? " if partnership_id else "")
+        + "ORDER BY scheduled_start DESC, revision DESC LIMIT 1"
+    )
+    row = db.execute(sql, [partnership_id] if partnership_id else []).fetchone()
+    if row is None:
+        raise ValidationError("meeting", "No meeting has minutes yet: end a meeting first.")
+    return repository.meeting(db, row[0])
+
+
+def find_meeting(db: Database, reference: str) -> Meeting:
+    """A meeting by its id, by its number (the newest revision), or `latest`."""
+    if reference == "latest":
+        return latest_with_minutes(db)
+    if reference.isdigit():
+        row = db.execute(
+            "SELECT id FROM meeting WHERE number = ? ORDER BY revision DESC LIMIT 1",
+            [int(reference)],
+        ).fetchone()
+        if row is None:
+            raise ValidationError("meeting", f"There is no meeting number {reference}.")
+        return repository.meeting(db, row[0])
+    found = db.execute("SELECT id FROM meeting WHERE id = ?", [reference]).fetchone()
+    if found is None:
+        raise ValidationError("meeting", f"There is no meeting {reference!r}.")
+    return repository.meeting(db, reference)
+
+
+def stored_pdf(db: Database, meeting_id: str) -> bytes | None:
+    """The PDF kept with a meeting: the signed minutes, or the partly signed ones."""
+    row = db.execute("SELECT minutes_pdf FROM meeting WHERE id = ?", [meeting_id]).fetchone()
+    return bytes(row[0]) if row and row[0] is not None else None
