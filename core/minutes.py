@@ -101,7 +101,6 @@ class Header:
     actual_end: str | None
     location: str
     facilitator: str
-    status: str
 
 
 @dataclass(frozen=True)
@@ -335,7 +334,6 @@ def _header(source: MinutesSource, name: Any) -> Header:
         actual_end=_time(meeting.actual_end),
         location=meeting.location,
         facilitator=name(meeting.facilitator_id),
-        status=meeting.status.value,
     )
 
 
