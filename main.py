@@ -43,7 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     export = commands.add_parser("export-minutes", help="write a meeting's minutes as PDF")
     export.add_argument("--db", type=Path, required=True)
-    export.add_argument("--meeting", required=True, help="a meeting id, or 'latest'")
+    export.add_argument("--meeting", required=True, help="a meeting id or number, or 'latest'")
     export.add_argument("--out", type=Path, required=True, help="the PDF to write")
 
     verify = commands.add_parser("verify", help="check a signed PDF's signatures and content hash")
@@ -134,6 +134,90 @@ def _import_kpis(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export_minutes(args: argparse.Namespace) -> int:
+    """Write a meeting's minutes: a signed meeting's stored PDF as it is, else as they stand."""
+    from core.exports import write_atomically
+    from storage.database import open_database
+    from storage.errors import StorageError
+    from storage.minutes import find_meeting
+    from storage.sign_off import minutes_pdf
+
+    if not args.db.is_file():
+        raise StorageError(f"{args.db} does not exist.")
+    if args.out.suffix.lower() != ".pdf":
+        raise ReviewError(f"{args.out} should end in .pdf.")
+    db = open_database(args.db)
+    try:
+        meeting = find_meeting(db, args.meeting)
+        pdf = minutes_pdf(db, meeting.id)
+    finally:
+        db.close()
+    write_atomically(args.out, pdf)
+    state = "signed" if meeting.status == "signed" else f"{meeting.status}, not signed"
+    print(f"Wrote the minutes of meeting {meeting.number} ({state}) to {args.out}")
+    return 0
+
+
+def _verify(args: argparse.Namespace) -> int:
+    """Check a minutes PDF: exit 0 only if every signature and hash holds."""
+    import logging
+
+    # pyHanko logs each untrusted or damaged signature itself; our own lines say it once.
+    logging.getLogger("pyhanko").setLevel(logging.CRITICAL)
+    from core.verification import RecordInDatabase, describe, verify_minutes
+
+    try:
+        pdf = args.pdf.read_bytes()
+    except FileNotFoundError:
+        raise ReviewError(f"{args.pdf} does not exist.") from None
+    except IsADirectoryError:
+        raise ReviewError(f"{args.pdf} is a folder, not a PDF.") from None
+    except OSError as error:
+        raise ReviewError(f"{args.pdf} cannot be read: {error.strerror}.") from None
+    known: list[bytes] | None = None
+    record: RecordInDatabase | None = None
+    if args.db is not None:
+        from core.signatures import embedded_record
+        from storage.database import open_database
+        from storage.errors import StorageError
+        from storage.minutes import known_certificates, meeting_with_content_hash
+
+        if not args.db.is_file():
+            raise StorageError(f"{args.db} does not exist.")
+        import hashlib
+
+        attached = embedded_record(pdf) if pdf.startswith(b"%PDF") else None
+        db = open_database(args.db)
+        try:
+            known = known_certificates(db)
+            meeting = (
+                meeting_with_content_hash(db, hashlib.sha256(attached).hexdigest())
+                if attached is not None
+                else None
+            )
+            if meeting is not None:
+                record = RecordInDatabase(
+                    f"Meeting {meeting.number} (revision {meeting.revision})",
+                    meeting.content_hash or "",
+                    meeting.minutes_sha256,
+                )
+        finally:
+            db.close()
+    result = verify_minutes(pdf, known, record, database_checked=args.db is not None)
+    for report in result.signatures:
+        print(describe(report))
+    if result.content_hash:
+        print(f"content hash (SHA-256 of the attached JSON): {result.content_hash}")
+    for note in result.notes:
+        print(f"note: {note}")
+    for failure in result.failures:
+        print(f"FAILED: {failure}", file=sys.stderr)
+    if result.ok:
+        print(f"{args.pdf}: every signature and hash holds.")
+        return 0
+    return 1
+
+
 def _not_yet(feature: str, issue: int) -> Callable[[argparse.Namespace], int]:
     def command(args: argparse.Namespace) -> int:
         raise ReviewError(f"{feature} is not available in this version yet (issue {issue}).")
@@ -144,8 +228,8 @@ def _not_yet(feature: str, issue: int) -> Callable[[argparse.Namespace], int]:
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "demo": _demo,
     "backup": _backup,
-    "export-minutes": _not_yet("Exporting minutes", 6),
-    "verify": _not_yet("Verifying signed minutes", 6),
+    "export-minutes": _export_minutes,
+    "verify": _verify,
     "import-kpis": _import_kpis,
     "restore": _not_yet("Restoring a backup", 7),
 }

@@ -8,6 +8,7 @@ initiatives, and the next meeting ready as a draft.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import random
 from dataclasses import dataclass
@@ -390,6 +391,10 @@ _INITIATIVES = (
 )
 
 
+# The last meetings held get real signed minutes when storage writes the demo.
+RECENT_SIGNED_WITH_PDF = 3
+
+
 def build_demo(seed: int = DEFAULT_SEED, scale: int = 1, today: dt.date | None = None) -> History:
     """The demo partnership: the same seed, scale and day give the same content, ids included."""
     if scale < 1:
@@ -429,8 +434,22 @@ class _DemoBuilder:
         self._kpis()
         self._initiatives()
         self._meetings()
+        self._leave_recent_to_sign()
         self._draft_next()
         return self.history
+
+    def _leave_recent_to_sign(self) -> None:
+        """The most recent meetings are left closed, their sign-offs out: storage signs them
+        for real (a PDF with two digital signatures), so a new user can export and verify one.
+        The older ones keep sign-off records over their frozen rows' hash, without a PDF."""
+        recent = {m.id for m in self.history.meetings[-RECENT_SIGNED_WITH_PDF:]}
+        self.history.meetings = [
+            dataclasses.replace(m, status=MeetingStatus.CLOSED, content_hash=None, record_hash=None)
+            if m.id in recent
+            else m
+            for m in self.history.meetings
+        ]
+        self.history.sign_offs = [s for s in self.history.sign_offs if s.meeting_id not in recent]
 
     def _parties_and_people(self) -> None:
         h = self.history
@@ -701,6 +720,7 @@ class _DemoBuilder:
                 signed.actual_start,
                 signed.actual_end,
                 content_hash=digest,
+                record_hash=digest,
             )
         )
 

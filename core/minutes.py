@@ -410,7 +410,11 @@ def _action_review(source: MinutesSource, name: Any) -> tuple[ReviewedAction, ..
 
 
 def _commitments(source: MinutesSource, name: Any) -> tuple[Commitment, ...]:
-    raised = [a for a in source.actions if a.raised_in_id == source.meeting.id]
+    # An amendment's commitments are those raised in the meeting it corrects.
+    same_meeting = {m.id for m in source.meetings if m.number == source.meeting.number} | {
+        source.meeting.id
+    }
+    raised = [a for a in source.actions if a.raised_in_id in same_meeting]
     raised.sort(key=lambda a: (a.side.value, a.original_due, a.title.casefold()))
     return tuple(
         Commitment(
@@ -490,8 +494,11 @@ def _disputes(source: MinutesSource) -> tuple[DisputeEntry, ...]:
     """Reviews of readings made in this meeting, and disputes from earlier ones still open."""
     kpis = {k.id: k for k in source.kpis}
     readings = {r.id: r for rs in source.readings.values() for r in rs}
+    # Earlier meetings, and this revision of this one (not its other revisions' copies).
     meeting_ids = {
-        m.id for m in source.meetings if m.scheduled_start <= source.meeting.scheduled_start
+        m.id
+        for m in source.meetings
+        if m.scheduled_start <= source.meeting.scheduled_start and m.number != source.meeting.number
     }
     meeting_ids.add(source.meeting.id)
     reviews = sorted(

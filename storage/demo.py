@@ -7,18 +7,30 @@ import os
 from pathlib import Path
 
 from core.demo import DEFAULT_SEED, build_demo
-from storage.database import open_database
+from core.model import History, MeetingStatus, Person, Side
+from core.signatures import Identity, SigningError, create_identity, load_identity
+from storage.database import Database, open_database
 from storage.errors import StorageError
+from storage.keys import key_file, save_key, saved_key
 from storage.repository import save_history
+from storage.sign_off import sign_minutes
+
+DEMO_PASSPHRASE = "demo-passphrase"
 
 
 def create_demo(
-    path: Path | str, seed: int = DEFAULT_SEED, scale: int = 1, today: dt.date | None = None
+    path: Path | str,
+    seed: int = DEFAULT_SEED,
+    scale: int = 1,
+    today: dt.date | None = None,
+    keys_base: Path | None = None,
 ) -> Path:
     """Create the demo at `path`; an existing file is refused and left as it is.
 
     The database is built in a temporary file beside `path` and renamed into place once
-    complete, so an interrupted run never leaves half a demo.
+    complete, so an interrupted run never leaves half a demo. The signatories' demo keys
+    (passphrase `demo-passphrase`) go to the keys folder under `keys_base`, by default the
+    user data folder, never into the database.
     """
     path = Path(path)
     if path.exists():
@@ -35,7 +47,9 @@ def create_demo(
     try:
         db = open_database(tmp, automatic_backups=False)
         try:
-            save_history(db, build_demo(seed=seed, scale=scale, today=today))
+            history = build_demo(seed=seed, scale=scale, today=today)
+            save_history(db, history)
+            _sign_recent_minutes(db, history, keys_base)
             db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         finally:
             db.close()
@@ -54,3 +68,45 @@ def _sidecars(db_path: Path) -> list[Path]:
         db_path.with_name(db_path.name + "-wal"),
         db_path.with_name(db_path.name + "-shm"),
     ]
+
+
+def _demo_identity(
+    person: Person, party: str, since: dt.datetime, keys_base: Path | None
+) -> Identity:
+    """The signatory's demo key: the one kept from an earlier demo if it still opens, else new."""
+    kept = saved_key(person.id, keys_base)
+    if kept is not None:
+        try:
+            return load_identity(kept, DEMO_PASSPHRASE, now=since + dt.timedelta(days=1))
+        except SigningError:
+            key_file(person.id, keys_base).unlink(missing_ok=True)
+    data = create_identity(
+        person.name, person.email, person.side.value, party, DEMO_PASSPHRASE, now=since
+    )
+    save_key(person.id, data, keys_base)
+    return load_identity(data, DEMO_PASSPHRASE, now=since + dt.timedelta(days=1))
+
+
+def _sign_recent_minutes(db: Database, history: History, keys_base: Path | None) -> None:
+    """Sign off the demo's most recent closed meetings for real, as their signatories would."""
+    closed = [m for m in history.meetings if m.status is MeetingStatus.CLOSED]
+    if not closed:
+        return
+    signatories = {s.side: s.person_id for s in history.sign_offs}  # the last signed meeting's
+    people = {p.id: p for p in history.people}
+    parties = {p.side: p.name for p in history.parties}
+    since = history.partnership.created_at
+    identities = {
+        side: _demo_identity(people[pid], parties[side], since, keys_base)
+        for side, pid in signatories.items()
+    }
+    for meeting in closed:
+        end = meeting.actual_end or meeting.scheduled_start
+        for offset, side in enumerate(Side):
+            sign_minutes(
+                db,
+                meeting.id,
+                signatories[side],
+                identities[side],
+                end + dt.timedelta(minutes=20 + 5 * offset),
+            )

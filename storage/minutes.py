@@ -135,3 +135,25 @@ def stored_pdf(db: Database, meeting_id: str) -> bytes | None:
     """The PDF kept with a meeting: the signed minutes, or the partly signed ones."""
     row = db.execute("SELECT minutes_pdf FROM meeting WHERE id = ?", [meeting_id]).fetchone()
     return bytes(row[0]) if row and row[0] is not None else None
+
+
+def meeting_with_content_hash(db: Database, digest: str) -> Meeting | None:
+    """The signed (or newest) meeting whose minutes have this content hash."""
+    row = db.execute(
+        "SELECT id FROM meeting WHERE content_hash = ? "
+        "ORDER BY status = 'signed' DESC, revision DESC LIMIT 1",
+        [digest],
+    ).fetchone()
+    if row is None:
+        row = db.execute(
+            "SELECT meeting_id FROM sign_off WHERE content_hash = ? LIMIT 1", [digest]
+        ).fetchone()
+    return repository.meeting(db, row[0]) if row else None
+
+
+def known_certificates(db: Database) -> list[bytes]:
+    """The PEM certificates of every signatory of every partnership in the file."""
+    return [
+        pem.encode("ascii")
+        for (pem,) in db.execute("SELECT certificate_pem FROM signatory_certificate").fetchall()
+    ]

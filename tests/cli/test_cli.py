@@ -220,8 +220,6 @@ def test_command_line_mistake(args: list[str]) -> None:
 @pytest.mark.parametrize(
     "args",
     [
-        ["export-minutes", "--db", "{db}", "--meeting", "latest", "--out", "{tmp}/minutes.pdf"],
-        ["verify", "{tmp}/minutes.pdf", "--db", "{db}"],
         ["restore", "--db", "{db}", "--from", "{tmp}/backup.db"],
     ],
     ids=lambda args: args[0],

@@ -1,0 +1,146 @@
+"""Checking a minutes PDF with nothing but the file (and, if given, the partnership's record).
+
+For each signature: who signed, for which side, when (their own claim: no timestamp server),
+whether the signed bytes are intact and cover the whole document, and whether the certificate
+is one the partnership knows. Then the attached JSON: its SHA-256 must be the content hash
+printed in the footer and, with the database, the one the meeting's sign-offs approved.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from core.errors import ReviewError
+from core.signatures import SignatureReport, SigningError, embedded_record, verify
+
+_HASH = re.compile(r"\b[0-9a-f]{64}\b")
+
+
+@dataclass(frozen=True)
+class RecordInDatabase:
+    """What the database holds about the minutes a PDF claims to be."""
+
+    meeting_label: str
+    content_hash: str
+    minutes_sha256: str | None  # of the stored signed PDF, when there is one
+
+
+@dataclass(frozen=True)
+class Verification:
+    """Everything `verify` found; `ok` only if every check held."""
+
+    signatures: list[SignatureReport]
+    content_hash: str | None  # SHA-256 of the attached JSON
+    footer_hash: str | None
+    failures: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+
+def footer_hashes(pdf: bytes) -> set[str]:
+    """Every 64-hex-digit hash printed in the PDF's text (the footer and sign-off block)."""
+    from pypdf import PdfReader
+
+    try:
+        reader = PdfReader(io.BytesIO(pdf))
+        text = "\n".join(page.extract_text() or "" for page in reader.pages)
+    except Exception as error:  # a damaged file can fail pypdf in any of its many ways
+        raise ReviewError(f"The PDF's text cannot be read ({error}).") from None
+    return set(_HASH.findall(text.replace("\u00ad", "")))
+
+
+def verify_minutes(
+    pdf: bytes,
+    known_certificates: Iterable[bytes] | None = None,
+    in_database: RecordInDatabase | None = None,
+    database_checked: bool = False,
+) -> Verification:
+    """Check signatures and hashes; `known_certificates` None means no partnership was given."""
+    try:
+        reports = verify(pdf, known_certificates or ())
+    except SigningError as error:
+        return Verification([], None, None, [error.message])
+    failures: list[str] = []
+    notes: list[str] = []
+    if not reports:
+        failures.append("The PDF carries no signature.")
+    for report in reports:
+        for problem in report.problems:
+            if known_certificates is None and not report.trusted and _about_trust(problem):
+                continue
+            failures.append(f"Signature {report.field_name!r} ({report.signer}): {problem}")
+        if not report.intact and not report.problems:
+            failures.append(f"Signature {report.field_name!r}: the signed bytes were changed.")
+        if not report.covers_whole_document and not report.problems:
+            failures.append(
+                f"Signature {report.field_name!r}: the file was changed after it was signed."
+            )
+    if known_certificates is None:
+        notes.append("Certificates not checked against a partnership: give --db FILE to do so.")
+    record = embedded_record(pdf)
+    digest = hashlib.sha256(record).hexdigest() if record is not None else None
+    footer = None
+    if digest is None:
+        failures.append("The minutes' JSON is not attached to the PDF.")
+    else:
+        try:
+            printed: set[str] | None = footer_hashes(pdf)
+        except ReviewError as error:
+            printed = None
+            failures.append(error.message)
+        footer = digest if printed and digest in printed else None
+        if printed is not None and digest not in printed:
+            failures.append(
+                "The attached JSON's SHA-256 is not the content hash printed in the minutes."
+            )
+    if database_checked:
+        if in_database is None:
+            failures.append("No meeting in the database has these minutes (content hash unknown).")
+        else:
+            if digest is not None and in_database.content_hash != digest:
+                failures.append(
+                    f"{in_database.meeting_label}: the database's content hash differs "
+                    "from the PDF's."
+                )
+            whole = hashlib.sha256(pdf).hexdigest()
+            if in_database.minutes_sha256 is not None and in_database.minutes_sha256 != whole:
+                failures.append(
+                    f"{in_database.meeting_label}: this file is not byte for byte the signed PDF "
+                    "kept in the database."
+                )
+    return Verification(reports, digest, footer, failures, notes)
+
+
+def _about_trust(problem: str) -> bool:
+    """Whether a problem only says the certificate is not the partnership's (or not accepted)."""
+    lowered = problem.lower()
+    return "known" in lowered or "trust" in lowered
+
+
+def describe(report: SignatureReport) -> str:
+    """One line about one signature, for the command line."""
+    when = (
+        report.signed_at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+        if report.signed_at
+        else "no time"
+    )
+    state = "intact" if report.intact else "ALTERED"
+    cover = (
+        "covers the whole document"
+        if report.covers_whole_document
+        else "does NOT cover the whole document"
+    )
+    trust = "known certificate" if report.trusted else "certificate not known to the partnership"
+    side = report.side or "unknown side"
+    return (
+        f"{report.field_name}: signed by {report.signer} ({side}) at {when} (signer's claim); "
+        f"{state}, {cover}, {trust}"
+    )

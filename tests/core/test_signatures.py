@@ -1,0 +1,405 @@
+"""Signing the minutes PDF offline: identities, two incremental signatures, tamper detection."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import random
+import re
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.serialization import pkcs12
+from pyhanko.pdf_utils.generic import pdf_string
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pypdf import PdfReader
+from reportlab.pdfgen import canvas
+
+from core.errors import ReviewError
+from core.signatures import (
+    Identity,
+    SignatureReport,
+    SigningError,
+    certificate_fingerprint,
+    create_identity,
+    embedded_record,
+    load_identity,
+    prepare_for_signing,
+    sign,
+    verify,
+)
+
+NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)
+ENTERPRISE_PASSPHRASE = "correct horse"
+PARTNER_PASSPHRASE = "battery staple"
+RECORD = json.dumps(
+    {"meeting": {"number": 12, "title": "Monthly review"}, "decisions": ["Renew the contract"]},
+    sort_keys=True,
+    separators=(",", ":"),
+).encode("utf-8")
+
+
+def _minutes_pdf() -> bytes:
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer)
+    page.drawString(72, 720, "Minutes of the monthly partnership review, meeting 12")
+    page.showPage()
+    page.save()
+    return buffer.getvalue()
+
+
+@pytest.fixture(scope="module")
+def enterprise_p12() -> bytes:
+    return create_identity(
+        "Alice Martin", "alice@enterprise.example", "enterprise", "Enterprise Ltd",
+        ENTERPRISE_PASSPHRASE,
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def enterprise(enterprise_p12: bytes) -> Identity:
+    return load_identity(enterprise_p12, ENTERPRISE_PASSPHRASE)
+
+
+@pytest.fixture(scope="module")
+def partner() -> Identity:
+    data = create_identity(
+        "Bob Okafor", "bob@partner.example", "partner", "Partner plc", PARTNER_PASSPHRASE
+    )
+    return load_identity(data, PARTNER_PASSPHRASE)
+
+
+@pytest.fixture(scope="module")
+def prepared() -> bytes:
+    return prepare_for_signing(_minutes_pdf(), RECORD)
+
+
+@pytest.fixture(scope="module")
+def signed_once(prepared: bytes, enterprise: Identity) -> bytes:
+    return sign(prepared, enterprise, "enterprise", reason="Approved", signed_at=NOW)
+
+
+@pytest.fixture(scope="module")
+def signed_twice(signed_once: bytes, partner: Identity) -> bytes:
+    return sign(signed_once, partner, "partner", reason="Approved", location="Leeds")
+
+
+@pytest.fixture(scope="module")
+def both_known(enterprise: Identity, partner: Identity) -> tuple[bytes, bytes]:
+    return enterprise.certificate_pem, partner.certificate_pem
+
+
+# --- identities -----------------------------------------------------------------------------
+
+
+def test_created_identity_loads_with_the_details_it_was_made_with(enterprise: Identity) -> None:
+    assert enterprise.name == "Alice Martin"
+    assert enterprise.side == "enterprise"
+    assert enterprise.organisation == "Enterprise Ltd"
+    assert enterprise.email == "alice@enterprise.example"
+    assert enterprise.fingerprint == certificate_fingerprint(enterprise.certificate_pem)
+    assert re.fullmatch(r"[0-9a-f]{64}", enterprise.fingerprint)
+    assert enterprise.not_after - NOW > dt.timedelta(days=3640)
+    certificate = x509.load_pem_x509_certificate(enterprise.certificate_pem)
+    assert certificate.public_bytes(serialization.Encoding.PEM) == enterprise.certificate_pem
+
+
+def test_identity_repr_shows_no_key_material(enterprise: Identity) -> None:
+    """The private signer stays out of repr and of equality."""
+    assert "signer" not in repr(enterprise).lower()
+    assert "PRIVATE" not in repr(enterprise)
+
+
+def test_the_same_file_loads_as_an_equal_identity(
+    enterprise_p12: bytes, enterprise: Identity
+) -> None:
+    assert load_identity(enterprise_p12, ENTERPRISE_PASSPHRASE) == enterprise
+
+
+@pytest.mark.parametrize("passphrase", ["", "short", "1234567"])
+def test_a_short_passphrase_is_refused(passphrase: str) -> None:
+    with pytest.raises(SigningError, match="at least 8 characters"):
+        create_identity("A", "a@example.org", "partner", "P", passphrase)
+
+
+@pytest.mark.parametrize(
+    ("name", "email", "side", "organisation", "message"),
+    [
+        ("", "a@example.org", "partner", "P", "needs a name"),
+        ("A", "a@example.org", "vendor", "P", "enterprise or partner"),
+        ("A", "not an address", "partner", "P", "not an e-mail address"),
+        ("A" * 65, "a@example.org", "partner", "P", "too long"),
+        ("A", "a@example.org", "partner", " ", "needs a organisation"),
+    ],
+)
+def test_an_unusable_detail_is_refused_in_words(
+    name: str, email: str, side: str, organisation: str, message: str
+) -> None:
+    with pytest.raises(SigningError, match=message):
+        create_identity(name, email, side, organisation, "long enough")
+
+
+def test_a_wrong_passphrase_says_so(enterprise_p12: bytes) -> None:
+    with pytest.raises(SigningError) as caught:
+        load_identity(enterprise_p12, "not the passphrase")
+    assert str(caught.value) == "The passphrase does not open this certificate file."
+    assert isinstance(caught.value, ReviewError)
+
+
+@pytest.mark.parametrize("data", [b"", b"hello", _minutes_pdf(), b"\x30\x03\x02\x01\x03"])
+def test_bytes_that_are_not_pkcs12_are_named_as_such(data: bytes) -> None:
+    with pytest.raises(SigningError, match="is not a PKCS#12 certificate file"):
+        load_identity(data, "whatever passphrase")
+
+
+def test_an_expired_certificate_is_refused_with_its_date() -> None:
+    data = create_identity(
+        "Old", "old@example.org", "partner", "P", "long enough",
+        valid_days=2, now=dt.datetime(2020, 3, 1, 12, 0, tzinfo=dt.UTC),
+    )  # fmt: skip
+    with pytest.raises(SigningError, match="expired on 2020-03-03"):
+        load_identity(data, "long enough")
+    assert load_identity(data, "long enough", now=dt.datetime(2020, 3, 2, tzinfo=dt.UTC))
+
+
+def test_a_not_yet_valid_certificate_is_refused_with_its_date() -> None:
+    later = NOW + dt.timedelta(days=30)
+    data = create_identity("Soon", "soon@example.org", "partner", "P", "long enough", now=later)
+    with pytest.raises(
+        SigningError, match=f"not valid before {later - dt.timedelta(hours=1):%Y-%m-%d}"
+    ):
+        load_identity(data, "long enough")
+
+
+def test_a_file_without_a_private_key_cannot_sign(enterprise: Identity) -> None:
+    certificate = x509.load_pem_x509_certificate(enterprise.certificate_pem)
+    data = pkcs12.serialize_key_and_certificates(
+        b"cert only", None, certificate, None, serialization.BestAvailableEncryption(b"long enough")
+    )
+    with pytest.raises(SigningError, match="no private key"):
+        load_identity(data, "long enough")
+
+
+def test_a_damaged_known_certificate_is_reported() -> None:
+    with pytest.raises(SigningError, match="not a readable X.509 certificate"):
+        certificate_fingerprint(b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n")
+
+
+# --- preparing and signing ------------------------------------------------------------------
+
+
+def test_the_record_is_attached_before_signing_and_read_back_identically(
+    prepared: bytes, signed_twice: bytes
+) -> None:
+    assert embedded_record(prepared) == RECORD
+    assert embedded_record(signed_twice) == RECORD
+    attachments = PdfReader(io.BytesIO(signed_twice)).attachments
+    assert list(attachments) == ["minutes.json"]
+    assert attachments["minutes.json"] == [RECORD]
+
+
+def test_a_pdf_without_the_attachment_has_no_record() -> None:
+    assert embedded_record(_minutes_pdf()) is None
+    assert embedded_record(_minutes_pdf(), "other.json") is None
+
+
+def test_both_fields_exist_and_are_empty_before_the_first_signature(prepared: bytes) -> None:
+    fields = PdfReader(io.BytesIO(prepared)).get_fields() or {}
+    assert {name: field.get("/V") for name, field in fields.items()} == {
+        "enterprise": None,
+        "partner": None,
+    }
+    assert verify(prepared) == []
+
+
+def test_preparing_twice_is_refused(prepared: bytes) -> None:
+    with pytest.raises(SigningError, match="already has signature fields"):
+        prepare_for_signing(prepared, RECORD)
+
+
+def test_an_unknown_field_is_refused(prepared: bytes, enterprise: Identity) -> None:
+    with pytest.raises(SigningError, match='no signature field "witness"'):
+        sign(prepared, enterprise, "witness", reason="Approved")
+
+
+def test_an_unprepared_pdf_cannot_be_signed(enterprise: Identity) -> None:
+    with pytest.raises(SigningError, match="prepare the minutes for signing first"):
+        sign(_minutes_pdf(), enterprise, "enterprise", reason="Approved")
+
+
+def test_a_field_cannot_be_signed_twice(signed_twice: bytes, enterprise: Identity) -> None:
+    with pytest.raises(SigningError, match='"enterprise" signature is already in this PDF'):
+        sign(signed_twice, enterprise, "enterprise", reason="Approved")
+
+
+def test_a_signatory_cannot_sign_the_other_sides_field(prepared: bytes, partner: Identity) -> None:
+    with pytest.raises(SigningError, match="signs for the partner side"):
+        sign(prepared, partner, "enterprise", reason="Approved")
+
+
+def test_signing_something_that_is_not_a_pdf_says_so(enterprise: Identity) -> None:
+    with pytest.raises(SigningError, match="not a readable PDF"):
+        sign(b"%PDF-1.7 but nothing else", enterprise, "enterprise", reason="Approved")
+
+
+def test_signing_is_incremental(signed_once: bytes, signed_twice: bytes, prepared: bytes) -> None:
+    """Each signature appends to the bytes before it, so earlier signatures keep their range."""
+    assert signed_once.startswith(prepared)
+    assert signed_twice.startswith(signed_once)
+
+
+# --- verifying ------------------------------------------------------------------------------
+
+
+def test_both_signatures_are_intact_and_trusted_when_both_certificates_are_known(
+    signed_twice: bytes,
+    enterprise: Identity,
+    partner: Identity,
+    both_known: tuple[bytes, bytes],
+) -> None:
+    reports = verify(signed_twice, both_known)
+    assert [r.field_name for r in reports] == ["enterprise", "partner"]
+    assert all(r.ok for r in reports), reports
+    first, second = reports
+    assert (first.signer, first.side, first.fingerprint) == (
+        "Alice Martin",
+        "enterprise",
+        enterprise.fingerprint,
+    )
+    assert (second.signer, second.side, second.fingerprint) == (
+        "Bob Okafor",
+        "partner",
+        partner.fingerprint,
+    )
+    assert first.signed_at == NOW
+    assert second.signed_at is not None
+    assert abs(second.signed_at - dt.datetime.now(dt.UTC)) < dt.timedelta(minutes=5)
+
+
+def test_the_first_signature_covers_the_whole_file_before_the_second(
+    signed_once: bytes, enterprise: Identity
+) -> None:
+    [report] = verify(signed_once, [enterprise.certificate_pem])
+    assert report.ok
+    assert report.covers_whole_document
+
+
+def test_an_unknown_certificate_is_not_trusted(signed_twice: bytes, enterprise: Identity) -> None:
+    first, second = verify(signed_twice, [enterprise.certificate_pem])
+    assert first.ok
+    assert second.intact and second.covers_whole_document
+    assert not second.trusted and not second.ok
+    assert second.problems == (
+        f"The certificate of Bob Okafor (fingerprint {second.fingerprint[:16]}…) "
+        "is not one of the partnership's known certificates.",
+    )
+
+
+def test_without_known_certificates_nothing_is_trusted(signed_twice: bytes) -> None:
+    reports = verify(signed_twice)
+    assert [r.trusted for r in reports] == [False, False]
+    assert [r.intact for r in reports] == [True, True]
+
+
+def test_a_certificate_expired_at_verification_is_not_trusted(
+    signed_twice: bytes, enterprise: Identity, both_known: tuple[bytes, bytes]
+) -> None:
+    later = enterprise.not_after + dt.timedelta(days=1)
+    first, _ = verify(signed_twice, both_known, now=later)
+    assert not first.trusted
+    assert f"expired on {enterprise.not_after:%Y-%m-%d}" in " ".join(first.problems)
+
+
+def test_a_change_appended_after_the_signatures_is_reported(
+    signed_twice: bytes, both_known: tuple[bytes, bytes]
+) -> None:
+    """An incremental update that is not a signature leaves every signature short of the file."""
+    writer = IncrementalPdfFileWriter(io.BytesIO(signed_twice))
+    writer.root["/Lang"] = pdf_string("fr")
+    writer.update_root()
+    output = io.BytesIO()
+    writer.write(output)
+    reports = verify(output.getvalue(), both_known)
+    assert [r.intact for r in reports] == [True, True]
+    assert [r.covers_whole_document for r in reports] == [False, False]
+    assert 'The file was changed after the "partner" signature was added.' in reports[1].problems
+
+
+def test_bytes_appended_after_the_end_are_reported(
+    signed_twice: bytes, both_known: tuple[bytes, bytes]
+) -> None:
+    reports = verify(signed_twice + b"\n", both_known)
+    assert not reports[-1].covers_whole_document
+    assert not all(r.ok for r in reports)
+
+
+@pytest.mark.parametrize("data", [b"", b"not a pdf at all", b"%PDF-1.4\n%%EOF\n"])
+def test_an_unreadable_file_gives_a_signing_error(data: bytes) -> None:
+    with pytest.raises(SigningError, match="not a readable PDF"):
+        verify(data)
+
+
+def _caught(pdf: bytes, known: tuple[bytes, bytes]) -> bool:
+    try:
+        reports = verify(pdf, known)
+    except SigningError:
+        return True
+    return not reports or not all(r.ok for r in reports)
+
+
+def _positions_to_flip(pdf: bytes) -> set[int]:
+    """200 seeded random positions, plus every part of the file known to be delicate."""
+    chosen = set(random.Random(20261123).sample(range(len(pdf)), 200))
+    chosen |= set(range(0, 16))  # header
+    start = pdf.index(RECORD)
+    chosen |= set(range(start, start + len(RECORD), 7))  # the attached JSON
+    for match in re.finditer(rb"/Contents <([0-9A-Fa-f]+)>", pdf):
+        hex_start, hex_end = match.span(1)
+        padding = len(match.group(1)) - len(match.group(1).rstrip(b"0"))
+        chosen |= {hex_start, hex_start + 5, hex_start + 60, hex_end - padding - 1}
+        chosen |= {hex_end - padding, hex_end - 1, hex_end}  # the zero padding and the ">"
+    for match in re.finditer(rb"/ByteRange \[[^\]]+\]", pdf):
+        chosen |= set(range(match.start(), match.end(), 3))
+    chosen |= set(range(len(pdf) - 120, len(pdf), 3))  # last xref, trailer, startxref, %%EOF
+    return chosen
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="A few positions (e.g. in an earlier revision's cross-reference section) change "
+    "nothing signature validation can see: `verify --db` catches them by comparing the whole "
+    "file's SHA-256 with the signed PDF kept in the database (tests/storage/test_sign_off.py).",
+)
+def test_a_single_flipped_byte_anywhere_is_caught(
+    signed_twice: bytes, both_known: tuple[bytes, bytes]
+) -> None:
+    assert _caught(signed_twice, both_known) is False
+    missed = []
+    for position in sorted(_positions_to_flip(signed_twice)):
+        damaged = bytearray(signed_twice)
+        damaged[position] ^= 0x01
+        if not _caught(bytes(damaged), both_known):
+            missed.append(position)
+    assert missed == []
+
+
+def test_a_changed_letter_case_in_the_signature_value_is_caught(
+    signed_twice: bytes, both_known: tuple[bytes, bytes]
+) -> None:
+    """Hex digits decode the same in either case, yet the file is not the one that was signed."""
+    match = list(re.finditer(rb"/Contents <([0-9A-Fa-f]+)>", signed_twice))[-1]
+    letter = next(i for i in range(*match.span(1)) if chr(signed_twice[i]) in "abcdefABCDEF")
+    damaged = bytearray(signed_twice)
+    damaged[letter] ^= 0x20
+    assert _caught(bytes(damaged), both_known)
+
+
+def test_report_ok_needs_every_check() -> None:
+    good = SignatureReport("enterprise", "A", "enterprise", "ab", None, True, True, True, ())
+    assert good.ok
+    assert not SignatureReport("e", "A", None, "ab", None, True, True, True, ("x",)).ok
+    assert not SignatureReport("e", "A", None, "ab", None, False, True, True, ()).ok
+    assert not SignatureReport("e", "A", None, "ab", None, True, False, True, ()).ok
+    assert not SignatureReport("e", "A", None, "ab", None, True, True, False, ()).ok
