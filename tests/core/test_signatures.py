@@ -183,7 +183,7 @@ def test_a_file_without_a_private_key_cannot_sign(enterprise: Identity) -> None:
 
 
 def test_a_damaged_known_certificate_is_reported() -> None:
-    with pytest.raises(SigningError, match="not a readable X.509 certificate"):
+    with pytest.raises(SigningError, match=r"not a readable X\.509 certificate"):
         certificate_fingerprint(b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n")
 
 
