@@ -281,14 +281,19 @@ class MinutesDialog(QDialog):
         if choice == "create":
             if passphrase != repeat:
                 raise ReviewError("The two passphrases differ: type the same one twice.")
+            if saved_key(person_id) is not None:
+                raise ReviewError(
+                    f"This computer already keeps a key for {person.name}: sign with it."
+                )
             party = self.session.parties()[person.side].name
             data = create_identity(person.name, person.email, person.side.value, party, passphrase)
             identity = load_identity(data, passphrase)
+            save_key(person_id, data)  # kept before it signs, so no signature is ever orphaned
         elif choice == "kept":
             kept = saved_key(person_id)
             if kept is None:
                 raise ReviewError(f"This computer keeps no key for {person.name}.")
-            data, identity = kept, load_identity(kept, passphrase)
+            identity = load_identity(kept, passphrase)
         else:
             if not path:
                 raise ReviewError("Choose the PKCS#12 file to sign with.")
@@ -302,8 +307,6 @@ class MinutesDialog(QDialog):
             meeting = sign_minutes(self.session.db, self.meeting_id, person_id, identity, now)
         finally:
             QGuiApplication.restoreOverrideCursor()
-        if choice == "create":
-            save_key(person_id, data)  # kept only once it has signed
         self.session.changed.emit("minutes")
         return meeting
 
