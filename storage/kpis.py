@@ -1,21 +1,33 @@
-"""KPIs, their targets and readings written to the database: a new KPI, a new target from a
-period, and a CSV file of readings imported all or nothing, every change in the audit log."""
+"""KPIs, their targets and readings written to the database: a new or edited KPI, a new
+target from a period, readings typed in or imported from a CSV file all or nothing, and a
+meeting's confirmation or dispute of a reading; every change in the audit log."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlite_utils import Database
 
 from core.errors import ValidationError
 from core.ids import new_id
-from core.kpis import check_kpi, check_target, parse_readings_csv
-from core.model import Kpi, KpiTarget, ReadingConfirmation, Side
+from core.kpis import (
+    ReadingEntry,
+    check_kpi,
+    check_kpi_change,
+    check_new_target,
+    check_reading_entry,
+    check_reading_review,
+    check_target,
+    confirmation_after_entry,
+    confirmation_of,
+    parse_readings_csv,
+)
+from core.model import Kpi, KpiTarget, Reading, ReadingConfirmation, ReadingReview, Side
 from storage import repository
-from storage.rows import from_row
+from storage.rows import from_row, to_row
 
 # Rows written (and progress reported) per batch of an import.
 IMPORT_BATCH = 1000
@@ -70,18 +82,164 @@ def add_target(db: Database, target: KpiTarget, by: str = "") -> KpiTarget:
     target in force then. A second target from the same period is refused."""
     with repository.writes(db):
         owner = kpi(db, target.kpi_id)
-        checked = check_target(target, owner)
-        earlier = repository.kpi_targets(db, owner.id)
-        for other in earlier:
-            if other.effective_from == checked.effective_from:
-                raise ValidationError(
-                    "effective_from",
-                    f"{owner.name} already has a target from {checked.effective_from} "
-                    f"({_target_text(other)}).",
-                )
+        checked = check_new_target(target, owner, repository.kpi_targets(db, owner.id))
         repository.insert(db, [checked])
         repository.audit(db, "kpi", owner.id, "target", None, _target_text(checked), None, by)
     return checked
+
+
+def update_kpi(db: Database, changed: Kpi, by: str = "") -> Kpi:
+    """Change a KPI's name, unit, direction, owner side or category, refusing a name another
+    KPI uses or a direction its targets contradict; each changed field is audited."""
+    with repository.writes(db):
+        before = kpi(db, changed.id)
+        if changed.partnership_id != before.partnership_id:
+            raise ValidationError("kpi", "A KPI stays in its partnership.")
+        checked = check_kpi_change(
+            changed,
+            repository.kpi_targets(db, before.id),
+            repository.kpis(db, before.partnership_id),
+        )
+        old_row, new_row = to_row(before), to_row(checked)
+        fields = {k: v for k, v in new_row.items() if old_row[k] != v}
+        if fields:
+            sets = ", ".join(f"{column} = ?" for column in fields)
+            db.execute(f"UPDATE kpi SET {sets} WHERE id = ?", [*fields.values(), before.id])
+            for column, value in fields.items():
+                repository.audit(db, "kpi", before.id, column, old_row[column], value, None, by)
+    return checked
+
+
+def reading(db: Database, reading_id: str) -> Reading:
+    """One reading by its id."""
+    cursor = db.execute("SELECT * FROM reading WHERE id = ?", [reading_id])
+    columns = [c[0] for c in cursor.description]
+    row = cursor.fetchone()
+    if row is None:
+        raise ValidationError("reading", f"No reading has the id {reading_id}.")
+    return from_row(Reading, dict(zip(columns, row, strict=True)))
+
+
+def enter_readings(
+    db: Database,
+    partnership_id: str,
+    entries: Sequence[ReadingEntry],
+    entered_by: Side,
+    this_month: str,
+    by: str = "",
+) -> int:
+    """Write readings typed in by one side, all or none, in one transaction.
+
+    Each is checked first (a future period, a value that is not a number, a KPI of another
+    partnership are refused, naming the KPI and period). A new value entered by the side that
+    does not own the KPI waits for the owner's confirmation; a changed comment alone keeps who
+    entered the reading. Returns how many readings changed; each changed field is audited.
+    """
+    with repository.writes(db):
+        kpis = {k.id: k for k in repository.kpis(db, partnership_id)}
+        checked: list[ReadingEntry] = []
+        for entry in entries:
+            owner = kpis.get(entry.kpi_id)
+            if owner is None:
+                raise ValidationError("kpi", "A reading was typed for a KPI of no partnership.")
+            try:
+                checked.append(check_reading_entry(entry, owner, this_month))
+            except ValidationError as error:
+                raise ValidationError(
+                    error.field, f"{owner.name}, {entry.period}: {error.message}"
+                ) from None
+        existing = {
+            (r.kpi_id, r.period): r
+            for kpi_id in {e.kpi_id for e in checked}
+            for r in repository.readings(db, kpi_id)
+        }
+        changed = 0
+        for entry in checked:
+            owner = kpis[entry.kpi_id]
+            before = existing.get((entry.kpi_id, entry.period))
+            if before is None:
+                new = Reading(
+                    new_id(),
+                    entry.kpi_id,
+                    entry.period,
+                    entry.value,
+                    entry.comment,
+                    entered_by,
+                    confirmation_after_entry(owner, entered_by),
+                )
+                repository.insert(db, [new])
+                repository.audit(db, "reading", new.id, "value", None, new.value, None, by)
+                changed += 1
+                continue
+            after = replace(before, comment=entry.comment)
+            if entry.value != before.value:
+                after = replace(
+                    after,
+                    value=entry.value,
+                    entered_by=entered_by,
+                    confirmation=confirmation_after_entry(owner, entered_by, before.confirmation),
+                )
+            if after != before:
+                _write_reading(db, before, after, None, by)
+                changed += 1
+    return changed
+
+
+def _write_reading(
+    db: Database, before: Reading, after: Reading, meeting_id: str | None, by: str
+) -> None:
+    old_row, new_row = to_row(before), to_row(after)
+    fields = {k: v for k, v in new_row.items() if old_row[k] != v}
+    if not fields:
+        return
+    sets = ", ".join(f"{column} = ?" for column in fields)
+    db.execute(f"UPDATE reading SET {sets} WHERE id = ?", [*fields.values(), before.id])
+    for column, value in fields.items():
+        repository.audit(db, "reading", before.id, column, old_row[column], value, meeting_id, by)
+
+
+def review_reading(db: Database, review: ReadingReview, by: str = "") -> Reading:
+    """Record a meeting's confirmation or dispute of a reading, in one transaction: the review
+    is kept (every one, so a dispute and its resolution stay on the record) and the reading's
+    confirmation follows it, audited with the meeting. Returns the reading as it now is."""
+    with repository.writes(db):
+        before = reading(db, review.reading_id)
+        owner = kpi(db, before.kpi_id)
+        checked = check_reading_review(
+            review,
+            owner,
+            before,
+            repository.meeting(db, review.meeting_id),
+            repository.reading_reviews(db, before.id),
+        )
+        repository.insert(db, [checked])
+        after = replace(before, confirmation=confirmation_of(checked.verdict))
+        _write_reading(db, before, after, checked.meeting_id, by)
+        if after == before:
+            repository.audit(
+                db,
+                "reading",
+                before.id,
+                "confirmation",
+                before.confirmation.value,
+                after.confirmation.value,
+                checked.meeting_id,
+                by,
+            )
+    return after
+
+
+def take_back_reading_review(
+    db: Database, review: ReadingReview, confirmation: ReadingConfirmation, by: str = ""
+) -> Reading:
+    """Take back a review recorded by mistake (undo): the review goes, the reading's
+    confirmation returns to what it was before; a signed meeting's reviews refuse."""
+    with repository.writes(db):
+        before = reading(db, review.reading_id)
+        db.execute("DELETE FROM reading_review WHERE id = ?", [review.id])
+        after = replace(before, confirmation=confirmation)
+        _write_reading(db, before, after, review.meeting_id, by)
+    return after
 
 
 def _target_text(target: KpiTarget) -> str:
@@ -105,8 +263,9 @@ def import_readings(
     A file with any wrong line raises a ReadingsImportError naming each one, and nothing is
     written. Otherwise all readings are written in one transaction: a reading for a period
     that has one replaces it; a reading of a KPI the other side owns is to be confirmed by
-    that side. Each new value and each changed field goes to the audit log. `progress(done,
-    total)` is called every thousand readings; an exception from it cancels the whole import.
+    that side, and a disputed reading stays disputed until confirmed. Each new value and
+    each changed field goes to the audit log. `progress(done, total)` is called once the file
+    is read and every thousand readings; an exception from it cancels the whole import.
     """
     changed_by = by if by is not None else f"{entered_by.label} (CSV import)"
     at = dt.datetime.now().isoformat(timespec="seconds")
@@ -117,7 +276,7 @@ def import_readings(
 
     with repository.writes(db):
         kpis = repository.kpis(db, partnership_id)
-        owners = {k.id: k.owner_side for k in kpis}
+        owners = {k.id: k for k in kpis}
         existing = _readings_by_period(db, partnership_id)
         periods: dict[str, set[str]] = {}
         for kpi_id, period in existing:
@@ -133,13 +292,13 @@ def import_readings(
             updates: list[tuple[Any, ...]] = []
             audits: list[tuple[Any, ...]] = []
             for row in plan.rows[start : start + IMPORT_BATCH]:
-                confirmation = (
-                    ReadingConfirmation.CONFIRMED
-                    if owners[row.kpi_id] is entered_by
-                    else ReadingConfirmation.TO_BE_CONFIRMED
+                found = existing.get((row.kpi_id, row.period))
+                confirmation = confirmation_after_entry(
+                    owners[row.kpi_id],
+                    entered_by,
+                    None if found is None else ReadingConfirmation(found[1][3]),
                 )
                 values = (row.value, row.comment, entered_by.value, confirmation.value)
-                found = existing.get((row.kpi_id, row.period))
                 if found is None:
                     reading_id = new_id()
                     inserts.append((reading_id, row.kpi_id, row.period, *values))

@@ -3,25 +3,50 @@
 from __future__ import annotations
 
 import codecs
+import dataclasses
+import datetime as dt
 import re
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.errors import ReviewError, ValidationError
+from core.errors import LifecycleError, ReviewError, ValidationError
 from core.kpis import (
     MAX_LISTED_PROBLEMS,
     ImportPlan,
     ImportProblem,
     PlannedReading,
+    ReadingEntry,
     ReadingsImportError,
     check_kpi,
+    check_kpi_change,
+    check_new_target,
+    check_reading_entry,
+    check_reading_review,
     check_target,
+    confirmation_after_entry,
+    confirmation_of,
+    disputed_readings,
+    latest_dispute,
     parse_readings_csv,
     read_period,
+    read_value,
+    reviewing_side,
 )
-from core.model import Direction, Kpi, KpiCategory, KpiTarget, Side
+from core.model import (
+    Direction,
+    Kpi,
+    KpiCategory,
+    KpiTarget,
+    Meeting,
+    MeetingStatus,
+    Reading,
+    ReadingConfirmation,
+    ReadingReview,
+    ReadingVerdict,
+    Side,
+)
 
 PID = "partnership"
 HIGHER = Direction.HIGHER_IS_BETTER
@@ -635,3 +660,206 @@ def test_well_formed_files_read_back_exactly(
     plan = plan_of("\n".join(lines).encode(encoding))
     assert plan.problems == []
     assert [(r.kpi_id, r.value) for r in plan.rows] == [(k.id, v) for k, _, v, _ in rows]
+
+
+# --- editing a KPI, further targets ----------------------------------------------------------
+
+
+def test_check_kpi_change_refuses_a_direction_its_targets_contradict() -> None:
+    """Turning 'higher is better' into 'lower' with targets set for 'higher' is refused at
+    the direction, naming the target that no longer fits."""
+    flipped = dataclasses.replace(AVAILABILITY, direction=LOWER)
+    with pytest.raises(ValidationError, match="from 2026-01") as raised:
+        check_kpi_change(flipped, [_target(AVAILABILITY, 99.9, 99.8, 99.5)], KPIS)
+    assert raised.value.field == "direction"
+
+
+def test_check_kpi_change_keeps_its_own_name_and_refuses_another() -> None:
+    """An edited KPI may keep its name; taking another KPI's name is refused."""
+    renamed = dataclasses.replace(P1, name="p1  Incidents", unit=" incidents ")
+    checked = check_kpi_change(renamed, [_target(P1, 1, 2, 4)], KPIS)
+    assert (checked.name, checked.unit) == ("p1 Incidents", "incidents")
+    with pytest.raises(ValidationError, match="already a KPI") as raised:
+        check_kpi_change(dataclasses.replace(P1, name="core platform AVAILABILITY"), [], KPIS)
+    assert raised.value.field == "name"
+
+
+def test_check_new_target_refuses_a_second_target_from_the_same_period() -> None:
+    """One target a period: a second from the same month is refused at its period."""
+    earlier = [_target(P1, 1, 2, 4, "2026-01")]
+    later = dataclasses.replace(_target(P1, 0, 1, 3, "2026-06"), id="t-2")
+    assert check_new_target(later, P1, earlier).effective_from == "2026-06"
+    with pytest.raises(ValidationError, match="already has a target") as raised:
+        check_new_target(dataclasses.replace(later, effective_from="2026-01"), P1, earlier)
+    assert raised.value.field == "effective_from"
+
+
+# --- readings typed in -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("99.5", 99.5), ("99,5", 99.5), (" 7 ", 7.0), ("1 234", 1234.0), ("-2", -2.0)],
+)
+def test_read_value_reads_what_people_type(text: str, value: float) -> None:
+    """A cell takes a decimal point or comma, spaces between thousands, a sign."""
+    assert read_value(text, P1) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("abc", "is not a number"),
+        ("", "Type a number"),
+        ("1,234", "ambiguous"),
+        ("12%", "percentage"),
+        ("1e999", "too large"),
+    ],
+)
+def test_read_value_refuses_what_is_not_a_number(text: str, words: str) -> None:
+    """Text, an ambiguous mark, a percentage for a KPI not in % are refused in words."""
+    with pytest.raises(ValidationError, match=words) as raised:
+        read_value(text, P1)
+    assert raised.value.field == "value"
+
+
+def test_check_reading_entry_refuses_a_future_period_and_cleans_the_comment() -> None:
+    """This month is accepted, next month is not; the comment is folded to one line."""
+    entry = ReadingEntry(P1.id, "2026-11", 3.0, "  two\n incidents ")
+    assert check_reading_entry(entry, P1, THIS_MONTH).comment == "two incidents"
+    with pytest.raises(ValidationError, match="is in the future") as raised:
+        check_reading_entry(dataclasses.replace(entry, period="2026-12"), P1, THIS_MONTH)
+    assert raised.value.field == "period"
+    with pytest.raises(ValidationError, match="at most 500"):
+        check_reading_entry(dataclasses.replace(entry, comment="x" * 501), P1, THIS_MONTH)
+
+
+@pytest.mark.parametrize(
+    ("entered_by", "previous", "expected"),
+    [
+        (Side.PARTNER, None, ReadingConfirmation.CONFIRMED),  # P1 is the partner's
+        (Side.ENTERPRISE, None, ReadingConfirmation.TO_BE_CONFIRMED),
+        (Side.ENTERPRISE, ReadingConfirmation.CONFIRMED, ReadingConfirmation.TO_BE_CONFIRMED),
+        (Side.PARTNER, ReadingConfirmation.DISPUTED, ReadingConfirmation.DISPUTED),
+        (Side.ENTERPRISE, ReadingConfirmation.DISPUTED, ReadingConfirmation.DISPUTED),
+    ],
+)
+def test_confirmation_after_entry(
+    entered_by: Side, previous: ReadingConfirmation | None, expected: ReadingConfirmation
+) -> None:
+    """The owner's figure stands, the other side's waits; a dispute outlives a correction."""
+    assert confirmation_after_entry(P1, entered_by, previous) is expected
+
+
+# --- confirming and disputing ----------------------------------------------------------------
+
+MEETING = Meeting(
+    "m-25", PID, 25, "Review", dt.datetime(2026, 12, 1, 10), "", None, "2026-11",
+    MeetingStatus.LIVE,
+)  # fmt: skip
+# Invoices (the enterprise's KPI) reported by the partner: the enterprise confirms it.
+INVOICES = _kpi("k-inv", "Invoices paid within terms", "%", HIGHER, Side.ENTERPRISE)
+TO_CONFIRM = Reading(
+    "r-1", INVOICES.id, "2026-11", 87.0, "", Side.PARTNER, ReadingConfirmation.TO_BE_CONFIRMED
+)
+
+
+def _review(
+    verdict: ReadingVerdict, comment: str = "", side: Side = Side.ENTERPRISE
+) -> ReadingReview:
+    return ReadingReview(
+        "rr-1", TO_CONFIRM.id, MEETING.id, side, verdict, comment, dt.datetime(2026, 12, 1, 10)
+    )
+
+
+def test_the_side_that_did_not_enter_a_reading_reviews_it() -> None:
+    """The partner entered the enterprise's figure: the enterprise confirms or disputes it;
+    a figure its owner entered is open to the other side's dispute."""
+    assert reviewing_side(INVOICES, TO_CONFIRM) is Side.ENTERPRISE
+    owned = dataclasses.replace(TO_CONFIRM, entered_by=Side.ENTERPRISE)
+    assert reviewing_side(INVOICES, owned) is Side.PARTNER
+    assert reviewing_side(INVOICES, dataclasses.replace(TO_CONFIRM, entered_by=None)) is (
+        Side.PARTNER
+    )
+
+
+def test_a_side_cannot_review_a_reading_it_entered() -> None:
+    """The partner cannot confirm its own figure."""
+    with pytest.raises(ValidationError, match="not the side that reported it") as raised:
+        check_reading_review(
+            _review(ReadingVerdict.CONFIRMED, side=Side.PARTNER), INVOICES, TO_CONFIRM, MEETING, []
+        )
+    assert raised.value.field == "side"
+
+
+@pytest.mark.parametrize("comment", ["", "   ", "\n"])
+def test_a_dispute_needs_its_reason(comment: str) -> None:
+    """'We don't agree' goes on the record with why."""
+    with pytest.raises(ValidationError, match="needs its reason") as raised:
+        check_reading_review(
+            _review(ReadingVerdict.DISPUTED, comment), INVOICES, TO_CONFIRM, MEETING, []
+        )
+    assert raised.value.field == "comment"
+
+
+def test_a_dispute_with_its_reason_and_a_confirmation_are_accepted() -> None:
+    """The reason is kept on one line; a confirmation needs no comment."""
+    checked = check_reading_review(
+        _review(ReadingVerdict.DISPUTED, " Excludes the\nweekend outage "),
+        INVOICES,
+        TO_CONFIRM,
+        MEETING,
+        [],
+    )
+    assert checked.comment == "Excludes the weekend outage"
+    assert check_reading_review(
+        _review(ReadingVerdict.CONFIRMED), INVOICES, TO_CONFIRM, MEETING, []
+    ).verdict is (ReadingVerdict.CONFIRMED)
+    assert confirmation_of(ReadingVerdict.DISPUTED) is ReadingConfirmation.DISPUTED
+
+
+def test_a_confirmed_reading_is_not_confirmed_again_but_a_disputed_one_is() -> None:
+    """Confirming resolves a dispute; confirming a confirmed figure is refused."""
+    confirmed = dataclasses.replace(TO_CONFIRM, confirmation=ReadingConfirmation.CONFIRMED)
+    with pytest.raises(ValidationError, match="already confirmed"):
+        check_reading_review(_review(ReadingVerdict.CONFIRMED), INVOICES, confirmed, MEETING, [])
+    disputed = dataclasses.replace(TO_CONFIRM, confirmation=ReadingConfirmation.DISPUTED)
+    check_reading_review(_review(ReadingVerdict.CONFIRMED), INVOICES, disputed, MEETING, [])
+
+
+def test_no_review_in_a_signed_meeting_nor_of_a_later_period() -> None:
+    """A signed meeting's record is frozen; a meeting reviews readings up to its period."""
+    signed = dataclasses.replace(MEETING, status=MeetingStatus.SIGNED)
+    with pytest.raises(LifecycleError, match="signed off"):
+        check_reading_review(_review(ReadingVerdict.CONFIRMED), INVOICES, TO_CONFIRM, signed, [])
+    later = dataclasses.replace(TO_CONFIRM, period="2026-12")
+    with pytest.raises(ValidationError, match="after the period"):
+        check_reading_review(_review(ReadingVerdict.CONFIRMED), INVOICES, later, MEETING, [])
+
+
+def test_disputes_stay_in_view_until_confirmed() -> None:
+    """Every disputed reading up to the period, of any earlier period too, oldest first."""
+    old = dataclasses.replace(
+        TO_CONFIRM, id="r-0", period="2026-09", confirmation=ReadingConfirmation.DISPUTED
+    )
+    now = dataclasses.replace(TO_CONFIRM, confirmation=ReadingConfirmation.DISPUTED)
+    later = dataclasses.replace(now, id="r-2", period="2026-12")
+    found = disputed_readings({INVOICES.id: [old, now, later], P1.id: []}, "2026-11")
+    assert [r.id for r in found] == ["r-0", "r-1"]
+    reviews = [
+        _review(ReadingVerdict.DISPUTED, "first"),
+        _review(ReadingVerdict.CONFIRMED),
+        _review(ReadingVerdict.DISPUTED, "again"),
+    ]
+    dispute = latest_dispute(reviews)
+    assert dispute is not None and dispute.comment == "again"
+
+
+def test_a_review_in_the_same_second_as_the_last_one_comes_after_it() -> None:
+    """Reviews are read back by time: a confirmation right after a dispute stays after it."""
+    first = _review(ReadingVerdict.DISPUTED, "Too high")
+    disputed = dataclasses.replace(TO_CONFIRM, confirmation=ReadingConfirmation.DISPUTED)
+    then = check_reading_review(
+        _review(ReadingVerdict.CONFIRMED), INVOICES, disputed, MEETING, [first]
+    )
+    assert then.reviewed_at == first.reviewed_at + dt.timedelta(seconds=1)

@@ -3,26 +3,40 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from typing import Any
 
 import pytest
 from sqlite_utils import Database
 
-from core.errors import ValidationError
-from core.kpis import ReadingsImportError
+from core.errors import LifecycleError, ValidationError
+from core.ids import new_id
+from core.kpis import ReadingEntry, ReadingsImportError, reviewing_side
 from core.model import (
     Direction,
     Kpi,
     KpiCategory,
     KpiTarget,
+    Meeting,
+    MeetingStatus,
     Rag,
     Reading,
     ReadingConfirmation,
+    ReadingReview,
+    ReadingVerdict,
     Side,
 )
 from core.rag import rag_of_reading
 from storage import repository
-from storage.kpis import add_kpi, add_target, import_readings
+from storage.kpis import (
+    add_kpi,
+    add_target,
+    enter_readings,
+    import_readings,
+    review_reading,
+    take_back_reading_review,
+    update_kpi,
+)
 
 THIS_MONTH = "2026-11"  # the demo's today is 2026-11-23
 
@@ -294,3 +308,237 @@ def test_bad_target_is_refused(demo_db: Database, target: KpiTarget, field: str)
         add_target(demo_db, dataclasses.replace(target, kpi_id=target.kpi_id.format(p1=p1.id)))
     assert raised.value.field == field
     assert _kpi_tables(demo_db) == before
+
+
+# --- update_kpi ------------------------------------------------------------------------------
+
+
+def test_update_kpi_writes_each_changed_field_with_its_audit(demo_db: Database) -> None:
+    """An edited KPI's changed fields are written and audited one by one."""
+    p1 = _kpi(demo_db, "P1 incidents")
+    changed = dataclasses.replace(p1, name="  Priority 1 incidents ", category=KpiCategory.DELIVERY)
+    saved = update_kpi(demo_db, changed, by="Margaret Okafor")
+    assert saved.name == "Priority 1 incidents"
+    assert repository.kpis(demo_db, _pid(demo_db)).count(saved) == 1
+    assert {(e.field, e.old, e.new) for e in repository.audit_trail(demo_db, p1.id)} == {
+        ("name", "P1 incidents", "Priority 1 incidents"),
+        ("category", "service", "delivery"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"name": "sla attainment"}, "name"),
+        ({"direction": Direction.HIGHER_IS_BETTER}, "direction"),  # its targets are 'lower'
+        ({"name": " "}, "name"),
+    ],
+)
+def test_update_kpi_refuses_and_writes_nothing(
+    demo_db: Database, change: dict[str, Any], field: str
+) -> None:
+    """A name used twice or a direction its targets contradict: refused, nothing written."""
+    p1 = _kpi(demo_db, "P1 incidents")
+    before = _kpi_tables(demo_db)
+    with pytest.raises(ValidationError) as raised:
+        update_kpi(demo_db, dataclasses.replace(p1, **change))
+    assert raised.value.field == field
+    assert _kpi_tables(demo_db) == before
+
+
+# --- enter_readings --------------------------------------------------------------------------
+
+
+def test_typed_readings_are_written_with_their_side_and_audit(demo_db: Database) -> None:
+    """New and corrected readings typed by the enterprise: the partner's KPI waits for the
+    partner; a changed comment alone keeps who entered the reading."""
+    p1 = _kpi(demo_db, "P1 incidents")  # the partner's
+    invoices = _kpi(demo_db, "Invoices paid within terms")  # the enterprise's
+    sept = _reading(demo_db, "P1 incidents", "2026-09")
+    count = enter_readings(
+        demo_db,
+        _pid(demo_db),
+        [
+            ReadingEntry(p1.id, "2026-09", sept.value, "Restated after the audit"),
+            ReadingEntry(invoices.id, "2019-01", 93.5, ""),
+            ReadingEntry(p1.id, "2026-10", 5, "Two from one change"),
+        ],
+        Side.ENTERPRISE,
+        THIS_MONTH,
+        by="Daniel Reyes",
+    )
+    assert count == 3
+    after = _reading(demo_db, "P1 incidents", "2026-09")
+    assert (after.comment, after.entered_by, after.confirmation) == (
+        "Restated after the audit",
+        sept.entered_by,
+        sept.confirmation,
+    )
+    october = _reading(demo_db, "P1 incidents", "2026-10")
+    assert (october.value, october.entered_by, october.confirmation) == (
+        5.0,
+        Side.ENTERPRISE,
+        ReadingConfirmation.TO_BE_CONFIRMED,
+    )
+    new = _reading(demo_db, "Invoices paid within terms", "2019-01")
+    assert new.confirmation is ReadingConfirmation.CONFIRMED
+    assert {e.field for e in repository.audit_trail(demo_db, october.id)} >= {
+        "value",
+        "entered_by",
+        "confirmation",
+    }
+    assert all(e.changed_by == "Daniel Reyes" for e in repository.audit_trail(demo_db, new.id))
+
+
+@pytest.mark.parametrize(
+    ("entry", "words"),
+    [
+        (ReadingEntry("{p1}", "2026-12", 1.0), "2026-12 is in the future"),
+        (ReadingEntry("{p1}", "Dec 2026", 1.0), "not a period"),
+        (ReadingEntry("{p1}", "2026-10", float("nan")), "must be a number"),
+        (ReadingEntry("no-such-kpi", "2026-10", 1.0), "KPI of no partnership"),
+    ],
+)
+def test_typed_readings_are_all_or_nothing(
+    demo_db: Database, entry: ReadingEntry, words: str
+) -> None:
+    """One wrong reading among good ones: refused, naming it, and nothing is written."""
+    p1 = _kpi(demo_db, "P1 incidents")
+    readings, audit = _table(demo_db, "reading"), _table(demo_db, "audit_log")
+    good = ReadingEntry(p1.id, "2019-05", 2.0)
+    bad = dataclasses.replace(entry, kpi_id=entry.kpi_id.format(p1=p1.id))
+    with pytest.raises(ValidationError, match=words):
+        enter_readings(demo_db, _pid(demo_db), [good, bad], Side.PARTNER, THIS_MONTH)
+    assert _table(demo_db, "reading") == readings
+    assert _table(demo_db, "audit_log") == audit
+
+
+# --- confirming and disputing readings --------------------------------------------------------
+
+
+def _draft(db: Database) -> Meeting:
+    return next(m for m in repository.meetings(db, _pid(db)) if m.status is MeetingStatus.DRAFT)
+
+
+def _review(
+    db: Database,
+    reading: Reading,
+    verdict: ReadingVerdict,
+    comment: str = "",
+    meeting: Meeting | None = None,
+) -> ReadingReview:
+    kpi = _kpi_by_id(db, reading.kpi_id)
+    return ReadingReview(
+        new_id(),
+        reading.id,
+        (meeting or _draft(db)).id,
+        reviewing_side(kpi, reading),
+        verdict,
+        comment,
+        dt.datetime(2026, 12, 1, 10, 30),
+    )
+
+
+def _kpi_by_id(db: Database, kpi_id: str) -> Kpi:
+    return next(k for k in repository.kpis(db, _pid(db)) if k.id == kpi_id)
+
+
+def test_the_demo_has_partner_figures_of_enterprise_kpis_to_confirm(demo_db: Database) -> None:
+    """A new user finds readings to confirm in the period the draft meeting reviews."""
+    period = _draft(demo_db).period
+    waiting = [
+        r
+        for k in repository.kpis(demo_db, _pid(demo_db))
+        for r in repository.readings(demo_db, k.id)
+        if r.confirmation is ReadingConfirmation.TO_BE_CONFIRMED
+    ]
+    assert len(waiting) >= 2
+    assert {r.period for r in waiting} == {period}
+    assert {r.entered_by for r in waiting} == {Side.PARTNER}
+
+
+def test_a_dispute_and_its_resolution_are_both_kept(demo_db: Database) -> None:
+    """The enterprise disputes the partner's figure (with why), the partner corrects it, the
+    dispute stays open through the correction, and a later confirmation resolves it; every
+    review is kept and every change of confirmation audited with its meeting."""
+    reading = _reading(demo_db, "Invoices paid within terms", "2026-11")
+    disputed = review_reading(
+        demo_db,
+        _review(demo_db, reading, ReadingVerdict.DISPUTED, "Excludes the held invoices"),
+        by="Tom Whitfield",
+    )
+    assert disputed.confirmation is ReadingConfirmation.DISPUTED
+    enter_readings(
+        demo_db,
+        _pid(demo_db),
+        [ReadingEntry(reading.kpi_id, "2026-11", 84.0, "Held invoices included")],
+        Side.PARTNER,
+        THIS_MONTH,
+    )
+    corrected = _reading(demo_db, "Invoices paid within terms", "2026-11")
+    assert (corrected.value, corrected.confirmation) == (84.0, ReadingConfirmation.DISPUTED)
+    resolved = review_reading(demo_db, _review(demo_db, corrected, ReadingVerdict.CONFIRMED))
+    assert resolved.confirmation is ReadingConfirmation.CONFIRMED
+    reviews = repository.reading_reviews(demo_db, reading.id)
+    assert [(r.side, r.verdict) for r in reviews] == [
+        (Side.ENTERPRISE, ReadingVerdict.DISPUTED),
+        (Side.ENTERPRISE, ReadingVerdict.CONFIRMED),
+    ]
+    assert reviews[0].comment == "Excludes the held invoices"
+    trail = [
+        (e.field, e.new, e.meeting_id)
+        for e in repository.audit_trail(demo_db, reading.id)
+        if e.field == "confirmation"
+    ]
+    assert trail == [
+        ("confirmation", "disputed", _draft(demo_db).id),
+        ("confirmation", "confirmed", _draft(demo_db).id),
+    ]
+
+
+def test_a_refused_review_writes_nothing(demo_db: Database) -> None:
+    """A dispute without its reason, or by the side that entered the figure: refused whole."""
+    reading = _reading(demo_db, "Invoices paid within terms", "2026-11")
+    tables = [_table(demo_db, t) for t in ("reading", "reading_review", "audit_log")]
+    with pytest.raises(ValidationError, match="needs its reason"):
+        review_reading(demo_db, _review(demo_db, reading, ReadingVerdict.DISPUTED, "  "))
+    own = dataclasses.replace(
+        _review(demo_db, reading, ReadingVerdict.CONFIRMED), side=Side.PARTNER
+    )
+    with pytest.raises(ValidationError, match="not the side that reported it"):
+        review_reading(demo_db, own)
+    assert [_table(demo_db, t) for t in ("reading", "reading_review", "audit_log")] == tables
+
+
+def test_taking_a_review_back_restores_the_reading(demo_db: Database) -> None:
+    """Undo removes the review and puts the confirmation back as it was."""
+    reading = _reading(demo_db, "Requirements signed off on time", "2026-11")
+    review = _review(demo_db, reading, ReadingVerdict.CONFIRMED)
+    review_reading(demo_db, review)
+    take_back_reading_review(demo_db, review, reading.confirmation)
+    assert _reading(demo_db, "Requirements signed off on time", "2026-11") == reading
+    assert repository.reading_reviews(demo_db, reading.id) == []
+
+
+def test_a_signed_meeting_takes_no_review(demo_db: Database) -> None:
+    """A signed meeting's record is frozen: no review is added to it."""
+    signed = next(
+        m for m in repository.meetings(demo_db, _pid(demo_db)) if m.status is MeetingStatus.SIGNED
+    )
+    reading = _reading(demo_db, "P1 incidents", signed.period)
+    review = dataclasses.replace(
+        _review(demo_db, reading, ReadingVerdict.DISPUTED, "Two were one incident"),
+        meeting_id=signed.id,
+    )
+    with pytest.raises(LifecycleError, match="signed off"):
+        review_reading(demo_db, review)
+    assert repository.reading_reviews(demo_db, reading.id) == []
+
+
+def test_an_imported_correction_keeps_the_dispute_open(demo_db: Database) -> None:
+    """A disputed figure corrected by a CSV import stays disputed until it is confirmed."""
+    reading = _reading(demo_db, "Invoices paid within terms", "2026-11")
+    review_reading(demo_db, _review(demo_db, reading, ReadingVerdict.DISPUTED, "Too high"))
+    _import(demo_db, "Invoices paid within terms,2026-11,85\n", Side.PARTNER)
+    after = _reading(demo_db, "Invoices paid within terms", "2026-11")
+    assert (after.value, after.confirmation) == (85.0, ReadingConfirmation.DISPUTED)
