@@ -1,6 +1,10 @@
-"""The KPI dashboard of a meeting's period: tiles worst first, and a drill-down per KPI."""
+"""The KPI dashboard of a meeting's period: tiles worst first, and a drill-down per KPI where
+the other side confirms or disputes a reading."""
 
 from __future__ import annotations
+
+import html
+from collections.abc import Callable
 
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
@@ -9,20 +13,27 @@ from PySide6.QtGui import (
     QFocusEvent,
     QHideEvent,
     QKeyEvent,
+    QKeySequence,
     QMouseEvent,
     QPainter,
     QPaintEvent,
     QPen,
     QResizeEvent,
+    QShortcut,
     QShowEvent,
+    QUndoStack,
 )
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
+    QDialogButtonBox,
     QFrame,
     QGraphicsRectItem,
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QListWidget,
+    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QSizePolicy,
@@ -32,20 +43,25 @@ from PySide6.QtWidgets import (
 )
 
 from core.dashboard import KpiTile, summary, tiles
+from core.kpis import can_confirm, disputed_readings, latest_dispute, reviewing_side
 from core.model import (
     Direction,
     Kpi,
     KpiCategory,
     KpiTarget,
+    MeetingStatus,
     Rag,
     Reading,
     ReadingConfirmation,
+    ReadingReview,
+    ReadingVerdict,
     Side,
 )
 from core.periods import add_months
 from core.rag import rag_of_reading, target_in_force
-from storage.dashboard import dashboard_data
+from ui import refcounts
 from ui.session import Session
+from ui.undo import AppliedCommand, push_applied
 
 # A palette told apart by colour-blind viewers too; the shape and word are always shown as well.
 RAG_COLOURS = {Rag.RED: "#b2182b", Rag.AMBER: "#e08214", Rag.GREEN: "#1b7837"}
@@ -58,8 +74,8 @@ TILE_WIDTH = 320
 MAX_COLUMNS = 4
 DRILL_DOWN_MONTHS = 24
 CONFIRMATION_TEXT = {
-    ReadingConfirmation.TO_BE_CONFIRMED: ("to confirm", "#8a5a00"),
-    ReadingConfirmation.DISPUTED: ("disputed", "#b2182b"),
+    ReadingConfirmation.TO_BE_CONFIRMED: ("? to confirm", "#8a5a00"),
+    ReadingConfirmation.DISPUTED: ("⚑ disputed", "#b2182b"),
 }
 
 TILE_STYLE = """
@@ -86,6 +102,18 @@ def value_text(value: float, unit: str) -> str:
 def rag_text(rag: Rag | None) -> str:
     """The RAG in words with its shape, so it never rests on colour alone."""
     return "— NO READING" if rag is None else f"{RAG_SHAPES[rag]} {rag.label}"
+
+
+def rag_pill(rag: Rag | None) -> str:
+    """The RAG as a coloured label in rich text, legible on a dark or a light background."""
+    if rag is None:
+        return (
+            f"<span style='background:{NO_READING_COLOUR}; color:#ffffff'>&nbsp;— none&nbsp;</span>"
+        )
+    return (
+        f"<span style='background:{RAG_COLOURS[rag]}; color:{RAG_TEXT_COLOURS[rag]};"
+        f" font-weight:700'>&nbsp;{rag_text(rag)}&nbsp;</span>"
+    )
 
 
 def target_text(target: KpiTarget | None, direction: Direction) -> str:
@@ -181,7 +209,7 @@ class KpiTileFrame(QFrame):
     opened = Signal(str)
     moved = Signal(int, int)
 
-    def __init__(self, tile: KpiTile) -> None:
+    def __init__(self, tile: KpiTile, dispute_reason: str = "") -> None:
         super().__init__()
         self.tile = tile
         self.setObjectName("kpiTile")
@@ -229,13 +257,21 @@ class KpiTileFrame(QFrame):
             text, tint = CONFIRMATION_TEXT[tile.confirmation]
             self.confirmation_label = QLabel(text)
             self.confirmation_label.setObjectName("confirmation")
-            self.confirmation_label.setStyleSheet(
-                f"color: {tint}; border: 1px solid {tint}; border-radius: 8px; padding: 1px 8px;"
-                " font-style: italic;"
-            )
+            if tile.confirmation is ReadingConfirmation.DISPUTED:
+                style = (
+                    f"color: #ffffff; background: {tint}; border-radius: 8px;"
+                    " padding: 1px 8px; font-weight: 700;"
+                )
+            else:
+                style = (
+                    f"color: {tint}; border: 1px solid {tint}; border-radius: 8px;"
+                    " padding: 1px 8px; font-style: italic;"
+                )
+            self.confirmation_label.setStyleSheet(style)
             foot.addWidget(self.confirmation_label)
-        if tile.comment:
-            self.setToolTip(tile.comment)
+        tips = [text for text in (tile.comment, dispute_reason) if text]
+        if tips:
+            self.setToolTip("\n".join(tips))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 10)
         layout.setSpacing(4)
@@ -281,19 +317,140 @@ class KpiTileFrame(QFrame):
             parent.ensureWidgetVisible(self, 8, 8)
 
 
-class KpiDrillDown(QWidget):
-    """One KPI over 24 months: readings coloured by RAG, target and thresholds as they changed.
+class DisputeDialog(QDialog):
+    """Why a side does not accept a reading: the reason is required, and goes on the record."""
 
-    One PlotWidget, made on first use and redrawn for each KPI (each PlotWidget made costs
-    references, see Sparkline); released when the dashboard is hidden.
+    def __init__(
+        self, parent: QWidget | None, what: str, side: Side, attempt: Callable[[str], str | None]
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Dispute a reading")
+        self.resize(560, 300)
+        self._attempt = attempt
+        intro = QLabel(
+            f"<b>{html.escape(what)}</b><br>The {side.label} side does not accept this figure. "
+            "Say why: the reason is read out and goes into the minutes."
+        )
+        intro.setWordWrap(True)
+        self.reason = QPlainTextEdit()
+        self.reason.setObjectName("disputeReason")
+        self.reason.setPlaceholderText(
+            "e.g. Excludes the two outages of 14 and 15 November; our monitoring shows 99.1%."
+        )
+        self.reason.setTabChangesFocus(True)
+        self.message = QLabel()
+        self.message.setObjectName("fieldError")
+        self.message.setWordWrap(True)
+        self.message.hide()
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok.setText("Record the dispute")
+        buttons.accepted.connect(self._on_accepted)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(QLabel("Reason"))
+        layout.addWidget(self.reason, 1)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+        self.reason.setFocus()
+
+    def _on_accepted(self) -> None:
+        refused = self._attempt(self.reason.toPlainText())
+        if refused:
+            self.message.setText(refused)
+            self.message.show()
+            self.reason.setFocus()
+            return
+        self.accept()
+
+
+class ReadingReviewCommand(AppliedCommand):
+    """Undoable confirmation or dispute of one reading in one meeting."""
+
+    def __init__(
+        self,
+        session: Session,
+        meeting_id: str,
+        kpi: Kpi,
+        reading: Reading,
+        verdict: ReadingVerdict,
+        comment: str,
+    ) -> None:
+        word = "Confirm" if verdict is ReadingVerdict.CONFIRMED else "Dispute"
+        super().__init__(f"{word} {kpi.name} for {reading.period}")
+        self._session = session
+        self._meeting_id = meeting_id
+        self._kpi = kpi
+        self._reading = reading
+        self._verdict = verdict
+        self._comment = comment
+        self.review: ReadingReview | None = None
+
+    def apply(self) -> None:
+        if self.review is None:
+            self.review = self._session.review_reading(
+                self._meeting_id, self._kpi, self._reading, self._verdict, self._comment
+            )
+        else:
+            self._session.restore_reading_review(self.review)
+
+    def undo(self) -> None:
+        if self.review is not None:
+            self._session.take_back_reading_review(self.review, self._reading.confirmation)
+
+
+def confirmation_text(reading: Reading, kpi: Kpi) -> str:
+    """Where a reading stands, in words: who entered it and who is to confirm it."""
+    entered = reading.entered_by or kpi.owner_side
+    reviewer = reviewing_side(kpi, reading)
+    if reading.confirmation is ReadingConfirmation.DISPUTED:
+        return f"⚑ disputed by {reviewer.label}"
+    if reading.confirmation is ReadingConfirmation.TO_BE_CONFIRMED:
+        return f"? entered by {entered.label}, to be confirmed by {reviewer.label}"
+    return f"✔ confirmed (entered by {entered.label})"
+
+
+def kpi_note_lines(markdown: str, kpi_name: str) -> list[str]:
+    """The notes' bullets and paragraphs (Markdown wraps long ones) that name one KPI."""
+    entries: list[str] = []
+    current: list[str] = []
+    for line in markdown.splitlines():
+        text = line.strip()
+        starts = text[:2] in ("- ", "* ", "+ ") or (text[:1].isdigit() and ". " in text[:5])
+        if not text or starts:
+            if current:
+                entries.append(" ".join(current))
+            current = []
+        if text:
+            current.append(text.lstrip("-*+").strip() if starts else text)
+    if current:
+        entries.append(" ".join(current))
+    key = kpi_name.casefold()
+    return [e.replace("**", "") for e in entries if key in e.replace("**", "").casefold()]
+
+
+class KpiDrillDown(QWidget):
+    """One KPI over 24 months: readings coloured by RAG, target and thresholds as they changed;
+    beside it, the readings waiting for the other side, their reviews, and the notes on it.
+
+    One PlotWidget for the view's whole life, redrawn for each KPI: each PlotWidget made and
+    destroyed leaks references in PySide6 6.12 (PITFALLS.md); `release()` lets it go at the end.
     """
 
     closed = Signal()
+    confirm_requested = Signal()
+    dispute_requested = Signal()
+    note_requested = Signal()
+    reading_chosen = Signal()
 
     def __init__(self) -> None:
         super().__init__()
         self.kpi_id: str | None = None
         self.back = QPushButton("← Back to the dashboard")
+        self.back.setToolTip("Back to every KPI's tile (Esc)")
         self.back.clicked.connect(self.closed.emit)
         self.title = QLabel()
         self.title.setObjectName("pageTitle")
@@ -303,9 +460,6 @@ class KpiDrillDown(QWidget):
         head = QHBoxLayout()
         head.addWidget(self.back)
         head.addWidget(self.title, 1)
-        self.layout_ = QVBoxLayout(self)
-        self.layout_.addLayout(head)
-        self.layout_.addWidget(self.detail)
         self.plot: pg.PlotWidget | None = None
         self.points: list[tuple[str, float, Rag | None]] = []
         self.legend = QLabel(
@@ -316,9 +470,88 @@ class KpiDrillDown(QWidget):
             + "  <span style='color:#1f5fa8'>━ ━</span> target"
             + f"  <span style='color:{RAG_COLOURS[Rag.AMBER]}'>▮</span> amber band"
             + f"  <span style='color:{RAG_COLOURS[Rag.RED]}'>▮</span> red band"
+            + "  · hover a point for its comment"
         )
         self.legend.setObjectName("subtitle")
-        self.layout_.addWidget(self.legend)
+        self.chart_area = QVBoxLayout()
+        self.chart_area.setContentsMargins(0, 0, 0, 0)
+        self.chart_area.addWidget(self.legend)
+
+        self.panel = QFrame()
+        self.panel.setObjectName("readingPanel")
+        self.panel.setFixedWidth(400)
+        self.panel.setStyleSheet(
+            "QFrame#readingPanel { background: #f7f9fc; border: 1px solid #dde3ea;"
+            " border-radius: 8px; }"
+        )
+        readings_title = QLabel("Confirmation by the other side")
+        readings_title.setObjectName("sectionTitle")
+        self.readings = QListWidget()
+        self.readings.setObjectName("reviewReadings")
+        self.readings.setMaximumHeight(120)
+        self.readings.currentRowChanged.connect(self._on_readings_row_changed)
+        self.reading_detail = QLabel()
+        self.reading_detail.setObjectName("readingDetail")
+        self.reading_detail.setWordWrap(True)
+        self.reading_detail.setTextFormat(Qt.TextFormat.RichText)
+        self.reading_detail.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.verdict_label = QLabel()
+        self.verdict_label.setObjectName("subtitle")
+        self.verdict_label.setWordWrap(True)
+        self.confirm_button = QPushButton("✔ Confirm")
+        self.confirm_button.setObjectName("confirmReading")
+        self.confirm_button.clicked.connect(self.confirm_requested.emit)
+        self.dispute_button = QPushButton("⚑ Dispute…")
+        self.dispute_button.setObjectName("disputeReading")
+        self.dispute_button.clicked.connect(self.dispute_requested.emit)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.confirm_button)
+        buttons.addWidget(self.dispute_button)
+        self.message = QLabel()
+        self.message.setObjectName("fieldError")
+        self.message.setWordWrap(True)
+        self.message.hide()
+        notes_title = QLabel("Notes on this KPI in this meeting")
+        notes_title.setObjectName("sectionTitle")
+        self.notes = QLabel()
+        self.notes.setObjectName("kpiNotes")
+        self.notes.setWordWrap(True)
+        self.note_button = QPushButton("Add a note on this KPI")
+        self.note_button.setToolTip("A new line in the notes, headed with the KPI's name (N)")
+        self.note_button.clicked.connect(self.note_requested.emit)
+        panel_layout = QVBoxLayout(self.panel)
+        panel_layout.setContentsMargins(14, 10, 14, 12)
+        panel_layout.addWidget(readings_title)
+        panel_layout.addWidget(self.readings)
+        panel_layout.addWidget(self.reading_detail)
+        panel_layout.addSpacing(4)
+        panel_layout.addWidget(self.verdict_label)
+        panel_layout.addLayout(buttons)
+        panel_layout.addWidget(self.message)
+        panel_layout.addSpacing(6)
+        panel_layout.addWidget(notes_title)
+        panel_layout.addWidget(self.notes)
+        panel_layout.addWidget(self.note_button, 0, Qt.AlignmentFlag.AlignLeft)
+        panel_layout.addStretch(1)
+
+        body = QHBoxLayout()
+        body.addLayout(self.chart_area, 1)
+        body.addWidget(self.panel)
+        self.layout_ = QVBoxLayout(self)
+        self.layout_.addLayout(head)
+        self.layout_.addWidget(self.detail)
+        self.layout_.addLayout(body, 1)
+        for key, signal in (
+            ("C", self.confirm_requested),
+            ("D", self.dispute_requested),
+            ("N", self.note_requested),
+        ):
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(signal.emit)
+        self._reading_ids: list[str] = []
+
+    # --- the chart ----------------------------------------------------------------------
 
     def show_kpi(
         self, kpi: Kpi, targets: list[KpiTarget], readings: list[Reading], period: str
@@ -333,16 +566,16 @@ class KpiDrillDown(QWidget):
             f"{target_text(target_in_force(targets, period), kpi.direction)}. "
             "The shaded bands are amber and red as the thresholds stood each month."
         )
+        shown = [by_period[p] for p in periods if p in by_period]
         self.points = [
-            (p, by_period[p].value, rag_of_reading(by_period[p].value, p, kpi.direction, targets))
-            for p in periods
-            if p in by_period
+            (r.period, r.value, rag_of_reading(r.value, r.period, kpi.direction, targets))
+            for r in shown
         ]
         if self.plot is None:
             self.plot = pg.PlotWidget(background="w")
             self.plot.setObjectName("kpiDrillDown")
-            self.plot.setMinimumHeight(360)
-            self.layout_.insertWidget(self.layout_.count() - 1, self.plot, 1)
+            self.plot.setMinimumHeight(320)
+            self.chart_area.insertWidget(0, self.plot, 1)
         item = self.plot.getPlotItem()
         item.clear()
         item.setMouseEnabled(x=False, y=False)
@@ -371,18 +604,23 @@ class KpiDrillDown(QWidget):
         xs = [index[p] for p, _, _ in self.points]
         if self.points:
             item.plot(xs, values, pen=pg.mkPen(LINE_COLOUR, width=2))
-            item.plot(
-                xs,
-                values,
-                pen=None,
+            tips = [_point_tip(r, kpi) for r in shown]
+            scatter = pg.ScatterPlotItem(
+                x=xs,
+                y=values,
+                data=tips,
                 symbol=[RAG_SYMBOLS[r] if r else "o" for _, _, r in self.points],
-                symbolSize=12,
-                symbolBrush=[
+                size=13,
+                brush=[
                     pg.mkBrush(RAG_COLOURS[r] if r else NO_READING_COLOUR)
                     for _, _, r in self.points
                 ],
-                symbolPen=pg.mkPen("w"),
+                pen=pg.mkPen("w"),
+                hoverable=True,
+                hoverSize=17,
+                tip=_scatter_tip,
             )
+            item.addItem(scatter)
 
     def _draw_thresholds(
         self,
@@ -418,6 +656,55 @@ class KpiDrillDown(QWidget):
             connect="finite",
         )
 
+    # --- the readings panel ---------------------------------------------------------------
+
+    def show_readings(self, entries: list[tuple[str, str]], keep: str | None = None) -> None:
+        """The readings to review as (reading id, text), newest first; `keep` stays chosen."""
+        self._reading_ids = [reading_id for reading_id, _ in entries]
+        self.readings.blockSignals(True)
+        self.readings.clear()
+        for _, text in entries:
+            self.readings.addItem(text)
+        row = self._reading_ids.index(keep) if keep in self._reading_ids else 0
+        if self._reading_ids:
+            self.readings.setCurrentRow(row)
+        self.readings.blockSignals(False)
+        self.readings.setVisible(len(entries) > 1)
+
+    def chosen_reading_id(self) -> str | None:
+        row = self.readings.currentRow()
+        return self._reading_ids[row] if 0 <= row < len(self._reading_ids) else None
+
+    def show_reading(
+        self, detail_html: str, side: Side | None, confirm: bool, dispute: bool
+    ) -> None:
+        """The chosen reading's detail, and which of its reviews may be recorded now."""
+        self.reading_detail.setText(detail_html)
+        if side is None:
+            self.verdict_label.clear()
+        else:
+            self.verdict_label.setText(
+                f"The {side.label} side's verdict: <b>C</b> confirm · <b>D</b> dispute"
+            )
+        who = side.label if side else "other"
+        self.confirm_button.setToolTip(f"The {who} side accepts the figure (C)")
+        self.dispute_button.setToolTip(f"The {who} side does not accept it, and says why (D)")
+        self.confirm_button.setEnabled(confirm)
+        self.dispute_button.setEnabled(dispute)
+
+    def show_message(self, message: str) -> None:
+        self.message.setText(message)
+        self.message.setVisible(bool(message))
+
+    def show_notes(self, lines: list[str]) -> None:
+        if lines:
+            self.notes.setText("<br>".join(f"• {html.escape(line)}" for line in lines))
+        else:
+            self.notes.setText("<span style='color:#6b7280'>No note on this KPI yet.</span>")
+
+    def _on_readings_row_changed(self, _row: int) -> None:
+        self.reading_chosen.emit()
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Escape, Qt.Key.Key_Backspace):
             self.closed.emit()
@@ -425,28 +712,50 @@ class KpiDrillDown(QWidget):
             super().keyPressEvent(event)
 
     def release(self) -> None:
-        """Let go of the plot widget (PITFALLS.md); the next KPI shown makes a new one."""
+        """Let go of the plot widget at the end (PITFALLS.md); showing a KPI makes a new one."""
         if self.plot is not None:
-            self.layout_.removeWidget(self.plot)
+            self.chart_area.removeWidget(self.plot)
             _release(self.plot)
             self.plot = None
 
 
+def _point_tip(reading: Reading, kpi: Kpi) -> str:
+    text = f"{reading.period}: {value_text(reading.value, kpi.unit)}"
+    if reading.comment:
+        text += f"\n{reading.comment}"
+    if reading.confirmation is not ReadingConfirmation.CONFIRMED:
+        text += f"\n{confirmation_text(reading, kpi)}"
+    return text
+
+
+def _scatter_tip(x: float, y: float, data: object) -> str:
+    return str(data)
+
+
 class DashboardView(QWidget):
-    """The dashboard agenda item: every KPI of the meeting's period, worst first."""
+    """The dashboard agenda item: every KPI of the meeting's period, worst first; a KPI's
+    drill-down, where the other side confirms or disputes a reading (undoable)."""
 
     kpi_opened = Signal(str)
+    reading_reviewed = Signal()
+    note_requested = Signal(str)
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, undo_stack: QUndoStack | None = None) -> None:
         super().__init__()
+        refcounts.install()
         self.session = session
+        self._undo = undo_stack if undo_stack is not None else QUndoStack(self)
         self.meeting_id: str | None = None
         self.period: str | None = None
+        self.editable = False
         self.all_tiles: list[KpiTile] = []
         self.tile_frames: list[KpiTileFrame] = []
+        self.disputed: list[Reading] = []
         self._kpis: dict[str, Kpi] = {}
         self._targets: dict[str, list[KpiTarget]] = {}
         self._readings: dict[str, list[Reading]] = {}
+        self._dispute_reasons: dict[str, str] = {}
+        self._notes = ""
         self._columns = MAX_COLUMNS
         self._released = False
         self.setStyleSheet(TILE_STYLE)
@@ -457,6 +766,12 @@ class DashboardView(QWidget):
         self.summary_label.setObjectName("dashboardSummary")
         self.summary_label.setWordWrap(True)
         self.summary_label.setStyleSheet("font-size: 13pt; color: #14213d;")
+        self.disputes_label = QLabel()
+        self.disputes_label.setObjectName("disputesSummary")
+        self.disputes_label.setWordWrap(True)
+        self.disputes_label.setStyleSheet(
+            f"color: {RAG_COLOURS[Rag.RED]}; font-size: 11.5pt; font-weight: 600;"
+        )
         self.category_filter = QComboBox()
         # Choices by index: Python objects as item data can crash PySide6 at exit.
         self._categories: list[KpiCategory | None] = [None, *KpiCategory]
@@ -494,10 +809,15 @@ class DashboardView(QWidget):
         board_layout.setContentsMargins(0, 0, 0, 0)
         board_layout.addLayout(filters)
         board_layout.addWidget(self.summary_label)
+        board_layout.addWidget(self.disputes_label)
         board_layout.addWidget(self.empty_label)
         board_layout.addWidget(self.scroll, 1)
         self.drill_down = KpiDrillDown()
         self.drill_down.closed.connect(self._on_drill_down_closed)
+        self.drill_down.confirm_requested.connect(self.confirm_reading)
+        self.drill_down.dispute_requested.connect(self.dispute_reading)
+        self.drill_down.note_requested.connect(self._on_drill_down_note_requested)
+        self.drill_down.reading_chosen.connect(self._refresh_reading)
         self.stack = QStackedWidget()
         self.stack.addWidget(board)
         self.stack.addWidget(self.drill_down)
@@ -509,26 +829,91 @@ class DashboardView(QWidget):
 
     def show_meeting(self, meeting_id: str) -> None:
         """The tiles of the meeting's period."""
+        meeting = self.session.meeting(meeting_id)
         self.meeting_id = meeting_id
-        self.period = self.session.meeting(meeting_id).period
+        self.period = meeting.period
+        self.editable = meeting.status is not MeetingStatus.SIGNED
+        if self.stack.currentWidget() is self.drill_down:
+            self.stack.setCurrentIndex(0)
         self._load()
 
     def open_kpi(self, kpi_id: str) -> None:
         """Show one KPI's drill-down and say so."""
         if self.period is None or kpi_id not in self._kpis:
             return
+        changed = kpi_id != self.drill_down.kpi_id
         self.drill_down.show_kpi(
             self._kpis[kpi_id],
             self._targets.get(kpi_id, []),
             self._readings.get(kpi_id, []),
             self.period,
         )
+        if changed:
+            self.drill_down.show_message("")
+        self._refresh_review_panel(keep=None if changed else self.drill_down.chosen_reading_id())
         self.stack.setCurrentWidget(self.drill_down)
-        self.drill_down.back.setFocus()
+        if changed:
+            self.drill_down.back.setFocus()
         self.kpi_opened.emit(kpi_id)
 
     def shown_tiles(self) -> list[KpiTile]:
         return [frame.tile for frame in self.tile_frames]
+
+    def set_notes(self, markdown: str) -> None:
+        """The dashboard item's notes as typed: the drill-down shows the lines on its KPI."""
+        self._notes = markdown
+        kpi = self._kpis.get(self.drill_down.kpi_id or "")
+        if kpi is not None:
+            self.drill_down.show_notes(kpi_note_lines(markdown, kpi.name))
+
+    def chosen_reading(self) -> Reading | None:
+        """The reading chosen in the open drill-down, if any."""
+        if self.stack.currentWidget() is not self.drill_down:
+            return None
+        return self._chosen()
+
+    def _chosen(self) -> Reading | None:
+        reading_id = self.drill_down.chosen_reading_id()
+        kpi_id = self.drill_down.kpi_id or ""
+        return next((r for r in self._readings.get(kpi_id, []) if r.id == reading_id), None)
+
+    def confirm_reading(self) -> None:
+        """The other side accepts the chosen reading (undoable)."""
+        self._review(ReadingVerdict.CONFIRMED, "")
+
+    def dispute_reading(self, reason: str | None = None) -> None:
+        """The other side does not accept the chosen reading and says why (asked when not given)."""
+        reading = self.chosen_reading()
+        if reading is None:
+            return
+        if reason is not None:
+            self._review(ReadingVerdict.DISPUTED, reason)
+            return
+        kpi = self._kpis[reading.kpi_id]
+        what = f"{kpi.name}, {reading.period}: {value_text(reading.value, kpi.unit)}"
+        dialog = DisputeDialog(
+            self,
+            what,
+            reviewing_side(kpi, reading),
+            lambda text: self._review(ReadingVerdict.DISPUTED, text),
+        )
+        dialog.exec()
+
+    def _review(self, verdict: ReadingVerdict, comment: str) -> str | None:
+        """Record a review of the chosen reading; the refusal's words, or None."""
+        reading = self.chosen_reading()
+        if reading is None or self.meeting_id is None:
+            return None
+        command = ReadingReviewCommand(
+            self.session, self.meeting_id, self._kpis[reading.kpi_id], reading, verdict, comment
+        )
+        refused = push_applied(self._undo, command)
+        if refused:
+            self.drill_down.show_message(refused)
+            return refused
+        self.drill_down.show_message("")
+        self.reading_reviewed.emit()
+        return None
 
     # --- building -----------------------------------------------------------------------
 
@@ -538,9 +923,17 @@ class DashboardView(QWidget):
             kpis: list[Kpi] = []
             self._targets, self._readings = {}, {}
         else:
-            kpis, self._targets, self._readings = dashboard_data(self.session.db, pid)
+            kpis, self._targets, self._readings = self.session.dashboard_data()
         self._kpis = {k.id: k for k in kpis}
         self.all_tiles = tiles(kpis, self._targets, self._readings, self.period or "")
+        self.disputed = disputed_readings(self._readings, self.period or "")
+        self._dispute_reasons = {}
+        for reading in self.disputed:
+            dispute = latest_dispute(self.session.reading_reviews(reading.id))
+            if dispute is not None:
+                self._dispute_reasons[reading.id] = (
+                    f"Disputed by {dispute.side.label}: {dispute.comment}"
+                )
         self._rebuild()
 
     def _rebuild(self) -> None:
@@ -554,36 +947,117 @@ class DashboardView(QWidget):
             if (category is None or t.kpi.category is category)
             and (side is None or t.kpi.owner_side is side)
         ]
+        reasons = {
+            r.kpi_id: self._dispute_reasons.get(r.id, "")
+            for r in self.disputed
+            if r.period == self.period
+        }
         for tile in shown:
-            frame = KpiTileFrame(tile)
+            frame = KpiTileFrame(tile, reasons.get(tile.kpi.id, ""))
             frame.opened.connect(self.open_kpi)
             frame.moved.connect(self._on_tile_moved)
             self.tile_frames.append(frame)
         self._place_tiles()
         self.empty_label.setVisible(not shown)
         self.summary_label.setText(self._summary_text(shown))
+        self.disputes_label.setText(self._disputes_text())
+        self.disputes_label.setVisible(bool(self.disputed))
         if self.period:
             self.title.setText(f"KPI dashboard · {self.period}")
 
-    def _summary_text(self, shown: list[KpiTile]) -> str:
+    def _summary_text(self, shown: list[KpiTile], plain: bool = False) -> str:
+        """Counts per RAG, what turned red, what waits for confirmation; `plain` leaves the
+        colours out (the projector's dark theme)."""
         counts = summary(shown)
+        colours = {Rag.RED: RAG_COLOURS[Rag.RED], Rag.AMBER: "#a35400"}
+        colours[Rag.GREEN] = RAG_COLOURS[Rag.GREEN]
         parts = [
-            f"<b style='color:{RAG_COLOURS[Rag.RED]}'>"
-            f"{RAG_SHAPES[Rag.RED]} {counts['red']} red</b>",
-            f"<b style='color:#a35400'>{RAG_SHAPES[Rag.AMBER]} {counts['amber']} amber</b>",
-            f"<b style='color:{RAG_COLOURS[Rag.GREEN]}'>"
-            f"{RAG_SHAPES[Rag.GREEN]} {counts['green']} green</b>",
+            f"<b style='color:{colours[rag]}'>{RAG_SHAPES[rag]} {counts[rag.value]} {rag.value}</b>"
+            if not plain
+            else f"<b>{RAG_SHAPES[rag]} {counts[rag.value]} {rag.value}</b>"
+            for rag in (Rag.RED, Rag.AMBER, Rag.GREEN)
         ]
         if counts["no_reading"]:
             parts.append(f"{counts['no_reading']} without a reading")
         turned = counts["turned_red"]
         assert isinstance(turned, list)
         parts.append("turned red: " + (", ".join(turned) if turned else "none"))
+        to_confirm = sum(1 for t in shown if t.confirmation is ReadingConfirmation.TO_BE_CONFIRMED)
+        if to_confirm:
+            tint = "" if plain else " style='color:#8a5a00'"
+            parts.append(f"<span{tint}>? {to_confirm} to confirm</span>")
         text = " · ".join(parts)
         if len(shown) != len(self.all_tiles):
             text += f"  <span style='color:#4a5563'>({len(shown)} of {len(self.all_tiles)} KPIs)"
             text += "</span>"
         return text
+
+    def _disputes_text(self) -> str:
+        """Every open dispute, of this period or earlier: they stay in view until confirmed."""
+        count = len(self.disputed)
+        if not count:
+            return ""
+        names = ", ".join(
+            f"{self._kpis[r.kpi_id].name} ({r.period})"
+            for r in self.disputed
+            if r.kpi_id in self._kpis
+        )
+        noun = "reading" if count == 1 else "readings"
+        return f"⚑ {count} disputed {noun}: {html.escape(names)}"
+
+    def _refresh_review_panel(self, keep: str | None = None) -> None:
+        kpi = self._kpis.get(self.drill_down.kpi_id or "")
+        if kpi is None or self.period is None:
+            return
+        readings = [r for r in self._readings.get(kpi.id, []) if r.period <= self.period]
+        waiting = [
+            r
+            for r in readings
+            if r.period == self.period or r.confirmation is not ReadingConfirmation.CONFIRMED
+        ]
+        waiting.sort(key=lambda r: r.period, reverse=True)
+        entries = [
+            (r.id, f"{r.period} · {value_text(r.value, kpi.unit)} · {_state_word(r)}")
+            for r in waiting
+        ]
+        self.drill_down.show_readings(entries, keep)
+        self.drill_down.show_notes(kpi_note_lines(self._notes, kpi.name))
+        self._refresh_reading()
+
+    def _refresh_reading(self) -> None:
+        reading = self._chosen()
+        if reading is None:
+            self.drill_down.show_reading(
+                f"No reading for {self.period}.", None, confirm=False, dispute=False
+            )
+            return
+        kpi = self._kpis[reading.kpi_id]
+        side = reviewing_side(kpi, reading)
+        parts = [
+            f"<span style='font-size:15pt; font-weight:700'>"
+            f"{html.escape(value_text(reading.value, kpi.unit))}</span>"
+            f" &nbsp;for {reading.period}",
+            f"<b>{html.escape(confirmation_text(reading, kpi))}</b>",
+        ]
+        if reading.comment:
+            parts.append(f"Comment: <i>{html.escape(reading.comment)}</i>")
+        names = {m.id: m for m in self.session.meetings()}
+        for review in self.session.reading_reviews(reading.id):
+            meeting = names.get(review.meeting_id)
+            where = f"meeting {meeting.number}" if meeting else "a meeting"
+            verb = "confirmed" if review.verdict is ReadingVerdict.CONFIRMED else "disputed"
+            line = f"{review.side.label} {verb} in {where}, {review.reviewed_at:%d %b %H:%M}"
+            if review.comment:
+                line += f": “{html.escape(review.comment)}”"
+            colour = RAG_COLOURS[Rag.RED] if verb == "disputed" else RAG_COLOURS[Rag.GREEN]
+            parts.append(f"<span style='color:{colour}'>{line}</span>")
+        live = self.editable and reading.period <= (self.period or "")
+        self.drill_down.show_reading(
+            "<br>".join(parts),
+            side,
+            confirm=live and can_confirm(reading),
+            dispute=live and reading.confirmation is not ReadingConfirmation.DISPUTED,
+        )
 
     def _columns_for_width(self) -> int:
         # The viewport is not laid out before the first show; the view's own width is.
@@ -598,14 +1072,72 @@ class DashboardView(QWidget):
     def _release_tiles(self) -> None:
         for frame in self.tile_frames:
             self.grid.removeWidget(frame)
+            frame.hide()  # not painted again while it waits to be deleted
             frame.deleteLater()
         self.tile_frames = []
 
     def release(self) -> None:
-        """Let go of every plot widget (PITFALLS.md); showing the view again rebuilds them."""
+        """Let go of the tiles and the drill-down's chart (PITFALLS.md): at the session's end."""
         self._release_tiles()
         self.drill_down.release()
         self._released = True
+
+    # --- the room's view ----------------------------------------------------------------
+
+    def projector_html(self) -> str:
+        """The tiles in large print, worst first, or the open KPI with its readings to review."""
+        if self.stack.currentWidget() is self.drill_down and self.drill_down.kpi_id:
+            return self._drill_down_html()
+        rows = []
+        for tile in self.shown_tiles():
+            value = "—" if tile.value is None else value_text(tile.value, tile.kpi.unit)
+            state = ""
+            if tile.confirmation in CONFIRMATION_TEXT:
+                word, _ = CONFIRMATION_TEXT[tile.confirmation]
+                state = f"<br><i style='font-size:75%'>{word}</i>"
+            change = "" if tile.change is None else change_text(tile).split(" since")[0]
+            if tile.improved is not None:
+                change += " better" if tile.improved else " worse"
+            rows.append(
+                f"<tr><td width='44%'>{html.escape(tile.kpi.name)}{state}</td>"
+                f"<td width='18%' align=right><b>{html.escape(value)}</b></td>"
+                f"<td width='18%'>{rag_pill(tile.rag)}</td>"
+                f"<td width='20%'>{html.escape(change)}</td></tr>"
+            )
+        disputes = self._disputes_text()
+        return (
+            f"<p>{self._summary_text(self.shown_tiles(), plain=True)}</p>"
+            + (f"<p><b>{disputes}</b></p>" if disputes else "")
+            + '<table width="100%" cellspacing="0" cellpadding="6">'
+            "<tr><th align=left>KPI</th><th align=right>Value</th><th align=left>RAG</th>"
+            "<th align=left>Since last month</th></tr>" + "".join(rows) + "</table>"
+        )
+
+    def _drill_down_html(self) -> str:
+        kpi = self._kpis[self.drill_down.kpi_id or ""]
+        rows = []
+        for period, value, rag in reversed(self.drill_down.points[-6:]):
+            rows.append(
+                f"<tr><td>{period}</td><td align=right><b>"
+                f"{html.escape(value_text(value, kpi.unit))}</b></td>"
+                f"<td>{rag_pill(rag)}</td></tr>"
+            )
+        reading = self._chosen()
+        state = ""
+        if reading is not None:
+            state = f"<p><b>{reading.period}: {html.escape(confirmation_text(reading, kpi))}</b>"
+            dispute = self._dispute_reasons.get(reading.id)
+            if reading.confirmation is ReadingConfirmation.DISPUTED and dispute:
+                state += f"<br>{html.escape(dispute)}"
+            state += "</p>"
+        return (
+            f"<p>{html.escape(self.drill_down.detail.text().split('. The shaded')[0])}</p>"
+            + state
+            + '<table width="70%" cellspacing="0" cellpadding="6">'
+            "<tr><th align=left>Period</th><th align=right>Value</th><th align=left>RAG</th></tr>"
+            + "".join(rows)
+            + "</table>"
+        )
 
     # --- events -------------------------------------------------------------------------
 
@@ -617,7 +1149,9 @@ class DashboardView(QWidget):
                 self.open_kpi(self.drill_down.kpi_id)
 
     def hideEvent(self, event: QHideEvent) -> None:
-        self.release()
+        # Tiles are rebuilt when shown again; the drill-down keeps its one chart.
+        self._release_tiles()
+        self._released = True
         super().hideEvent(event)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -645,7 +1179,24 @@ class DashboardView(QWidget):
         for frame in self.tile_frames:
             if frame.tile.kpi.id == kpi_id:
                 frame.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.kpi_opened.emit("")
+
+    def _on_drill_down_note_requested(self) -> None:
+        kpi = self._kpis.get(self.drill_down.kpi_id or "")
+        if kpi is not None:
+            self.note_requested.emit(kpi.name)
 
     def _on_session_changed(self, what: str) -> None:
-        if what in ("readings", "kpis") and self.meeting_id is not None and self.isVisible():
-            self._load()
+        if what not in ("readings", "kpis") or self.meeting_id is None:
+            return
+        self._load()
+        if self.stack.currentWidget() is self.drill_down and self.drill_down.kpi_id:
+            self.open_kpi(self.drill_down.kpi_id)
+
+
+def _state_word(reading: Reading) -> str:
+    if reading.confirmation is ReadingConfirmation.DISPUTED:
+        return "⚑ disputed"
+    if reading.confirmation is ReadingConfirmation.TO_BE_CONFIRMED:
+        return "? to confirm"
+    return "✔ confirmed"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QStackedWid
 from core.errors import ReviewError
 from core.model import AgendaItemKind, MeetingItem, MeetingStatus
 from storage.locations import default_database, demo_database
+from ui import refcounts
 from ui.home import HomePage
 from ui.session import Session
 
@@ -36,6 +37,7 @@ class MainWindow(QMainWindow):
     def __init__(self, settings: QSettings, interactive: bool = True) -> None:
         super().__init__()
         self.settings = settings
+        refcounts.install()
         self.interactive = interactive
         self.session: Session | None = None
         self.home: HomePage | None = None
@@ -68,8 +70,11 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
-        self.menus = {name: bar.addMenu(name) for name in ("&File", "&Edit", "&Meeting", "&View")}
-        f, e, m, v = "&File", "&Edit", "&Meeting", "&View"
+        self.menus = {
+            name: bar.addMenu(name)
+            for name in ("&File", "&Edit", "&Partnership", "&Meeting", "&View")
+        }
+        f, e, p, m, v = "&File", "&Edit", "&Partnership", "&Meeting", "&View"
         self._action(f, "&New partnership…", self.new_partnership, "Ctrl+Shift+N")
         self._action(f, "&Open…", self.choose_database, QKeySequence.StandardKey.Open)
         self._action(f, "Open the &demo", self.open_demo)
@@ -85,6 +90,12 @@ class MainWindow(QMainWindow):
         self.menus[e].addSeparator()
         self.bold_action = self._action(e, "&Bold", self._notes_bold, QKeySequence.StandardKey.Bold)
         self.bullets_action = self._action(e, "Bullet &list", self._notes_bullets, "Ctrl+L")
+
+        self.kpis_action = self._action(p, "&KPIs…", self.show_kpi_setup, "Ctrl+Shift+K")
+        self.readings_action = self._action(p, "KPI &readings…", self.show_readings, "Ctrl+Shift+G")
+        self.import_action = self._action(
+            p, "&Import readings…", self.import_readings, "Ctrl+Shift+I"
+        )
 
         self.prepare_action = self._action(m, "&Prepare next meeting…", self.prepare_next)
         self.agenda_action = self._action(m, "&Standing agenda…", self.edit_standing_agenda)
@@ -103,6 +114,12 @@ class MainWindow(QMainWindow):
         )
         self.accountability_action = self._action(
             m, "Accountability &record…", self.show_accountability, "Ctrl+Shift+R"
+        )
+        self.confirm_action = self._action(
+            m, "Con&firm the reading", self._confirm_reading, "Ctrl+Shift+C"
+        )
+        self.dispute_action = self._action(
+            m, "D&ispute the reading…", self._dispute_reading, "Ctrl+Shift+D"
         )
         self.menus[m].addSeparator()
         self.end_action = self._action(m, "&End meeting", self._end_meeting, "Ctrl+Shift+E")
@@ -162,8 +179,16 @@ class MainWindow(QMainWindow):
             self.home_action,
             self.accountability_action,
             self.register_action,
+            self.kpis_action,
+            self.readings_action,
+            self.import_action,
         ):
             action.setEnabled(has_partnership)
+        reviewing = (
+            editable and page is not None and page.dashboard_view.chosen_reading() is not None
+        )
+        self.confirm_action.setEnabled(reviewing)
+        self.dispute_action.setEnabled(reviewing)
         self.start_action.setEnabled(
             page is not None
             and page.meeting is not None
@@ -225,6 +250,7 @@ class MainWindow(QMainWindow):
     def _close_session(self) -> None:
         if self.meeting_page is not None:
             self.meeting_page.leave()
+            self.meeting_page.release_charts()
         if self.projector is not None:
             self.projector.close()
             self.projector = None
@@ -338,6 +364,8 @@ class MainWindow(QMainWindow):
             page.back_requested.connect(self.show_home)
             page.attendance_requested.connect(self.edit_attendance)
             page.review_view.focus_changed.connect(self._on_review_focus_changed)
+            page.dashboard_view.kpi_opened.connect(self._on_dashboard_kpi_opened)
+            page.initiatives_view.focus_changed.connect(self._on_review_focus_changed)
             self.pages.addWidget(page)
             self.meeting_page = page
         return self.meeting_page
@@ -426,6 +454,42 @@ class MainWindow(QMainWindow):
             self.record_dialog = AccountabilityDialog(self.session)
         self.record_dialog.show_record(meeting.id)
         self.record_dialog.exec()
+
+    def show_kpi_setup(self) -> None:
+        """The partnership's KPIs: add, edit, and new targets from a period on."""
+        from ui.kpi_setup import KpiSetupDialog
+
+        if self.session is not None and self.session.partnership_id is not None:
+            KpiSetupDialog(self.session, self).exec()
+
+    def show_readings(self) -> None:
+        """The period × KPI grid of readings, typed in by one side."""
+        from ui.readings import ReadingsDialog
+
+        if self.session is not None and self.session.partnership_id is not None:
+            ReadingsDialog(self.session, self, self.interactive).exec()
+
+    def import_readings(self) -> None:
+        """A spreadsheet's CSV of readings, imported all or nothing with a progress bar."""
+        from ui.readings import ImportReadingsDialog
+
+        if self.session is not None and self.session.partnership_id is not None:
+            dialog = ImportReadingsDialog(self.session, self, self.interactive)
+            dialog.exec()
+
+    def _confirm_reading(self) -> None:
+        page = self.meeting_page
+        if page is not None and page.dashboard_view.chosen_reading() is not None:
+            page.dashboard_view.confirm_reading()
+
+    def _dispute_reading(self) -> None:
+        page = self.meeting_page
+        if page is not None and page.dashboard_view.chosen_reading() is not None:
+            page.dashboard_view.dispute_reading()
+
+    def _on_dashboard_kpi_opened(self, _kpi_id: str) -> None:
+        self._update_actions()
+        self._show_review_on_projector()
 
     def edit_attendance(self) -> None:
         from ui.attendance import AttendanceDialog
@@ -586,6 +650,8 @@ class MainWindow(QMainWindow):
         return item is not None and item.kind in (
             AgendaItemKind.ACTION_REVIEW,
             AgendaItemKind.COMMITMENTS,
+            AgendaItemKind.DASHBOARD,
+            AgendaItemKind.INITIATIVES,
         )
 
     def _on_review_focus_changed(self) -> None:
@@ -603,10 +669,16 @@ class MainWindow(QMainWindow):
             from ui.commitments import readout_html
 
             self.projector.show_html(readout_html(self.session, page.meeting.id))
+        elif item is not None and item.kind is AgendaItemKind.DASHBOARD:
+            self.projector.show_html(page.dashboard_view.projector_html())
+        elif item is not None and item.kind is AgendaItemKind.INITIATIVES:
+            self.projector.show_html(page.initiatives_view.projector_html())
 
     def _on_session_changed_for_projector(self, what: str) -> None:
-        if what in ("actions", "decisions"):
-            self._show_review_on_projector()
+        if what in ("actions", "decisions", "readings", "kpis", "initiatives"):
+            # After the views have redrawn from the same signal (they listen after this window).
+            QTimer.singleShot(0, self._show_review_on_projector)
+            QTimer.singleShot(0, self._update_actions)
 
     def _on_meeting_timer_ticked(self, elapsed: int, timebox: int, state: str) -> None:
         if self.projector is not None:

@@ -6,7 +6,7 @@ import datetime as dt
 import time
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
-from PySide6.QtGui import QUndoStack
+from PySide6.QtGui import QFont, QTextCharFormat, QTextCursor, QUndoStack
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -27,6 +27,7 @@ from ui.action_review import ActionReviewView
 from ui.commitments import CommitmentsView
 from ui.dashboard import DashboardView
 from ui.decisions import AddDecisionCommand, DecisionDialog
+from ui.initiatives import InitiativesView
 from ui.models import STATUS_LABELS, AgendaRailModel, format_duration
 from ui.notes import NotesEditor
 from ui.session import Session
@@ -151,8 +152,11 @@ class MeetingPage(QWidget):
         self.kind_views.addWidget(self.review_view)
         self.commitments_view = CommitmentsView(session, undo_stack)
         self.kind_views.addWidget(self.commitments_view)
-        self.dashboard_view = DashboardView(session)
+        self.dashboard_view = DashboardView(session, undo_stack)
+        self.dashboard_view.note_requested.connect(self.note_on)
         self.kind_views.addWidget(self.dashboard_view)
+        self.initiatives_view = InitiativesView(session, undo_stack)
+        self.kind_views.addWidget(self.initiatives_view)
         notes_area = QWidget()
         notes_layout = QVBoxLayout(notes_area)
         notes_layout.setContentsMargins(0, 0, 0, 0)
@@ -261,7 +265,11 @@ class MeetingPage(QWidget):
             view = self.commitments_view
         elif item.kind is AgendaItemKind.DASHBOARD and self.meeting is not None:
             self.dashboard_view.show_meeting(self.meeting.id)
+            self.dashboard_view.set_notes(self.notes.toMarkdown())
             view = self.dashboard_view
+        elif item.kind is AgendaItemKind.INITIATIVES and self.meeting is not None:
+            self.initiatives_view.show_meeting(self.meeting.id)
+            view = self.initiatives_view
         self.kind_views.setVisible(view is not None)
         self.notes_title.setVisible(view is not None)
         if view is not None:
@@ -269,13 +277,15 @@ class MeetingPage(QWidget):
             total = max(self.content.height(), 600)
             self.content.setSizes([int(total * 0.68), int(total * 0.32)])
             # A signed meeting's review and commitments are read, not changed; its
-            # dashboard can still be browsed.
+            # dashboard and initiatives can still be browsed (they refuse changes themselves).
             editable = self.meeting is not None and lifecycle.is_editable(self.meeting)
-            view.setEnabled(editable or view is self.dashboard_view)
+            view.setEnabled(editable or view in (self.dashboard_view, self.initiatives_view))
             if view is self.review_view:
                 self.review_view.table.setFocus()
             elif view is self.dashboard_view:
                 self.dashboard_view.setFocus()
+            elif view is self.initiatives_view:
+                self.initiatives_view.table.setFocus()
             elif self.commitments_view.form is not None:
                 self.commitments_view.form.line.setFocus()
 
@@ -420,6 +430,28 @@ class MeetingPage(QWidget):
     def new_note_line(self) -> None:
         self.notes.new_line()
 
+    def note_on(self, subject: str) -> None:
+        """A new note line headed with its subject in bold (a KPI's name), ready to type."""
+        if self.notes.isReadOnly():
+            return
+        self.notes.new_line()
+        cursor = self.notes.textCursor()
+        bold = QTextCharFormat()
+        bold.setFontWeight(QFont.Weight.Bold)
+        cursor.insertText(f"{subject}:", bold)
+        plain = QTextCharFormat()
+        plain.setFontWeight(QFont.Weight.Normal)
+        cursor.insertText(" ", plain)
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        self.notes.setTextCursor(cursor)
+        self.notes.setCurrentCharFormat(plain)
+        self.notes.setFocus()
+
+    def release_charts(self) -> None:
+        """Let go of the pyqtgraph charts before the window goes (PITFALLS.md)."""
+        self.dashboard_view.release()
+        self.initiatives_view.release()
+
     def new_decision(self) -> None:
         if self.meeting is None or self.meeting.status is MeetingStatus.SIGNED:
             return
@@ -460,6 +492,9 @@ class MeetingPage(QWidget):
 
     def _on_notes_typed(self, markdown: str) -> None:
         self.saved_indicator.setText("● editing…")
+        item = self.current_item
+        if item is not None and item.kind is AgendaItemKind.DASHBOARD:
+            self.dashboard_view.set_notes(markdown)
         self.notes_typed.emit(markdown)
 
     def _show_error(self, message: str) -> None:

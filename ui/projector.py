@@ -50,6 +50,11 @@ class ProjectorWindow(QWidget):
         self.content.setFrameShape(QTextBrowser.Shape.NoFrame)
         self.content.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.content.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        # Tables read from the back of the room: header and rows set apart by rules.
+        self.content.document().setDefaultStyleSheet(
+            "th { font-weight: 700; border-bottom: 2px solid #888888; }"
+            " td { border-bottom: 1px solid #555555; }"
+        )
         top = QHBoxLayout()
         top.addWidget(self.partnership, 1)
         top.addWidget(self.timer)
@@ -81,7 +86,8 @@ class ProjectorWindow(QWidget):
             bar.setValue(bar.maximum())
 
     def show_html(self, html: str) -> None:
-        """Show a large-print view (the action review table, later the dashboard)."""
+        """Show an item's own view in large print: the action review, the commitments'
+        read-out, the KPI dashboard (or the KPI opened), the strategic initiatives."""
         bar = self.content.verticalScrollBar()
         position = bar.value()
         self.content.setHtml(html)

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from core import accountability, agenda, lifecycle, quickadd
+from core import accountability, agenda, initiatives, lifecycle, quickadd
 from core.accountability import SideRecord
 from core.errors import ValidationError
 from core.ids import new_id
+from core.initiatives import DueMilestone, InitiativeStatus
+from core.kpis import ReadingEntry, reviewing_side
 from core.model import (
     Action,
     ActionReview,
@@ -24,6 +27,9 @@ from core.model import (
     AttendanceStatus,
     AuditEntry,
     Decision,
+    InitiativeProgress,
+    Kpi,
+    KpiTarget,
     Meeting,
     MeetingItem,
     Partnership,
@@ -31,13 +37,20 @@ from core.model import (
     Person,
     RaciAssignment,
     RaciRole,
+    Rag,
+    Reading,
+    ReadingConfirmation,
+    ReadingReview,
+    ReadingVerdict,
     ReviewStatus,
     Side,
     StandingAgendaItem,
 )
 from core.people import clean_name
+from core.periods import period_of
 from core.register import ActionFilter, ActionRow
-from storage import register, repository
+from storage import dashboard, kpis, register, repository
+from storage import initiatives as initiative_store
 from storage.database import Database, open_database
 
 TREND_WINDOW = 3
@@ -53,6 +66,8 @@ class Session(QObject):
         self.db = db
         self.path = path
         self.partnership_id = partnership_id
+        # The day the app believes it is: tests and screenshots may fix it.
+        self.today: Callable[[], dt.date] = dt.date.today
 
     @classmethod
     def open(cls, path: Path) -> Session:
@@ -362,3 +377,143 @@ class Session(QObject):
     def remove_decision(self, decision_id: str) -> None:
         repository.remove_decision(self.db, decision_id)
         self.changed.emit("decisions")
+
+    # --- KPIs and readings ----------------------------------------------------------------
+
+    def this_month(self) -> str:
+        """The period of today: readings of later periods are refused."""
+        return period_of(self.today())
+
+    def kpis(self) -> list[Kpi]:
+        return repository.kpis(self.db, self._pid)
+
+    def kpi_targets(self, kpi_id: str) -> list[KpiTarget]:
+        return repository.kpi_targets(self.db, kpi_id)
+
+    def dashboard_data(
+        self,
+    ) -> tuple[list[Kpi], dict[str, list[KpiTarget]], dict[str, list[Reading]]]:
+        """The KPIs, and their targets and readings by KPI id, oldest first."""
+        return dashboard.dashboard_data(self.db, self._pid)
+
+    def add_kpi(self, new: Kpi, first_target: KpiTarget) -> Kpi:
+        """A new KPI with the target it starts with, checked whole before anything is written."""
+        added = kpis.add_kpi(self.db, new, first_target, by=self._user())
+        self.changed.emit("kpis")
+        return added
+
+    def update_kpi(self, changed: Kpi) -> Kpi:
+        updated = kpis.update_kpi(self.db, changed, by=self._user())
+        self.changed.emit("kpis")
+        return updated
+
+    def add_kpi_target(
+        self, kpi_id: str, effective_from: str, target: float, amber: float, red: float
+    ) -> KpiTarget:
+        """A new target for a KPI from a period on; older readings keep their old target."""
+        added = kpis.add_target(
+            self.db,
+            KpiTarget(new_id(), kpi_id, effective_from, target, amber, red),
+            by=self._user(),
+        )
+        self.changed.emit("kpis")
+        return added
+
+    def enter_readings(self, entries: Sequence[ReadingEntry], entered_by: Side) -> int:
+        """Write readings typed in by one side, all or none; returns how many changed."""
+        count = kpis.enter_readings(
+            self.db, self._pid, entries, entered_by, self.this_month(), by=self._user(entered_by)
+        )
+        self.changed.emit("readings")
+        return count
+
+    def readings_imported(self) -> None:
+        """Say that readings were written by an import on another connection."""
+        self.changed.emit("readings")
+
+    def reading_reviews(self, reading_id: str) -> list[ReadingReview]:
+        return repository.reading_reviews(self.db, reading_id)
+
+    def review_reading(
+        self, meeting_id: str, kpi: Kpi, reading: Reading, verdict: ReadingVerdict, comment: str
+    ) -> ReadingReview:
+        """The other side confirms or disputes a reading in this meeting (a dispute with its
+        reason); the reading's confirmation follows."""
+        review = ReadingReview(
+            new_id(),
+            reading.id,
+            meeting_id,
+            reviewing_side(kpi, reading),
+            verdict,
+            comment,
+            dt.datetime.now().replace(microsecond=0),
+        )
+        meeting = self.meeting(meeting_id)
+        kpis.review_reading(self.db, review, by=self._facilitator_name(meeting))
+        self.changed.emit("readings")
+        return review
+
+    def take_back_reading_review(
+        self, review: ReadingReview, confirmation: ReadingConfirmation
+    ) -> None:
+        """Undo a confirmation or dispute: the reading returns to `confirmation`."""
+        meeting = self.meeting(review.meeting_id)
+        kpis.take_back_reading_review(
+            self.db, review, confirmation, by=self._facilitator_name(meeting)
+        )
+        self.changed.emit("readings")
+
+    def restore_reading_review(self, review: ReadingReview) -> None:
+        """Redo a confirmation or dispute taken back by undo."""
+        meeting = self.meeting(review.meeting_id)
+        kpis.review_reading(self.db, review, by=self._facilitator_name(meeting))
+        self.changed.emit("readings")
+
+    def _user(self, side: Side | None = None) -> str:
+        """Who a change outside a meeting is recorded as: the side typing, if known."""
+        return f"{side.label} (typed in)" if side is not None else "KPI set-up"
+
+    # --- strategic initiatives ------------------------------------------------------------
+
+    def initiative_view(
+        self, meeting_id: str
+    ) -> tuple[list[InitiativeStatus], list[DueMilestone], dt.date, DueMilestone | None]:
+        """Each initiative as this meeting sees it, the milestones due before the next
+        meeting (late ones included), the next meeting's date, and the first milestone due
+        after it."""
+        meeting = self.meeting(meeting_id)
+        meetings = [m for m in self.meetings() if m.amends_id is None]
+        found, milestones, progress = initiative_store.initiatives_data(self.db, self._pid)
+        names = {p.id: p.name for p in self.people()}
+        statuses = initiatives.initiative_statuses(meeting, meetings, found, progress, names)
+        next_date = initiatives.next_meeting_date(meeting, meetings)
+        on = meeting.actual_start.date() if meeting.actual_start else meeting.date
+        begun = [s.initiative for s in statuses]
+        due = initiatives.milestones_due(begun, milestones, on, next_date)
+        upcoming = initiatives.next_milestone(begun, milestones, next_date)
+        return statuses, due, next_date, upcoming
+
+    def record_progress(
+        self, meeting_id: str, initiative_id: str, percent: int, rag: Rag, comment: str
+    ) -> tuple[InitiativeProgress, InitiativeProgress | None]:
+        """This meeting's progress on an initiative; returns it and what it replaced."""
+        progress = InitiativeProgress(new_id(), initiative_id, meeting_id, percent, rag, comment)
+        meeting = self.meeting(meeting_id)
+        before = initiative_store.record_progress(
+            self.db, progress, by=self._facilitator_name(meeting)
+        )
+        self.changed.emit("initiatives")
+        return progress, before
+
+    def restore_progress(self, progress: InitiativeProgress) -> None:
+        """Put back a meeting's progress (undo of a replacement, or redo)."""
+        meeting = self.meeting(progress.meeting_id)
+        initiative_store.record_progress(self.db, progress, by=self._facilitator_name(meeting))
+        self.changed.emit("initiatives")
+
+    def remove_progress(self, initiative_id: str, meeting_id: str) -> None:
+        meeting = self.meeting(meeting_id)
+        initiative_store.remove_progress(
+            self.db, initiative_id, meeting_id, by=self._facilitator_name(meeting)
+        )
+        self.changed.emit("initiatives")

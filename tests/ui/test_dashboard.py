@@ -5,14 +5,25 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyqtgraph as pg
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from core.dashboard import summary, tiles
-from core.model import KpiCategory, MeetingStatus, Rag
+from core.kpis import ReadingEntry
+from core.model import (
+    KpiCategory,
+    MeetingStatus,
+    Rag,
+    ReadingConfirmation,
+    ReadingVerdict,
+    Side,
+)
 from storage.dashboard import dashboard_data
-from ui.dashboard import DashboardView, rag_text
+from ui.dashboard import DashboardView, DisputeDialog, KpiTileFrame, rag_text
+from ui.main_window import MainWindow
 from ui.session import Session
 
 ORDER = {Rag.RED: 0, Rag.AMBER: 1, Rag.GREEN: 2, None: 3}
@@ -89,7 +100,8 @@ def test_a_click_opens_a_tile_and_escape_returns(qtbot: QtBot, view: DashboardVi
     assert view.tile_frames[2].hasFocus()
 
 
-def test_hiding_releases_every_plot_and_showing_rebuilds(view: DashboardView) -> None:
+def test_hiding_releases_the_tiles_and_showing_rebuilds(view: DashboardView) -> None:
+    """Hidden, the dashboard lets its tiles go; shown again, it builds them anew."""
     view.hide()
     assert view.tile_frames == []
     view.show()
@@ -110,3 +122,166 @@ def test_the_dashboard_item_of_a_meeting_shows_the_tiles(
     assert len(page.dashboard_view.shown_tiles()) == 14
     assert page.meeting.period in page.dashboard_view.title.text()
     window.close()
+
+
+# --- confirming and disputing readings in the meeting -----------------------------------------
+
+
+def _answer_dispute(qtbot: QtBot, first: str, then: str, seen: list[str]) -> None:
+    """When the dispute dialog opens: try `first` (noting the refusal), then `then`."""
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, DisputeDialog)
+        dialog.reason.setPlainText(first)
+        qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+        seen.append(dialog.message.text() if dialog.isVisible() else "")
+        dialog.reason.clear()
+        qtbot.keyClicks(dialog.reason, then)
+        qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(0, answer)
+
+
+def _frame(view: DashboardView, name: str) -> KpiTileFrame:
+    return next(f for f in view.tile_frames if f.tile.kpi.name == name)
+
+
+def test_red_kpi_confirmed_another_disputed_with_a_note_and_found_after_reopening(
+    qtbot: QtBot, settings: QSettings, demo_path: Path
+) -> None:
+    """The enterprise's P1 figure (red) is confirmed by the partner; the partner's figure for
+    an enterprise KPI is disputed with its reason (an empty reason is refused); a note is
+    taken on the red KPI; undo and redo work; after reopening the file, all of it is there."""
+    from core.model import AgendaItemKind
+    from tests.ui.drive import live_meeting_at
+
+    window = live_meeting_at(qtbot, settings, demo_path, AgendaItemKind.DASHBOARD)
+    page = window.meeting_page
+    assert page is not None and page.meeting is not None and window.session is not None
+    session, view, meeting = window.session, page.dashboard_view, page.meeting
+    kpis = {k.name: k for k in session.kpis()}
+    # The enterprise reports six P1 incidents for the partner's KPI: red, to be confirmed.
+    session.enter_readings(
+        [ReadingEntry(kpis["P1 incidents"].id, meeting.period, 6, "Six from the storage bug")],
+        Side.ENTERPRISE,
+    )
+    first = view.tile_frames[0]
+    assert (first.tile.kpi.name, first.tile.rag) == ("P1 incidents", Rag.RED)
+    assert first.confirmation_label is not None
+    assert first.confirmation_label.text() == "? to confirm"
+
+    qtbot.keyClick(first, Qt.Key.Key_Return)  # the keyboard drill-down
+    assert view.drill_down.kpi_id == kpis["P1 incidents"].id
+    assert "to be confirmed by Partner" in view.drill_down.reading_detail.text()
+    assert window.confirm_action.isEnabled() and window.dispute_action.isEnabled()
+    qtbot.mouseClick(view.drill_down.confirm_button, Qt.MouseButton.LeftButton)
+    assert "Partner confirmed in meeting 25" in view.drill_down.reading_detail.text()
+    assert not view.drill_down.confirm_button.isEnabled()
+    qtbot.mouseClick(view.drill_down.note_button, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(page.notes, "RCA due from Brightline by 10 December")
+    assert view.drill_down.notes.text() == (
+        "• P1 incidents: RCA due from Brightline by 10 December"
+    )
+
+    qtbot.keyClick(view.drill_down, Qt.Key.Key_Escape)
+    invoices = _frame(view, "Invoices paid within terms")
+    with qtbot.waitSignal(view.kpi_opened):
+        qtbot.mouseClick(invoices, Qt.MouseButton.LeftButton)
+    refusals: list[str] = []
+    _answer_dispute(qtbot, "   ", "Excludes the 14 held invoices", refusals)
+    qtbot.mouseClick(view.drill_down.dispute_button, Qt.MouseButton.LeftButton)
+    assert refusals and "needs its reason" in refusals[0]
+    detail = view.drill_down.reading_detail.text()
+    assert "disputed by Enterprise" in detail and "Excludes the 14 held invoices" in detail
+    assert "1 disputed reading: Invoices paid within terms" in view.disputes_label.text()
+    qtbot.keyClick(view.drill_down, Qt.Key.Key_Escape)
+    badge = _frame(view, "Invoices paid within terms").confirmation_label
+    assert badge is not None and badge.text() == "⚑ disputed"
+
+    window.undo_stack.undo()  # the dispute goes, the reading waits again
+    assert not view.disputes_label.isVisible()
+    assert _frame(view, "Invoices paid within terms").tile.confirmation is (
+        ReadingConfirmation.TO_BE_CONFIRMED
+    )
+    window.undo_stack.redo()
+    assert "1 disputed reading" in view.disputes_label.text()
+    page.notes.flush()
+    window.close()
+
+    again = MainWindow(settings, interactive=False)
+    qtbot.addWidget(again)
+    assert again.open_database(demo_path)
+    assert again.session is not None
+    from storage import repository
+
+    by_reading = {
+        r.reading_id: r for r in repository.reading_reviews_in_meeting(again.session.db, meeting.id)
+    }
+    _, _, readings = again.session.dashboard_data()
+    p1 = next(r for r in readings[kpis["P1 incidents"].id] if r.period == meeting.period)
+    inv = next(
+        r for r in readings[kpis["Invoices paid within terms"].id] if r.period == meeting.period
+    )
+    assert p1.confirmation is ReadingConfirmation.CONFIRMED
+    assert (by_reading[p1.id].side, by_reading[p1.id].verdict) == (
+        Side.PARTNER,
+        ReadingVerdict.CONFIRMED,
+    )
+    assert inv.confirmation is ReadingConfirmation.DISPUTED
+    assert by_reading[inv.id].comment == "Excludes the 14 held invoices"
+    again.open_meeting(meeting.id)
+    reopened = again.meeting_page
+    assert reopened is not None
+    reopened.go_to(
+        next(
+            i
+            for i, it in enumerate(reopened.rail_model.items())
+            if it.kind is AgendaItemKind.DASHBOARD
+        )
+    )
+    assert "RCA due from Brightline by 10 December" in reopened.notes.toPlainText()
+    assert "1 disputed reading" in reopened.dashboard_view.disputes_label.text()
+    reopened.dashboard_view.open_kpi(kpis["Invoices paid within terms"].id)
+    assert (
+        "Excludes the 14 held invoices" in reopened.dashboard_view.drill_down.reading_detail.text()
+    )
+    again.close()
+
+
+def test_a_signed_meeting_shows_its_readings_but_takes_no_review(
+    qtbot: QtBot, demo_session: Session
+) -> None:
+    """In a signed meeting the drill-down can be read; confirm and dispute are not offered."""
+    view = DashboardView(demo_session)
+    qtbot.addWidget(view)
+    signed = [m for m in demo_session.meetings() if m.status is MeetingStatus.SIGNED][-1]
+    view.show_meeting(signed.id)
+    view.show()
+    view.open_kpi(view.tile_frames[0].tile.kpi.id)
+    assert not view.drill_down.confirm_button.isEnabled()
+    assert not view.drill_down.dispute_button.isEnabled()
+    view.close()
+
+
+def test_the_drill_down_keeps_one_chart_however_often_it_is_shown(
+    qtbot: QtBot, view: DashboardView
+) -> None:
+    """One pyqtgraph chart for the view's life: each made and destroyed leaks (PITFALLS.md)."""
+    view.open_kpi(view.tile_frames[0].tile.kpi.id)
+    chart = view.drill_down.plot
+    before = sum(isinstance(w, pg.PlotWidget) for w in QApplication.allWidgets())
+    for frame_index in range(1, 7):
+        view.hide()
+        view.show()
+        view.open_kpi(view.tile_frames[frame_index].tile.kpi.id)
+    assert view.drill_down.plot is chart
+    assert sum(isinstance(w, pg.PlotWidget) for w in QApplication.allWidgets()) == before
+
+
+def test_projector_html_names_every_kpi_with_its_rag_in_words(view: DashboardView) -> None:
+    """The room reads each KPI, its value and its RAG as a word, not a colour alone."""
+    html = view.projector_html()
+    for frame in view.tile_frames:
+        assert frame.tile.kpi.name.replace("&", "&amp;").replace(">", "&gt;") in html
+        assert rag_text(frame.tile.rag) in html
