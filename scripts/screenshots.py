@@ -8,24 +8,33 @@ from __future__ import annotations
 
 import sys
 import tempfile
+import time
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QEvent, QSettings
 from PySide6.QtWidgets import QApplication, QWidget
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from core.model import AgendaItemKind, AttendanceStatus, ReviewStatus  # noqa: E402
+from core.model import AgendaItemKind, AttendanceStatus, Rag, ReviewStatus, Side  # noqa: E402
 from storage.demo import create_demo  # noqa: E402
 from ui.app import create_application  # noqa: E402
 from ui.attendance import AttendanceDialog  # noqa: E402
+from ui.kpi_setup import KpiSetupDialog  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
+from ui.readings import ReadingsDialog  # noqa: E402
 
 
 def settle(app: QApplication, ms: int = 300) -> None:
-    QTimer.singleShot(ms, app.quit)
-    app.exec()
+    """Let the windows lay out and paint for `ms` milliseconds. Not by running app.exec()
+    until app.quit(): in Qt 6 quitting hides every window, and a hidden window grabs with
+    stale layouts (scroll bars where none are)."""
+    deadline = time.monotonic() + ms / 1000
+    while time.monotonic() < deadline:
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        app.processEvents()
+        time.sleep(0.01)
 
 
 def shoot(widget: QWidget, out: Path) -> None:
@@ -102,9 +111,49 @@ def main(out_dir: Path) -> None:
     dashboard = next(
         i for i, item in enumerate(page.rail_model.items()) if item.kind is AgendaItemKind.DASHBOARD
     )
+    # The dashboard and the initiatives are shot as the projector-sized screen shows them.
+    window.resize(1920, 1080)
     page.go_to(dashboard)
     settle(app, 500)
+    view = page.dashboard_view
+    kpis = {k.name: k for k in session.kpis()}
+    # The enterprise confirms one of the partner's figures and disputes the other, with why.
+    view.open_kpi(kpis["Requirements signed off on time"].id)
+    view.confirm_reading()
+    view.open_kpi(kpis["Invoices paid within terms"].id)
+    view.dispute_reading(
+        "Excludes the 14 invoices held for missing purchase orders; our ledger shows 81%."
+    )
+    page.note_on("Invoices paid within terms")
+    page.notes.insertPlainText("Brightline to restate with held invoices by 10 December.")
+    settle(app, 700)
+    shoot(window, out_dir / "dashboard-review.png")
+    view.drill_down.closed.emit()
+    settle(app, 500)
     shoot(window, out_dir / "dashboard.png")
+    initiatives = next(
+        i
+        for i, item in enumerate(page.rail_model.items())
+        if item.kind is AgendaItemKind.INITIATIVES
+    )
+    page.go_to(initiatives)
+    settle(app, 300)
+    board = page.initiatives_view
+    for status, (gain, rag, comment) in zip(
+        board.model.rows(),
+        (
+            (4, Rag.GREEN, "Wave 3 migrated on 21 Nov; wave 4 cut-over planned for January."),
+            (1, Rag.AMBER, "Test data still outstanding; vendor escalation agreed."),
+            (6, Rag.GREEN, "Chatbot live for password resets."),
+        ),
+        strict=False,
+    ):
+        last = status.shown.percent_complete if status.shown else 0
+        board.record(status.initiative.id, min(100, last + gain), rag, comment)
+    board.select(board.model.rows()[1].initiative.id)
+    settle(app, 500)
+    shoot(window, out_dir / "initiatives.png")
+    window.resize(1440, 900)
     dialog = AttendanceDialog(session, draft.id, window.undo_stack)
     dialog.show()
     settle(app)
@@ -114,8 +163,45 @@ def main(out_dir: Path) -> None:
     if projector is not None:
         projector.resize(1920, 1080)
         settle(app, 1200)
+        shoot(projector, out_dir / "projector-initiatives.png")
+        page.go_to(dashboard)
+        page.dashboard_view.drill_down.closed.emit()
+        settle(app, 1200)
+        shoot(projector, out_dir / "projector-dashboard.png")
+        page.go_to(dashboard - 1)
+        settle(app, 1200)
         shoot(projector, out_dir / "projector.png")
         projector.close()
+    setup = KpiSetupDialog(session, window)
+    setup.resize(1500, 860)
+    setup.show()
+    setup.edit(kpis["Core platform availability"].id)
+    setup.new_from.setText("2027-01")
+    for field, text in (
+        (setup.new_target, "99.95"),
+        (setup.new_amber, "99.8"),
+        (setup.new_red, "99.9"),
+    ):
+        field.setText(text)
+    setup.add_target()
+    settle(app, 500)
+    shoot(setup, out_dir / "kpi-setup.png")
+    setup.close()
+    grid = ReadingsDialog(session, window, interactive=False)
+    grid.resize(1840, 760)
+    grid.show()
+    grid.set_side(Side.PARTNER)
+    grid.move_months(1)
+    grid.type_value("Core platform availability", "2026-11", "99,87")
+    grid.type_value("P1 incidents", "2026-11", "2")
+    grid.type_value("Mean time to restore (P1/P2)", "2026-12", "3.5")
+    grid.type_value("Mean time to restore (P1/P2)", "2026-11", "abc")
+    grid.type_value("Core platform availability", "2026-11", "99,87")
+    grid.comment.setPlainText("Storage firmware patched on 12 Nov; no customer impact.")
+    settle(app, 500)
+    shoot(grid, out_dir / "readings.png")
+    grid.discard()
+    grid.close()
     window.show_register()
     settle(app, 500)
     shoot(window, out_dir / "register.png")
