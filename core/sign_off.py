@@ -11,9 +11,9 @@ from core.model import (
     Meeting,
     MeetingStatus,
     Person,
+    Side,
     SignatoryCertificate,
     SignOff,
-    Side,
 )
 
 

@@ -50,6 +50,7 @@ def create_demo(
             history = build_demo(seed=seed, scale=scale, today=today)
             save_history(db, history)
             _sign_recent_minutes(db, history, keys_base)
+            db.execute("VACUUM")  # no free pages left behind by the partly signed PDFs
             db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         finally:
             db.close()

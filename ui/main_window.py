@@ -17,7 +17,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QStackedWidget, QWidget
 
 from core.errors import ReviewError
-from core.model import AgendaItemKind, MeetingItem, MeetingStatus
+from core.model import AgendaItemKind, Meeting, MeetingItem, MeetingStatus
 from storage.locations import default_database, demo_database
 from ui import refcounts
 from ui.home import HomePage
@@ -82,6 +82,7 @@ class MainWindow(QMainWindow):
         self.menus[f].addSeparator()
         self.home_action = self._action(f, "&Meetings overview", self.show_home, "Ctrl+Home")
         self.register_action = self._action(f, "Action re&gister", self.show_register, "Ctrl+R")
+        self.minutes_action = self._action(f, "&Minutes…", self.show_minutes, "Ctrl+M")
         self.menus[f].addSeparator()
         self._action(f, "&Quit", self.close, QKeySequence.StandardKey.Quit)
 
@@ -179,6 +180,7 @@ class MainWindow(QMainWindow):
             self.home_action,
             self.accountability_action,
             self.register_action,
+            self.minutes_action,
             self.kpis_action,
             self.readings_action,
             self.import_action,
@@ -454,6 +456,39 @@ class MainWindow(QMainWindow):
             self.record_dialog = AccountabilityDialog(self.session)
         self.record_dialog.show_record(meeting.id)
         self.record_dialog.exec()
+
+    def minutes_meeting(self) -> Meeting | None:
+        """The meeting whose minutes File ▸ Minutes shows: the open one once it has ended,
+        else the newest with minutes."""
+        if self.session is None or self.session.partnership_id is None:
+            return None
+        page = self.meeting_page
+        if page is not None and page.meeting is not None:
+            current = self.session.meeting(page.meeting.id)
+            if current.status in (MeetingStatus.CLOSED, MeetingStatus.SIGNED):
+                return current
+        ended = [
+            m
+            for m in self.session.meetings()
+            if m.status in (MeetingStatus.CLOSED, MeetingStatus.SIGNED)
+        ]
+        return max(ended, key=lambda m: (m.scheduled_start, m.revision)) if ended else None
+
+    def show_minutes(self) -> None:
+        """Preview, sign off, export and send the minutes of an ended meeting."""
+        from ui.minutes import MinutesDialog
+
+        meeting = self.minutes_meeting()
+        if self.session is None or meeting is None:
+            QMessageBox.information(
+                self, "No minutes yet", "End a meeting first: its minutes are made from it."
+            )
+            return
+        dialog = MinutesDialog(self.session, meeting.id, self)
+        dialog.amendment_started.connect(self.open_meeting)
+        dialog.exec()
+        if self.home is not None:
+            self.home.refresh()
 
     def show_kpi_setup(self) -> None:
         """The partnership's KPIs: add, edit, and new targets from a period on."""

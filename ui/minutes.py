@@ -34,7 +34,7 @@ from core.model import AttendanceStatus, Meeting, MeetingStatus, Person, Side
 from core.signatures import create_identity, load_identity
 from storage import repository
 from storage.keys import save_key, saved_key
-from storage.sign_off import minutes_pdf, pending_sides, sign_minutes
+from storage.sign_off import amend_minutes, minutes_pdf, pending_sides, sign_minutes
 from ui.session import Session
 
 
@@ -142,6 +142,7 @@ class MinutesDialog(QDialog):
     """Preview the exact PDF of a closed or signed meeting; sign, export and send it."""
 
     signed_off = Signal(str)
+    amendment_started = Signal(str)  # the new revision's meeting id
 
     def __init__(self, session: Session, meeting_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -180,6 +181,12 @@ class MinutesDialog(QDialog):
         self.send_button = QPushButton("Se&nd minutes…")
         self.send_button.clicked.connect(self._on_send_clicked)
         row.addWidget(self.send_button)
+        self.amend_button = QPushButton("&Amend…")
+        self.amend_button.setToolTip(
+            "Correct signed minutes: a new revision to edit and sign; the signed one stays as it is"
+        )
+        self.amend_button.clicked.connect(self._on_amend_clicked)
+        row.addWidget(self.amend_button)
         close = QPushButton("Close")
         close.clicked.connect(self.accept)
         row.addWidget(close)
@@ -225,6 +232,7 @@ class MinutesDialog(QDialog):
             button.setEnabled(bool(self.pdf) and side in pending)
         self.export_button.setEnabled(bool(self.pdf))
         self.send_button.setEnabled(signed and bool(self.pdf))
+        self.amend_button.setEnabled(signed)
 
     def _load(self, pdf: bytes) -> None:
         self.document.close()
@@ -309,6 +317,32 @@ class MinutesDialog(QDialog):
             QGuiApplication.restoreOverrideCursor()
         self.session.changed.emit("minutes")
         return meeting
+
+    # --- amendment -------------------------------------------------------------------------
+
+    def _on_amend_clicked(self) -> None:
+        meeting = self.meeting()
+        answer = QMessageBox.question(
+            self,
+            "Amend the signed minutes",
+            f"Start revision {meeting.revision + 1} of meeting {meeting.number}? It copies the "
+            "signed record to correct and needs its own sign-off; the signed minutes stay "
+            "exactly as they are.",
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.amend()
+
+    def amend(self) -> Meeting | None:
+        """Start the amendment and hand it to the window to edit."""
+        try:
+            amendment = amend_minutes(self.session.db, self.meeting_id)
+        except ReviewError as error:
+            QMessageBox.warning(self, "Cannot amend", error.message)
+            return None
+        self.session.changed.emit("meetings")
+        self.amendment_started.emit(amendment.id)
+        self.accept()
+        return amendment
 
     # --- export and send -------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ from email import policy
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QSettings
 from PySide6.QtPdf import QPdfDocument
 from pytestqt.qtbot import QtBot
 
@@ -18,6 +19,7 @@ from core.verification import verify_minutes
 from storage import repository
 from storage.keys import key_file
 from storage.minutes import known_certificates, latest_with_minutes, stored_pdf
+from ui.main_window import MainWindow
 from ui.minutes import MinutesDialog
 from ui.session import Session
 
@@ -160,3 +162,34 @@ def test_wrong_passphrase_for_a_kept_key(qtbot: QtBot, demo_session: Session) ->
         dialog.sign_with(person.id, "kept", "", "not the passphrase")
     sign_offs = repository.sign_offs(demo_session.db, meeting_id)
     assert len(sign_offs) == 1  # the earlier (now withdrawn-to-be) sign-off is left as it was
+
+
+def test_file_minutes_opens_the_latest_and_amend_opens_revision_two(
+    qtbot: QtBot, settings: QSettings, demo_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """File ▸ Minutes (Ctrl+M) shows the newest signed minutes; Amend starts revision 2 of that
+    meeting, opened in the window to correct, and leaves the signed one as it was."""
+    window = MainWindow(settings, interactive=False)
+    qtbot.addWidget(window)
+    assert window.open_database(demo_path)
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.session is not None
+    latest = latest_with_minutes(window.session.db)
+    assert window.minutes_meeting() == latest
+    assert window.minutes_action.shortcut().toString() == "Ctrl+M"
+    opened: list[MinutesDialog] = []
+
+    def exec_amend(dialog: MinutesDialog) -> int:
+        opened.append(dialog)
+        dialog.amend()
+        return 0
+
+    monkeypatch.setattr(MinutesDialog, "exec", exec_amend)
+    window.minutes_action.trigger()
+    assert opened and opened[0].meeting_id == latest.id
+    page = window.meeting_page
+    assert page is not None and page.meeting is not None
+    assert (page.meeting.number, page.meeting.revision) == (latest.number, 2)
+    assert page.meeting.amends_id == latest.id
+    assert window.session.meeting(latest.id) == latest
