@@ -74,7 +74,8 @@ def _sidecars(db_path: Path) -> list[Path]:
 def _demo_identity(
     person: Person, party: str, since: dt.datetime, keys_base: Path | None
 ) -> Identity:
-    """The signatory's demo key: the one kept from an earlier demo if it still opens, else new."""
+    """The signatory's demo key, valid from `since`: the one kept from an earlier demo if it
+    still opens and was valid then, else a new one."""
     kept = saved_key(person.id, keys_base)
     if kept is not None:
         try:
@@ -96,7 +97,9 @@ def _sign_recent_minutes(db: Database, history: History, keys_base: Path | None)
     signatories = {s.side: s.person_id for s in history.sign_offs}  # the last signed meeting's
     people = {p.id: p for p in history.people}
     parties = {p.side: p.name for p in history.parties}
-    since = history.partnership.created_at
+    # Keys made a month before the first minutes they sign (ten years' validity), whatever the
+    # length of the demo's history.
+    since = min(m.scheduled_start for m in closed) - dt.timedelta(days=30)
     identities = {
         side: _demo_identity(people[pid], parties[side], since, keys_base)
         for side, pid in signatories.items()
