@@ -6,12 +6,12 @@ import os
 import sqlite3
 from pathlib import Path
 
-from benchmarks.harness import Result, compare, timed
+from benchmarks.harness import Benchmark, Context, Result, compare, timed
 
 PAGE = 200
 
 
-def run(work: Path, scale: int, pairs: int) -> list[Result]:
+def run(path: Path, pairs: int, warmup: int = 1, detail: str = "") -> list[Result]:
     """Open the register (open actions) and filter it (partner's, text), as the model does.
 
     The floor runs the very same SQL (count, then the first page with the columns the table
@@ -24,14 +24,10 @@ def run(work: Path, scale: int, pairs: int) -> list[Result]:
     from core.register import ActionFilter
     from storage import register as storage_register
     from storage.database import configure
-    from storage.demo import create_demo
     from ui.register import RegisterModel
     from ui.session import Session
 
     QApplication.instance() or QApplication([])
-    path = work / f"register-x{scale}.db"
-    if not path.exists():
-        create_demo(path, scale=scale)
     session = Session.open(path)
     pid = session.partnership_id
     bare = sqlite3.connect(str(path))
@@ -67,9 +63,24 @@ def run(work: Path, scale: int, pairs: int) -> list[Result]:
                 return timed(query)
 
             results.append(
-                compare(f"register: {name} ({total:,} actions)", app, floor, goal=2.0, pairs=pairs)
+                compare(
+                    f"register: {name}",
+                    app,
+                    floor,
+                    goal=2.0,
+                    pairs=pairs,
+                    warmup=warmup,
+                    detail=f"{detail}, {total:,} actions" if detail else f"{total:,} actions",
+                )
             )
     finally:
         bare.close()
         session.close()
     return results
+
+
+def _at(ctx: Context, path: Path, scale: int) -> list[Result]:
+    return run(path, ctx.pairs, ctx.warmup, f"demo ×{scale}")
+
+
+BENCHMARKS = (Benchmark("register", at_scale=_at, main_scale=lambda ctx: ctx.register_scale),)
