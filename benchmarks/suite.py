@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from benchmarks import dashboard, kpi_import, meeting, register
+from benchmarks import dashboard, kpi_import, meeting, minutes, register
 from benchmarks.harness import Benchmark
 
 MODULES: tuple[ModuleType, ...] = (
@@ -18,8 +18,7 @@ MODULES: tuple[ModuleType, ...] = (
     register,  # opening the action register and filtering it
     dashboard,  # opening the KPI dashboard: 60 tiles with sparklines
     kpi_import,  # importing a 100,000-line CSV of KPI readings
-    # minutes,  # exporting the minutes, against bare reportlab (issue 8, to come)
-    # signing,  # signing the minutes, against bare pyhanko (issue 8, to come)
+    minutes,  # exporting the minutes against bare reportlab; signing against bare pyHanko
 )
 
 
