@@ -234,3 +234,33 @@ def test_an_amendment_leaves_the_signed_original_untouched(db: Database) -> None
     assert latest_with_minutes(db).id == amendment.id
     with pytest.raises(LifecycleError, match="already has a revision 2"):
         amend_minutes(db, original.id)
+
+
+def test_the_demo_pdf_holds_every_section_action_and_attendee(db: Database) -> None:
+    """Text extracted from the demo's last signed PDF (pypdf) has every section, every reviewed
+    and new action's title, every attendee, and the non-Latin names as written."""
+    meeting = latest_with_minutes(db)
+    pdf = minutes_pdf(db, meeting.id)
+    text = " ".join(
+        " ".join((page.extract_text() or "").split()) for page in PdfReader(io.BytesIO(pdf)).pages
+    )
+    minutes, _ = current_minutes(db, meeting.id)
+    sections = ["Attendance", "Agenda", "Notes", "Action review", "New commitments"]
+    sections += ["Decisions", "Dashboard", "KPI disputes", "Initiatives"]
+    sections += ["Accountability record", "Sign-off"]
+    for heading in sections:
+        assert heading in text, heading
+    titles = [a.title for a in minutes.action_review] + [c.title for c in minutes.commitments]
+    assert len(titles) >= 20
+    for title in titles:
+        assert " ".join(title.split()) in text, title
+    people = [
+        person.name
+        for group in minutes.attendance
+        for person in (*group.present, *group.apologies, *group.absent)
+    ]
+    for name in people:
+        assert name in text, name
+    for name in ("Łukasz Nowak", "Ζωή Papadopoulou", "Emre Çelik"):
+        assert name in text
+    assert any("Дмитрий" in name for name in people) and "Дмитрий" in text
