@@ -21,11 +21,11 @@ def create_application() -> QApplication:
 
 def run(db: Path | None, quit_when_ready: bool = False) -> int:
     """Open the app on `db`, else the last database, else the welcome page."""
-    import pyqtgraph  # noqa: F401  (loaded up front: the dashboard's charts need it)
-
+    from ui import refcounts
     from ui.main_window import MainWindow
 
     app = create_application()
+    refcounts.install()  # before the window's Qt calls start dropping references (see there)
     settings = QSettings()
     window = MainWindow(settings, interactive=not quit_when_ready)
     target = db
@@ -38,7 +38,15 @@ def run(db: Path | None, quit_when_ready: bool = False) -> int:
     window.show()
     if quit_when_ready:
         QTimer.singleShot(0, app.quit)
+    else:
+        # The charts' library (~0.5 s to import) is loaded once the window is up and idle, so
+        # the facilitator's window appears without waiting for it and the first chart does not.
+        QTimer.singleShot(200, _load_charts)
     code = app.exec()
     window.close()
     settings.sync()
     return code
+
+
+def _load_charts() -> None:
+    import pyqtgraph  # noqa: F401
