@@ -98,6 +98,16 @@ def _backup(args: argparse.Namespace) -> int:
     return 0
 
 
+def _restore(args: argparse.Namespace) -> int:
+    """Put a backup back in place of the database; the replaced file is kept, never deleted."""
+    from storage.backups import restore
+
+    aside = restore(args.db, args.source)
+    kept = f"; the replaced file was kept as {aside}" if aside is not None else ""
+    print(f"Restored {args.db} from {args.source}{kept}")
+    return 0
+
+
 def _import_kpis(args: argparse.Namespace) -> int:
     """Import a CSV of readings into the database's first partnership: every line or none."""
     import datetime as dt
@@ -218,20 +228,13 @@ def _verify(args: argparse.Namespace) -> int:
     return 1
 
 
-def _not_yet(feature: str, issue: int) -> Callable[[argparse.Namespace], int]:
-    def command(args: argparse.Namespace) -> int:
-        raise ReviewError(f"{feature} is not available in this version yet (issue {issue}).")
-
-    return command
-
-
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "demo": _demo,
     "backup": _backup,
     "export-minutes": _export_minutes,
     "verify": _verify,
     "import-kpis": _import_kpis,
-    "restore": _not_yet("Restoring a backup", 7),
+    "restore": _restore,
 }
 
 # Libraries Qt's xcb platform loads on Linux, and the Debian package that has each.

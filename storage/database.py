@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from urllib.parse import quote
 
@@ -13,16 +14,20 @@ from sqlite_utils import Database
 from storage import backups
 from storage.errors import (
     DamagedDatabaseError,
+    DatabaseLockedError,
     NewerVersionError,
     NotADatabaseError,
     ReadOnlyError,
     StorageError,
+    read_only_because,
     translate,
 )
 from storage.migrations import MIGRATION_SET, MIGRATIONS, known_migrations
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
+LOCK_WAIT_MS = 2000  # opening waits this long for another program's write to finish
+SHM_DMS_BYTE = 128  # SQLite's unix VFS: every connection holds this byte of -shm while open
 
 
 def configure(conn: sqlite3.Connection) -> None:
@@ -33,42 +38,189 @@ def configure(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA synchronous = FULL")
 
 
-def open_database(path: Path | str, *, automatic_backups: bool = True) -> Database:
+class AppDatabase(Database):
+    """sqlite-utils' Database, with what opening it found: whether this process is the window
+    writing it (`claim`), why it may only read it, and problems that did not stop it."""
+
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        path: Path,
+        claim: WindowClaim | None = None,
+        read_only_reason: str | None = None,
+        warnings: Sequence[str] = (),
+    ) -> None:
+        super().__init__(conn, execute_plugins=False)
+        self.path = path
+        self.claim = claim
+        self.read_only_reason = read_only_reason
+        self.warnings = list(warnings)
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            if self.claim is not None:
+                self.claim.release()
+                self.claim = None
+            if self.read_only_reason is not None:
+                read_only_because(self.path, None)
+
+
+def open_database(
+    path: Path | str, *, automatic_backups: bool = True, one_writer: bool = False
+) -> Database:
     """Open (or create) the database at `path`, refusing without a write what it cannot trust.
 
     An existing file is checked first on a read-only connection: it must be SQLite, pass
-    `PRAGMA quick_check`, and have no migration this version does not know. Then a backup is
+    `PRAGMA quick_check`, and have no migration this version does not know; a file another
+    program holds a write lock on is refused too. A refusal names the newest good automatic
+    backup, when it is the file itself that is wrong (`StorageError.backup`). Then a backup is
     taken (before migrations, or the day's first open) and pending migrations are applied.
+
+    An empty or missing file is a new database, unless it has good automatic backups: then it
+    was cut short (by a crash, or a disk that lost its last writes) and is refused as damaged.
+
+    `one_writer` (the app's windows): if another window of the app already writes this file,
+    it is opened read-only instead (`read_only_reason(db)` says why), so that two windows never
+    overwrite each other's notes.
     """
     path = Path(path)
-    existing = path.exists() and path.stat().st_size > 0
     if path.is_dir():
         raise NotADatabaseError(f"{path} is a folder, not a database file.")
+    existing = path.exists() and path.stat().st_size > 0
     if existing:
-        inspect(path)
+        try:
+            inspect(path)
+        except StorageError as error:
+            raise _offering_backup(error, path) from None
     else:
+        _refuse_if_cut_short(path)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             raise ReadOnlyError(f"Cannot create the folder for {path}: {error.strerror}.") from None
+    claim: WindowClaim | None = None
+    reason: str | None = None
+    if one_writer:
+        claim, holder = claim_window(path)
+        if claim is None:
+            reason = (
+                f"{path} is open in another window of this app{holder}: this window only "
+                "reads it, so that the two never overwrite each other. Close the other window, "
+                "then open the file again here to change it."
+            )
     try:
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
     except sqlite3.Error as error:
+        if claim is not None:
+            claim.release()
         raise _user_error(error, path) from None
-    db = Database(conn, execute_plugins=False)
+    db = AppDatabase(conn, path, claim, reason)
     try:
         configure(conn)
         pending = MIGRATIONS.pending(db)
+        if reason is not None:
+            if pending:
+                raise NewerVersionError(
+                    f"{path} needs updating, but another window of the app has it open: "
+                    "close that window first."
+                )
+            conn.execute("PRAGMA query_only = ON")
+            read_only_because(path, reason)
+            return db
+        if existing:
+            _refuse_if_locked(conn, path)
         if existing and automatic_backups:
-            backups.automatic_backup(path, "before-migration" if pending else "daily")
+            try:
+                backups.automatic_backup(path, "before-migration" if pending else "daily")
+            except StorageError as error:
+                if pending:
+                    raise StorageError(
+                        f"{error.message} The file was not updated: it is updated only once "
+                        "backed up."
+                    ) from None
+                db.warnings.append(f"{error.message} The file itself opened normally.")
         MIGRATIONS.apply(db)
     except sqlite3.Error as error:
-        conn.close()
+        db.close()
         raise _user_error(error, path) from None
     except BaseException:
-        conn.close()
+        db.close()
         raise
     return db
+
+
+def open_for_reading(path: Path | str) -> Database:
+    """A second, read-only connection to a database already opened (for a check run in a
+    background thread: a connection belongs to the thread that made it)."""
+    path = Path(path)
+    uri = f"file:{quote(str(path.resolve()))}?mode=ro"
+    try:
+        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    except sqlite3.Error as error:
+        raise _user_error(error, path) from None
+    return Database(conn, execute_plugins=False)
+
+
+def read_only_reason(db: Database) -> str | None:
+    """Why `db` was opened read-only (another window writes it); None when it is writable."""
+    return getattr(db, "read_only_reason", None)
+
+
+def open_warnings(db: Database) -> list[str]:
+    """What went wrong opening `db` without stopping it (an automatic backup that failed)."""
+    return list(getattr(db, "warnings", []))
+
+
+def _offering_backup(error: StorageError, path: Path) -> StorageError:
+    """The same refusal, naming the newest good automatic backup when a backup is a remedy."""
+    if not error.restorable:
+        return error
+    found = backups.newest_good_backup(path)
+    if found is None:
+        return error
+    taken = backups.backup_time(found)
+    when = f" from {taken:%d %b %Y %H:%M}" if taken else ""
+    return type(error)(
+        f"{error.message} Its newest good automatic backup is{when}: restore it in the app, or "
+        f"with `main.py restore --db {path} --from {found}` (the file is kept aside).",
+        backup=found,
+        problem=error.message,
+    )
+
+
+def _refuse_if_cut_short(path: Path) -> None:
+    """Refuse an empty or missing file that has good automatic backups: it lost its content."""
+    found = backups.newest_good_backup(path)
+    if found is None:
+        return
+    state = "is empty" if path.exists() else "does not exist any more"
+    raise _offering_backup(
+        DamagedDatabaseError(
+            f"{path} {state}, but it has automatic backups: it was probably cut short when the "
+            "computer stopped. It was left as it is."
+        ),
+        path,
+    )
+
+
+def _refuse_if_locked(conn: sqlite3.Connection, path: Path) -> None:
+    """Refuse a file another program holds a write lock on (waiting LOCK_WAIT_MS for it)."""
+    conn.execute(f"PRAGMA busy_timeout = {LOCK_WAIT_MS}")
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("ROLLBACK")
+    except sqlite3.OperationalError as error:
+        if "locked" in str(error).lower() or "busy" in str(error).lower():
+            raise DatabaseLockedError(
+                f"{path} is locked by another program that is changing it. It was left as it "
+                "is: close that program, then open the file again."
+            ) from None
+        raise
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
 
 def inspect(path: Path) -> None:
@@ -99,10 +251,7 @@ def inspect(path: Path) -> None:
         except sqlite3.Error as error:
             raise _user_error(error, path) from None
     if check != "ok":
-        raise DamagedDatabaseError(
-            f"{path} is damaged ({check}). It was left as it is: "
-            "restore its newest backup with `main.py restore`."
-        )
+        raise DamagedDatabaseError(f"{path} is damaged ({check}). It was left as it is.")
     user_tables = {t for t in tables if not t.startswith("sqlite_")}
     if user_tables and not applied:
         raise NotADatabaseError(
@@ -121,24 +270,28 @@ def inspect(path: Path) -> None:
 def _read_only(path: Path) -> Iterator[sqlite3.Connection]:
     uri = f"file:{quote(str(path.resolve()))}?mode=ro"
     try:
-        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn = sqlite3.connect(uri, uri=True, timeout=LOCK_WAIT_MS / 1000)
     except sqlite3.Error as error:
         raise _user_error(error, path) from None
     try:
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute(f"PRAGMA busy_timeout = {LOCK_WAIT_MS}")
         yield conn
     finally:
         conn.close()
 
 
 def _user_error(error: sqlite3.Error, path: Path) -> StorageError:
+    """The refusal to open `path`, in words (a bug, an error not of the file, is raised)."""
     known = translate(error, path)
+    if isinstance(known, DamagedDatabaseError):
+        return DamagedDatabaseError(f"{path} is damaged ({error}). It was left as it is.")
+    if isinstance(known, NotADatabaseError):
+        return NotADatabaseError(
+            f"{path} is not a database of this app, or is damaged beyond reading ({error}). "
+            "It was left as it is."
+        )
     if known is not None:
         return known
-    if "unable to open" in str(error):
-        return ReadOnlyError(
-            f"{path} cannot be opened: check that its folder exists and is writable."
-        )
     raise error
 
 
@@ -146,3 +299,73 @@ def database_path(db: Database) -> Path:
     """The file behind an open database."""
     row = db.execute("PRAGMA database_list").fetchone()
     return Path(row[2])
+
+
+# --- one writing window per file -------------------------------------------------------------
+
+
+class WindowClaim:
+    """This process is the app window that writes a database: an `flock` on NAME.lock beside it.
+
+    The operating system drops the lock when the process ends, however it ends (a kill, a
+    battery running out), so a claim is never left behind. A separate file is locked, never
+    the database itself: closing another descriptor of the database would drop SQLite's own
+    locks on it (POSIX locks belong to the process).
+    """
+
+    def __init__(self, fd: int | None) -> None:
+        self._fd = fd
+
+    def release(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+
+def lock_path(path: Path) -> Path:
+    return path.with_name(path.name + ".lock")
+
+
+def claim_window(path: Path) -> tuple[WindowClaim | None, str]:
+    """Claim `path` for this window: (the claim, "") or (None, " (process N)") if taken."""
+    try:
+        import fcntl
+    except ImportError:  # no flock here: every window writes (WAL keeps the file whole)
+        return WindowClaim(None), ""
+    try:
+        fd = os.open(lock_path(path), os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError:  # a read-only folder: nobody can write the file, nothing to share
+        return WindowClaim(None), ""
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        holder = os.read(fd, 32).decode("ascii", "replace").strip()
+        os.close(fd)
+        return None, f" (process {holder})" if holder.isdigit() else ""
+    os.ftruncate(fd, 0)
+    os.pwrite(fd, str(os.getpid()).encode("ascii"), 0)
+    return WindowClaim(fd), ""
+
+
+def in_use(path: Path) -> bool:
+    """Whether another process has `path` open (SQLite's lock on its -shm file says so).
+
+    Call it with no connection to `path` open in this process: POSIX locks belong to the
+    process, so this process's own connections neither count nor survive the check.
+    """
+    shm = path.with_name(path.name + "-shm")
+    try:
+        import fcntl
+
+        fd = os.open(shm, os.O_RDWR)
+    except (ImportError, OSError):
+        return False
+    try:
+        try:
+            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, SHM_DMS_BYTE)
+        except OSError:
+            return True
+        fcntl.lockf(fd, fcntl.LOCK_UN, 1, SHM_DMS_BYTE)
+        return False
+    finally:
+        os.close(fd)

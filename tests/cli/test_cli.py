@@ -214,25 +214,6 @@ def test_command_line_mistake(args: list[str]) -> None:
     assert not (ROOT / "x.db").exists()
 
 
-# --- not yet available -----------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "args",
-    [
-        ["restore", "--db", "{db}", "--from", "{tmp}/backup.db"],
-    ],
-    ids=lambda args: args[0],
-)
-def test_not_available_yet(args: list[str], demo_file: Path, tmp_path: Path) -> None:
-    """Commands still to come exit 2 with one line saying so, and change nothing."""
-    before = demo_file.read_bytes()
-    result = run(*(a.format(db=demo_file, tmp=tmp_path) for a in args))
-    assert_one_line_error(result, "not available")
-    assert demo_file.read_bytes() == before
-    assert list(tmp_path.iterdir()) == []
-
-
 # --- the window ------------------------------------------------------------------------
 
 

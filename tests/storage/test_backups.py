@@ -179,3 +179,78 @@ def test_automatic_backups_rotate(demo_db_path: Path) -> None:
 def test_no_automatic_backups_listed_without_folder(tmp_path: Path) -> None:
     """A database never backed up has no automatic backups."""
     assert automatic_backups(tmp_path / "never.db") == []
+
+
+def test_a_partial_copy_left_by_an_interrupted_backup_is_removed(demo_db_path: Path) -> None:
+    """An automatic backup removes the partial copy an interrupted one left (an old one),
+    not the one a backup running now is writing (a recent one)."""
+    import os
+    import time
+
+    folder = backup_folder(demo_db_path)
+    folder.mkdir()
+    stale = folder / ".demo-20261101-093000-daily.db.partial"
+    stale.write_bytes(b"half a copy")
+    old = time.time() - 2 * 3600
+    os.utime(stale, (old, old))
+    running = folder / ".demo-20261102-093000-daily.db.partial"
+    running.write_bytes(b"being written")
+    automatic_backup(demo_db_path, "daily", now=_day(3))
+    assert not stale.exists() and running.exists()
+
+
+def test_an_automatic_backup_that_cannot_be_written_fails_in_words(demo_db_path: Path) -> None:
+    """A backups folder that cannot be made (a file is in its way) is a StorageError."""
+    backup_folder(demo_db_path).write_text("not a folder")
+    with pytest.raises(StorageError, match="automatic backup"):
+        automatic_backup(demo_db_path, "daily", now=_day(0))
+
+
+def test_good_backups_leave_out_damaged_ones_newest_first(demo_db_path: Path) -> None:
+    """Only backups that pass every check are offered, newest first; each knows its time."""
+    from storage.backups import backup_time, good_backups, newest_good_backup
+
+    first = automatic_backup(demo_db_path, "daily", now=_day(0))
+    second = automatic_backup(demo_db_path, "daily", now=_day(1))
+    third = automatic_backup(demo_db_path, "daily", now=_day(2))
+    assert first and second and third
+    third.write_bytes(b"SQLite format 3\x00" + b"\xff" * 4000)
+    assert good_backups(demo_db_path) == [second, first]
+    assert newest_good_backup(demo_db_path) == second
+    assert backup_time(second) == dt.datetime(2026, 11, 2, 9, 30)
+    assert backup_time(demo_db_path) is None
+
+
+def test_restore_keeps_the_replaced_file_aside(demo_db_path: Path) -> None:
+    """Restoring puts the backup's content in place and keeps the replaced file, unchanged,
+    under a name that says when it was replaced."""
+    from storage.backups import restore
+
+    taken = automatic_backup(demo_db_path, "daily", now=_day(0))
+    assert taken is not None
+    conn = sqlite3.connect(demo_db_path)
+    with conn:
+        conn.execute("DELETE FROM person WHERE id NOT IN (SELECT owner_id FROM action)")
+    conn.close()
+    replaced = demo_db_path.read_bytes()
+    aside = restore(demo_db_path, taken, now=dt.datetime(2026, 11, 5, 8, 0, 1))
+    assert aside == demo_db_path.with_name("demo.db.replaced-20261105-080001")
+    assert aside.read_bytes() == replaced
+    assert _integrity(demo_db_path) == "ok"
+    assert _people_named(demo_db_path, "x") == 0
+    conn = sqlite3.connect(demo_db_path)
+    try:
+        assert conn.execute("SELECT count(*) FROM person").fetchone()[0] == 16
+    finally:
+        conn.close()
+
+
+def test_restore_where_the_file_is_gone(demo_db_path: Path, tmp_path: Path) -> None:
+    """A backup can be put back where the database no longer exists; nothing is kept aside."""
+    from storage.backups import restore
+
+    taken = automatic_backup(demo_db_path, "daily", now=_day(0))
+    assert taken is not None
+    target = tmp_path / "elsewhere" / "demo.db"
+    assert restore(target, taken) is None
+    assert _integrity(target) == "ok"

@@ -301,3 +301,88 @@ def test_every_known_migration_recorded(new_db) -> None:
         )
     ]
     assert names == known_migrations()
+
+
+# --- refusing what changed under it, and sharing a file -------------------------------------
+
+
+def test_a_failed_daily_backup_does_not_stop_the_file_opening(demo_db_path: Path) -> None:
+    """If the day's backup cannot be written, the file still opens, with a warning saying so."""
+    from storage.database import open_warnings
+
+    backups.backup_folder(demo_db_path).write_text("in the way")
+    db = open_database(demo_db_path)
+    try:
+        (warning,) = open_warnings(db)
+        assert "automatic backup" in warning
+    finally:
+        db.close()
+
+
+def test_an_emptied_file_with_backups_is_refused_with_the_backup_named(demo_db_path: Path) -> None:
+    """An empty file that has good backups lost its content: refused, its backup named."""
+    open_database(demo_db_path).close()
+    (taken,) = backups.automatic_backups(demo_db_path)
+    demo_db_path.write_bytes(b"")
+    with pytest.raises(DamagedDatabaseError) as caught:
+        open_database(demo_db_path)
+    assert caught.value.backup == taken and "empty" in caught.value.message
+    assert demo_db_path.read_bytes() == b""
+
+
+def test_a_second_window_reads_only(demo_db_path: Path) -> None:
+    """With one window writing a file, a second one opens it read-only and says why on a write;
+    once the first closes, the file opens for writing again."""
+    from storage.database import read_only_reason
+    from storage.errors import ReadOnlyError
+
+    first = open_database(demo_db_path, automatic_backups=False, one_writer=True)
+    second = open_database(demo_db_path, automatic_backups=False, one_writer=True)
+    try:
+        assert read_only_reason(first) is None
+        reason = read_only_reason(second)
+        assert reason is not None and "another window" in reason
+        item = second.execute(
+            "SELECT id FROM meeting_item WHERE meeting_id IN "
+            "(SELECT id FROM meeting WHERE status = 'draft')"
+        ).fetchone()[0]
+        with pytest.raises(ReadOnlyError, match="another window"):
+            repository.save_notes(second, item, "typed in the second window")
+        repository.save_notes(first, item, "typed in the first window")
+    finally:
+        second.close()
+        first.close()
+    again = open_database(demo_db_path, automatic_backups=False, one_writer=True)
+    try:
+        assert read_only_reason(again) is None
+    finally:
+        again.close()
+
+
+def test_in_use_sees_another_process(demo_db_path: Path) -> None:
+    """A database another process has open is in use; once that process is gone, it is not."""
+    import subprocess
+    import sys
+
+    from storage.database import in_use
+
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sqlite3, sys, time\n"
+            "c = sqlite3.connect(sys.argv[1]); c.execute('PRAGMA journal_mode = WAL')\n"
+            "c.execute('SELECT 1 FROM meeting').fetchall(); print('open', flush=True)\n"
+            "time.sleep(60)\n",
+            str(demo_db_path),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+        assert in_use(demo_db_path)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert not in_use(demo_db_path)
