@@ -263,7 +263,17 @@ class _Writes:
         return self._atomic.__enter__()
 
     def __exit__(self, kind: Any, error: Any, tb: Any) -> None:
-        self._atomic.__exit__(kind, error, tb)
+        try:
+            self._atomic.__exit__(kind, error, tb)
+        except sqlite3.Error as failure:
+            # The COMMIT itself failed (a full disk cannot take the WAL's new frames; a disk
+            # error): rolled back, and told in words like an error of the statements.
+            if failure is error:
+                raise
+            known = translate(failure, database_path(self.db))
+            if known is not None:
+                raise known from failure
+            raise
         if isinstance(error, sqlite3.Error):
             known = translate(error, database_path(self.db))
             if known is not None:

@@ -19,10 +19,12 @@ class NotesEditor(QTextEdit):
 
     `save` is called with the item id and the Markdown text. If it raises a ReviewError
     (disk full, file read-only), the text stays here, `save_failed` says why, and the save is
-    retried until it succeeds.
+    retried until it succeeds. Moving to another item while a save fails keeps the text in
+    memory (shown again when the item is), and it is saved with the next attempt that works.
     """
 
     saved = Signal(str)
+    text_saved = Signal(str, str)  # item id and the exact text now saved; after `saved`
     save_failed = Signal(str)
     typed = Signal(str)
 
@@ -32,6 +34,8 @@ class NotesEditor(QTextEdit):
         self._item_id: str | None = None
         self._loading = False
         self._dirty = False
+        self._unsaved: dict[str, str] = {}  # other items' texts whose save has not worked yet
+        self._failure: ReviewError | None = None
         self.setAcceptRichText(False)
         self.setTabChangesFocus(False)
         self.setPlaceholderText("Type the notes of this item. Ctrl+B bold, Ctrl+L bullet list.")
@@ -47,37 +51,59 @@ class NotesEditor(QTextEdit):
 
     @property
     def has_unsaved(self) -> bool:
-        return self._dirty
+        return self._dirty or bool(self._unsaved)
+
+    @property
+    def unsaved_items(self) -> list[str]:
+        """The items whose latest text is only here, in memory (the shown one included)."""
+        shown = [self._item_id] if self._dirty and self._item_id is not None else []
+        return shown + [i for i in self._unsaved if i not in shown]
+
+    @property
+    def unsaved_reason(self) -> str:
+        """Why the notes are not saved, in a few words ("disk full"); "" when they are."""
+        if not self.has_unsaved or self._failure is None:
+            return ""
+        return getattr(self._failure, "short", "cannot be written")
 
     def load(self, item_id: str, markdown: str) -> None:
-        """Show another item's notes, saving this one's first."""
+        """Show another item's notes, saving this one's first (or keeping them, unsaved)."""
         self.flush()
+        if self._dirty and self._item_id is not None:
+            self._unsaved[self._item_id] = self.markdown()
+        kept = self._unsaved.pop(item_id, None)
         self._loading = True
         self._item_id = item_id
-        self.setMarkdown(markdown)
+        self.setMarkdown(markdown if kept is None else kept)
         self.document().clearUndoRedoStacks()
         self.moveCursor(QTextCursor.MoveOperation.End)
         self._loading = False
-        self._dirty = False
+        self._dirty = kept is not None
 
     def markdown(self) -> str:
         return self.toMarkdown().strip()
 
     def flush(self) -> bool:
-        """Save now if anything is unsaved; True when nothing is left unsaved."""
+        """Save now whatever is unsaved; True when nothing is left unsaved."""
         self._debounce.stop()
-        if not self._dirty or self._item_id is None:
-            return True
-        text = self.markdown()
-        try:
-            self._save(self._item_id, text)
-        except ReviewError as error:
-            self.save_failed.emit(error.message)
-            self._retry.start()
-            return False
-        self._dirty = False
+        pending = dict(self._unsaved)
+        if self._dirty and self._item_id is not None:
+            pending[self._item_id] = self.markdown()
+        for item_id, text in pending.items():
+            try:
+                self._save(item_id, text)
+            except ReviewError as error:
+                self._failure = error
+                self.save_failed.emit(error.message)
+                self._retry.start()
+                return False
+            if item_id == self._item_id:
+                self._dirty = False
+            self._unsaved.pop(item_id, None)
+            self.saved.emit(item_id)
+            self.text_saved.emit(item_id, text)
+        self._failure = None
         self._retry.stop()
-        self.saved.emit(self._item_id)
         return True
 
     def new_line(self) -> None:
