@@ -190,6 +190,7 @@ def _verify(args: argparse.Namespace) -> int:
         from core.signatures import embedded_record
         from storage.database import open_database
         from storage.errors import StorageError
+        from storage.integrity import tampered_meetings
         from storage.minutes import known_certificates, meeting_with_content_hash
 
         if not args.db.is_file():
@@ -206,10 +207,12 @@ def _verify(args: argparse.Namespace) -> int:
                 else None
             )
             if meeting is not None:
+                tampered = {t.meeting_id: t for t in tampered_meetings(db)}.get(meeting.id)
                 record = RecordInDatabase(
                     f"Meeting {meeting.number} (revision {meeting.revision})",
                     meeting.content_hash or "",
                     meeting.minutes_sha256,
+                    tampered=tampered.reasons if tampered is not None else (),
                 )
         finally:
             db.close()

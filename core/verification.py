@@ -28,6 +28,9 @@ class RecordInDatabase:
     meeting_label: str
     content_hash: str
     minutes_sha256: str | None  # of the stored signed PDF, when there is one
+    # How the meeting's stored record differs from what was signed (the file was edited below
+    # SQLite: storage/integrity.py); empty when it matches.
+    tampered: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -109,6 +112,11 @@ def verify_minutes(
                 failures.append(
                     f"{in_database.meeting_label}: the database's content hash differs "
                     "from the PDF's."
+                )
+            if in_database.tampered:
+                failures.append(
+                    f"{in_database.meeting_label} is TAMPERED in the database: "
+                    f"{'; '.join(in_database.tampered)}."
                 )
             whole = hashlib.sha256(pdf).hexdigest()
             if in_database.minutes_sha256 is not None and in_database.minutes_sha256 != whole:

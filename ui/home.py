@@ -1,8 +1,16 @@
-"""The partnership's home: its meetings, the next one a click away."""
+"""The partnership's home: its meetings, the next one a click away.
+
+When a file is opened, its signed meetings are checked against their hashes in a background
+thread (storage/integrity.py: a file edited below SQLite); any that no longer match are
+marked "TAMPERED" in the table and named in a banner.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+import threading
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -14,9 +22,33 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.errors import ReviewError
 from core.model import Side
+from storage.database import open_for_reading
+from storage.integrity import TamperedMeeting, tampered_meetings
 from ui.models import STATUS_LABELS, MeetingsModel
 from ui.session import Session
+
+
+class _IntegrityCheck(QObject):
+    """Checks a database's signed meetings on a connection of its own, in a thread; the
+    result arrives in the main thread as `checked` (a queued signal)."""
+
+    checked = Signal(object)  # list[TamperedMeeting], or the ReviewError that stopped it
+
+    def start(self, path: Path) -> None:
+        threading.Thread(target=self._run, args=(path,), daemon=True).start()
+
+    def _run(self, path: Path) -> None:
+        try:
+            db = open_for_reading(path)
+            try:
+                found: object = tampered_meetings(db)
+            finally:
+                db.close()
+        except ReviewError as error:
+            found = error
+        self.checked.emit(found)
 
 
 class HomePage(QWidget):
@@ -27,10 +59,16 @@ class HomePage(QWidget):
     agenda_requested = Signal()
     register_requested = Signal()
     accountability_requested = Signal()
+    integrity_checked = Signal(list)  # the tampered meetings found (empty: every one matches)
 
     def __init__(self, session: Session) -> None:
         super().__init__()
         self._session = session
+        self.tampered: list[TamperedMeeting] = []
+        self.tamper_banner = QLabel()
+        self.tamper_banner.setObjectName("errorBanner")
+        self.tamper_banner.setWordWrap(True)
+        self.tamper_banner.hide()
         self.title = QLabel()
         self.title.setObjectName("pageTitle")
         self.parties = QLabel()
@@ -85,6 +123,7 @@ class HomePage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 20)
         layout.setSpacing(12)
+        layout.addWidget(self.tamper_banner)
         layout.addWidget(self.title)
         layout.addWidget(self.parties)
         layout.addLayout(buttons)
@@ -93,6 +132,28 @@ class HomePage(QWidget):
         layout.addWidget(meetings_title)
         layout.addWidget(self.table, 1)
         session.changed.connect(self._on_session_changed)
+        self._check = _IntegrityCheck()
+        self._check.checked.connect(self._on_check_checked)
+        self._check.start(session.path)
+
+    def _on_check_checked(self, found: object) -> None:
+        if isinstance(found, ReviewError):
+            self.tamper_banner.setText(f"⚠ The signed meetings could not be checked: {found}")
+            self.tamper_banner.show()
+            return
+        assert isinstance(found, list)
+        self.tampered = found
+        self.model.set_tampered({t.meeting_id: t.message for t in found})
+        if found:
+            names = ", ".join(t.label for t in found)
+            self.tamper_banner.setText(
+                f"⚠ TAMPERED: {names} no longer match what was signed off; the file was "
+                "changed outside the app. Compare with the signed PDFs (main.py verify) or "
+                "restore a backup."
+            )
+            self.tamper_banner.setToolTip("\n".join(t.message for t in found))
+        self.tamper_banner.setVisible(bool(found))
+        self.integrity_checked.emit(found)
 
     def refresh(self) -> None:
         partnership = self._session.partnership

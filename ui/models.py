@@ -61,14 +61,31 @@ class RowsTableModel(QAbstractTableModel):
         return None
 
 
+TAMPERED_LABEL = "⚠ Signed — TAMPERED"
+
+
 class MeetingsModel(RowsTableModel):
-    """The partnership's meetings, newest first: number, date, title, status, signed."""
+    """The partnership's meetings, newest first: number, date, title, status, signed.
+
+    A signed meeting whose stored record no longer matches what was signed (storage/
+    integrity.py) reads "⚠ Signed — TAMPERED" in its status, with the reasons as its tip.
+    """
 
     HEADERS = ("No.", "Date", "Title", "Location", "Status")
 
     def __init__(self, meetings: list[Meeting] | None = None) -> None:
         super().__init__()
+        self._tampered: dict[str, str] = {}
         self.set_meetings(meetings or [])
+
+    def set_tampered(self, reasons: dict[str, str]) -> None:
+        """Mark meetings (by id) as tampered, each with why, in words."""
+        self._tampered = dict(reasons)
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 4), self.index(len(self._rows) - 1, 4))
+
+    def is_tampered(self, meeting_id: str) -> bool:
+        return meeting_id in self._tampered
 
     def set_meetings(self, meetings: list[Meeting]) -> None:
         self.beginResetModel()
@@ -99,8 +116,14 @@ class MeetingsModel(RowsTableModel):
                 return meeting.title
             if column == 3:
                 return meeting.location
+            if meeting.id in self._tampered:
+                return TAMPERED_LABEL
             return STATUS_LABELS[meeting.status]
+        if role == Qt.ItemDataRole.ToolTipRole and column == 4 and meeting.id in self._tampered:
+            return self._tampered[meeting.id]
         if role == Qt.ItemDataRole.ForegroundRole and column == 4:
+            if meeting.id in self._tampered:
+                return QColor("#b3261e")
             return {
                 MeetingStatus.LIVE: QColor("#b3261e"),
                 MeetingStatus.DRAFT: QColor("#1f5fa8"),
