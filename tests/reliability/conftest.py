@@ -39,6 +39,17 @@ def settings(tmp_path: Path) -> QSettings:
     return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
 
 
+def record_figures(capsys: pytest.CaptureFixture[str], line: str) -> None:
+    """Show a test's figures (kills survived, inputs tried...) and keep them for the README
+    in the file RELIABILITY_FIGURES names, if any."""
+    with capsys.disabled():
+        print(f"\n{line}")
+    out = os.environ.get("RELIABILITY_FIGURES")
+    if out:
+        with open(out, "a", encoding="utf-8") as file:
+            file.write(line + "\n")
+
+
 def main_py(*args: str | Path, timeout: float = 60) -> subprocess.CompletedProcess[str]:
     """Run `python main.py ARGS` from the project's folder, as a user would."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")

@@ -37,7 +37,7 @@ from storage.errors import (
     StorageError,
 )
 from storage.migrations import MIGRATION_SET
-from tests.reliability.conftest import ROOT, SOAK, main_py
+from tests.reliability.conftest import ROOT, SOAK, main_py, record_figures
 from ui.recovery import RecoveryDialog, RestoreBackupDialog
 
 PAGE_SAMPLE = 400 if SOAK else 40
@@ -203,7 +203,7 @@ def test_a_file_cut_short_to_nothing_is_not_silently_made_new(
 
 
 def test_every_sampled_page_corrupted_is_refused_untouched(
-    demo_template: Path, tmp_path: Path
+    demo_template: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Whichever b-tree page is overwritten with random bytes, the file is refused, untouched."""
     pages = _btree_pages(demo_template)
@@ -220,7 +220,11 @@ def test_every_sampled_page_corrupted_is_refused_untouched(
         assert _state(path) == {path.name: before}, f"page {page}"
         for file in tmp_path.iterdir():
             file.unlink()
-    print(f"corrupted pages: {len(sample)} of {len(pages)} b-tree pages, {flipped} bytes changed")
+    record_figures(
+        capsys,
+        f"broken files: {len(sample)} of {len(pages)} b-tree pages overwritten one at a time "
+        f"({flipped} bytes changed), each refused untouched",
+    )
 
 
 # --- files that are fine but cannot be used now ----------------------------------------------
