@@ -4,6 +4,7 @@ Run by tests/reliability/test_kill.py, which kills it with SIGKILL at random mom
 line is written with one `os.write` to the log file given, so a line the test reads was out
 of the process before the kill:
 
+    {"op": "opened", "read_only": ...}          the file is open (why only for reading, if so)
     {"op": "meeting", "id": ...}               the meeting is open on the screen
     {"op": "try", "key": K, "value": V}        about to write V under K (it may or may not land)
     {"op": "ack", "key": K, "value": V}        the app said V is saved: it must survive any kill
@@ -17,7 +18,8 @@ Two ways to start: `live_meeting_run.py DB SETTINGS LOG SEED` runs one app from 
 `live_meeting_run.py --serve` imports everything once, then forks one app per JSON line read
 on stdin (`{"db", "settings", "log", "seed"}`), prints `pid N`, and after `reap` prints how it
 ended. The forked app is the same code from `QApplication` on; forking only skips the ~0.6 s
-of imports, so that a minute holds hundreds of kills.
+of imports, so that a minute holds hundreds of kills. With RELIABILITY_ONE_WRITER set, the
+file is opened as a second window must open it (read-only while another window writes it).
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from PySide6.QtTest import QTest  # noqa: E402
 
 import ui.meeting  # noqa: E402, F401  (imported once, before the forks, as a cold start would)
 from core.model import AgendaItemKind, MeetingStatus, ReviewStatus  # noqa: E402
+from storage.database import open_database, read_only_reason  # noqa: E402
 from ui.app import create_application  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
 
@@ -80,6 +83,8 @@ def run(db: Path, settings_file: Path, log_path: Path, seed: int) -> None:
     rng = random.Random(seed)
     log = Log(log_path)
     app = create_application()  # noqa: F841  (kept alive while the meeting runs)
+    if os.environ.get("RELIABILITY_ONE_WRITER"):
+        _one_writer()
     window = MainWindow(
         QSettings(str(settings_file), QSettings.Format.IniFormat), interactive=False
     )
@@ -88,6 +93,7 @@ def run(db: Path, settings_file: Path, log_path: Path, seed: int) -> None:
     window.show()
     session = window.session
     assert session is not None
+    log.write("opened", read_only=read_only_reason(session.db))
     meeting = session.next_meeting()
     assert meeting is not None
     window.open_meeting(meeting.id)
@@ -167,6 +173,16 @@ def run(db: Path, settings_file: Path, log_path: Path, seed: int) -> None:
                 log.write("refused", key=key, value=1, notice=form.problems.text())
         QTest.qWait(rng.randint(5, 40))  # a brisk facilitator, not a busy loop
     raise SystemExit(3)
+
+
+def _one_writer() -> None:
+    """Open as a window should: read-only if another window writes the file. (Session.open
+    is to pass one_writer=True itself; until it does, this makes it so.)"""
+    import functools
+
+    import ui.session
+
+    ui.session.open_database = functools.partial(open_database, one_writer=True)
 
 
 def serve() -> None:
