@@ -34,6 +34,12 @@ class KpiTile:
     previous_rag: Rag | None = None
 
 
+def first_period_shown(period: str) -> str:
+    """The oldest period the tiles of `period` show: the first month of the sparkline (the
+    previous month, which the change is measured against, falls within it)."""
+    return add_months(period, -(HISTORY_MONTHS - 1))
+
+
 def history_of(
     readings: Iterable[Reading], period: str, months: int = HISTORY_MONTHS
 ) -> tuple[tuple[str, float], ...]:

@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.dashboard import KpiTile, summary, tiles
+from core.dashboard import KpiTile, first_period_shown, summary, tiles
 from core.kpis import can_confirm, disputed_readings, latest_dispute, reviewing_side
 from core.model import (
     Direction,
@@ -59,6 +59,8 @@ from core.model import (
 )
 from core.periods import add_months
 from core.rag import rag_of_reading, target_in_force
+from storage import repository
+from storage.dashboard import dashboard_window
 from ui import refcounts
 from ui.session import Session
 from ui.undo import AppliedCommand, push_applied
@@ -753,7 +755,9 @@ class DashboardView(QWidget):
         self.disputed: list[Reading] = []
         self._kpis: dict[str, Kpi] = {}
         self._targets: dict[str, list[KpiTarget]] = {}
+        # The tiles' readings (their 12 months and older disputes), and the open KPI's history.
         self._readings: dict[str, list[Reading]] = {}
+        self._kpi_readings: list[Reading] = []
         self._dispute_reasons: dict[str, str] = {}
         self._notes = ""
         self._columns = MAX_COLUMNS
@@ -842,11 +846,10 @@ class DashboardView(QWidget):
         if self.period is None or kpi_id not in self._kpis:
             return
         changed = kpi_id != self.drill_down.kpi_id
+        # The tiles read only their 12 months: the drill-down reads its KPI's whole history.
+        self._kpi_readings = repository.readings(self.session.db, kpi_id)
         self.drill_down.show_kpi(
-            self._kpis[kpi_id],
-            self._targets.get(kpi_id, []),
-            self._readings.get(kpi_id, []),
-            self.period,
+            self._kpis[kpi_id], self._targets.get(kpi_id, []), self._kpi_readings, self.period
         )
         if changed:
             self.drill_down.show_message("")
@@ -874,8 +877,7 @@ class DashboardView(QWidget):
 
     def _chosen(self) -> Reading | None:
         reading_id = self.drill_down.chosen_reading_id()
-        kpi_id = self.drill_down.kpi_id or ""
-        return next((r for r in self._readings.get(kpi_id, []) if r.id == reading_id), None)
+        return next((r for r in self._kpi_readings if r.id == reading_id), None)
 
     def confirm_reading(self) -> None:
         """The other side accepts the chosen reading (undoable)."""
@@ -923,7 +925,9 @@ class DashboardView(QWidget):
             kpis: list[Kpi] = []
             self._targets, self._readings = {}, {}
         else:
-            kpis, self._targets, self._readings = self.session.dashboard_data()
+            kpis, self._targets, self._readings = dashboard_window(
+                self.session.db, pid, first_period_shown(self.period), self.period
+            )
         self._kpis = {k.id: k for k in kpis}
         self.all_tiles = tiles(kpis, self._targets, self._readings, self.period or "")
         self.disputed = disputed_readings(self._readings, self.period or "")
@@ -1009,7 +1013,7 @@ class DashboardView(QWidget):
         kpi = self._kpis.get(self.drill_down.kpi_id or "")
         if kpi is None or self.period is None:
             return
-        readings = [r for r in self._readings.get(kpi.id, []) if r.period <= self.period]
+        readings = [r for r in self._kpi_readings if r.period <= self.period]
         waiting = [
             r
             for r in readings

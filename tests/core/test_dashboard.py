@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.dashboard import summary, tiles
+from core.dashboard import first_period_shown, summary, tiles
 from core.model import (
     Direction,
     Kpi,
@@ -131,6 +131,22 @@ def test_history_is_the_last_twelve_periods_oldest_first() -> None:
         "2026-06",
     ]
     assert made.history[-1] == ("2026-06", 18.0)
+
+
+def test_the_months_shown_start_with_the_sparkline_and_suffice_for_the_tile() -> None:
+    """A tile needs no reading before its sparkline's first month: from those alone it is the
+    same tile (value, change against last month, RAG, turned red, history) as from all."""
+    assert first_period_shown("2026-06") == "2025-07"
+    assert first_period_shown("2026-01") == "2025-02"
+    k = kpi("k")
+    values = {f"{2024 + (m - 1) // 12}-{(m - 1) % 12 + 1:02d}": 80.0 + m % 17 for m in range(1, 37)}
+    targets = {"k": [target("k", "2024-01", 95, 90), target("k", "2025-09", 97, 93)]}
+    every = readings("k", values)
+    for period in ("2025-03", "2025-09", "2026-06", "2026-12"):
+        shown = [r for r in every if first_period_shown(period) <= r.period <= period]
+        assert tiles([k], targets, {"k": shown}, period) == tiles(
+            [k], targets, {"k": every}, period
+        )
 
 
 def test_confirmation_and_comment_come_from_the_reading() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,6 +22,8 @@ from core.model import (
     ReadingVerdict,
     Side,
 )
+from core.periods import add_months
+from storage import repository
 from storage.dashboard import dashboard_data
 from ui.dashboard import DashboardView, DisputeDialog, KpiTileFrame, rag_text
 from ui.main_window import MainWindow
@@ -98,6 +101,31 @@ def test_a_click_opens_a_tile_and_escape_returns(qtbot: QtBot, view: DashboardVi
     qtbot.keyClick(view.drill_down, Qt.Key.Key_Escape)
     assert view.stack.currentIndex() == 0
     assert view.tile_frames[2].hasFocus()
+
+
+def test_an_old_dispute_stays_in_view_and_its_kpi_lists_it(
+    view: DashboardView, demo_session: Session
+) -> None:
+    """The dashboard reads only its 12 months, yet a reading disputed two years before stays
+    in the disputes line, and its KPI's drill-down (which reads the KPI's whole history) lists
+    it for confirmation with the 24 months of its chart."""
+    frame = view.tile_frames[0]
+    kpi_id = frame.tile.kpi.id
+    old = next(
+        r
+        for r in repository.readings(demo_session.db, kpi_id)
+        if r.period == add_months(view.period or "", -24)
+    )
+    disputed = dataclasses.replace(old, confirmation=ReadingConfirmation.DISPUTED)
+    repository.save_reading(demo_session.db, disputed, by="test")
+    demo_session.changed.emit("readings")
+    assert f"{frame.tile.kpi.name} ({old.period})" in view.disputes_label.text()
+    view.open_kpi(kpi_id)
+    entries = [
+        view.drill_down.readings.item(row).text() for row in range(view.drill_down.readings.count())
+    ]
+    assert any(entry.startswith(f"{old.period} ·") and "disputed" in entry for entry in entries)
+    assert len(view.drill_down.points) == 24
 
 
 def test_hiding_releases_the_tiles_and_showing_rebuilds(view: DashboardView) -> None:
