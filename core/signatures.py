@@ -16,7 +16,7 @@ from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
-from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography.hazmat.primitives.serialization import pkcs12 as crypto_pkcs12
 from cryptography.x509.oid import NameOID
 from pyhanko import stamp
 from pyhanko.pdf_utils import embed, generic
@@ -51,7 +51,7 @@ class SigningError(ReviewError):
 
 
 class _WithoutTraceback(logging.Filter):
-    """Keep pyhanko's one-line warning about an untrusted certificate, drop its traceback."""
+    """Keep pyhanko's one-line warning, drop the traceback it attaches."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         record.exc_info = None
@@ -59,9 +59,10 @@ class _WithoutTraceback(logging.Filter):
         return True
 
 
-# An unknown certificate is an expected outcome here (reported in SignatureReport.problems),
-# yet pyhanko logs it as a warning with a full traceback.
-logging.getLogger("pyhanko.sign.validation.generic_cms").addFilter(_WithoutTraceback())
+# An unknown certificate or a changed file is an expected outcome here (reported in
+# SignatureReport.problems), yet pyhanko logs each as a warning with a full traceback.
+for _name in ("pyhanko.sign.validation.generic_cms", "pyhanko.sign.diff_analysis.policies"):
+    logging.getLogger(_name).addFilter(_WithoutTraceback())
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,7 +185,7 @@ def create_identity(
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
         .sign(key, hashes.SHA256())
     )
-    return pkcs12.serialize_key_and_certificates(
+    return crypto_pkcs12.serialize_key_and_certificates(
         name.encode("utf-8"),
         key,
         certificate,
@@ -236,15 +237,13 @@ def _load_certificate(data: bytes) -> x509.Certificate:
         raise SigningError("This is not a readable X.509 certificate (PEM or DER).") from None
 
 
-def load_identity(
-    pkcs12_data: bytes, passphrase: str, *, now: dt.datetime | None = None
-) -> Identity:
+def load_identity(pkcs12: bytes, passphrase: str, *, now: dt.datetime | None = None) -> Identity:
     """Open a signatory's PKCS#12 file, checking it can sign today."""
-    if not _is_pkcs12(pkcs12_data):
+    if not _is_pkcs12(pkcs12):
         raise SigningError("This file is not a PKCS#12 certificate file (.p12 or .pfx).")
     try:
-        key, certificate, extra = pkcs12.load_key_and_certificates(
-            pkcs12_data, passphrase.encode("utf-8")
+        key, certificate, extra = crypto_pkcs12.load_key_and_certificates(
+            pkcs12, passphrase.encode("utf-8")
         )
     except ValueError:
         raise SigningError("The passphrase does not open this certificate file.") from None
@@ -498,7 +497,7 @@ def _der_header(data: bytes, pos: int, end: int) -> tuple[bool, int, int] | None
 
     None when its tag or length is malformed or not in DER's one minimal form.
     """
-    if end - pos < 2:
+    if end - pos < 2 or data[pos] == 0:  # tag 0 (end-of-contents) has no place in DER
         return None
     constructed = bool(data[pos] & 0x20)
     pos += 1
