@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from core.errors import ReviewError
-from core.signatures import SignatureReport, SigningError, embedded_record, verify
+from core.signatures import SIDES, SignatureReport, SigningError, embedded_record, verify
 
 _HASH = re.compile(r"\b[0-9a-f]{64}\b")
 
@@ -75,6 +75,16 @@ def verify_minutes(
     notes: list[str] = []
     if not reports:
         failures.append("The PDF carries no signature.")
+    else:
+        # Both sides sign the minutes; a file cut back to an earlier revision is valid as far
+        # as it goes, so a missing side is a failure in itself.
+        signed = {r.field_name for r in reports}
+        for side in SIDES:
+            if side not in signed:
+                failures.append(
+                    f"The {side} side's signature is missing: these minutes are not signed "
+                    "by both sides (or the file was cut back to an earlier revision)."
+                )
     for report in reports:
         for problem in report.problems:
             if known_certificates is None and not report.trusted and _about_trust(problem):

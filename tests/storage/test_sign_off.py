@@ -112,6 +112,8 @@ def test_two_sides_sign_and_the_meeting_freezes(db: Database) -> None:
     assert pending_sides(db, meeting.id) == [Side.PARTNER]
     partly = stored_pdf(db, meeting.id)
     assert partly is not None and minutes_pdf(db, meeting.id) == partly
+    one_side = verify_minutes(partly, known_certificates(db))
+    assert not one_side.ok and "partner side's signature is missing" in one_side.failures[0]
     signed = sign_minutes(
         db,
         meeting.id,
@@ -122,6 +124,8 @@ def test_two_sides_sign_and_the_meeting_freezes(db: Database) -> None:
     assert signed.status is MeetingStatus.SIGNED
     pdf = minutes_pdf(db, meeting.id)
     assert pdf.startswith(partly)  # the second signature was added incrementally
+    # Cut back to the first revision, the file is valid as far as it goes: still refused.
+    assert not verify_minutes(pdf[: len(partly)], known_certificates(db)).ok
     assert hashlib.sha256(pdf).hexdigest() == signed.minutes_sha256
     result = verify_minutes(pdf, known_certificates(db))
     assert result.ok, result.failures
