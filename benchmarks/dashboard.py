@@ -151,7 +151,7 @@ def _child(
 ) -> dict[str, object]:
     import numpy as np
     import pyqtgraph as pg
-    from PySide6.QtCore import QEvent, QObject, QPoint, QRectF
+    from PySide6.QtCore import QEvent, QObject, QRectF
     from PySide6.QtGui import QColor
     from PySide6.QtWidgets import QApplication
 
@@ -197,15 +197,16 @@ def _child(
     height = view.height()
 
     # The floor's input: the same sparklines (the values each tile draws, its RAG, where its
-    # sparkline sits), as numpy arrays in memory.
+    # sparkline sits in the tile, which paints it), as numpy arrays in memory.
     assert session.partnership_id is not None
     kpis, targets, readings = dashboard_data(session.db, session.partnership_id)
     made = tiles(kpis, targets, readings, meeting.period)
     frames = {frame.tile.kpi.id: frame for frame in view.tile_frames}
     series = []
     for tile in made:
-        spark = frames[tile.kpi.id].sparkline
-        corner = spark.mapTo(view, QPoint(0, 0))
+        frame = frames[tile.kpi.id]
+        spark = frame.sparkline_rect()
+        corner = frame.mapTo(view, spark.topLeft())
         rect = QRectF(corner.x(), corner.y(), spark.width(), spark.height())
         series.append((np.array([v for _, v in tile.history], dtype=float), rect, tile.rag))
 
@@ -267,7 +268,8 @@ def _child(
 
     result = compare(NAME, app_path, floor_path, GOAL, pairs=pairs, warmup=warmup, detail=detail)
 
-    # Check what was timed: every tile shown, and every sparkline painted by one opening.
+    # Check what was timed: every tile shown, and every tile (which paints its sparkline)
+    # painted by one opening.
     class PaintCounter(QObject):
         def __init__(self) -> None:
             super().__init__()
@@ -283,12 +285,12 @@ def _child(
     app.processEvents()
     counter = PaintCounter()
     for frame in view.tile_frames:
-        frame.sparkline.installEventFilter(counter)
+        frame.installEventFilter(counter)
     app_image = view.grab()
     if not len(view.tile_frames) == len(counter.painted) == len(series):
         raise RuntimeError(
             f"{len(series)} KPIs, {len(view.tile_frames)} tiles shown, "
-            f"{len(counter.painted)} sparklines painted"
+            f"{len(counter.painted)} tiles painted"
         )
     if images is not None:
         app_image.save(str(images / "dashboard-app.png"))

@@ -8,16 +8,21 @@ from pathlib import Path
 
 import pyqtgraph as pg
 import pytest
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QRectF, QSettings, Qt, QTimer
+from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from core.dashboard import summary, tiles
+from core.dashboard import summary, tile, tiles
 from core.kpis import ReadingEntry
 from core.model import (
+    Direction,
+    Kpi,
     KpiCategory,
+    KpiTarget,
     MeetingStatus,
     Rag,
+    Reading,
     ReadingConfirmation,
     ReadingVerdict,
     Side,
@@ -25,11 +30,27 @@ from core.model import (
 from core.periods import add_months
 from storage import repository
 from storage.dashboard import dashboard_data
-from ui.dashboard import DashboardView, DisputeDialog, KpiTileFrame, rag_text
+from ui.dashboard import (
+    NO_READING_COLOUR,
+    RAG_COLOURS,
+    TILE_COLOURS,
+    DashboardView,
+    DisputeDialog,
+    KpiTileFrame,
+    change_text,
+    rag_text,
+    target_text,
+    value_text,
+)
 from ui.main_window import MainWindow
 from ui.session import Session
 
 ORDER = {Rag.RED: 0, Rag.AMBER: 1, Rag.GREEN: 2, None: 3}
+
+
+def painted(frame: KpiTileFrame) -> list[str]:
+    """The words a tile paints."""
+    return [text for text, _ in frame.painted_texts()]
 
 
 @pytest.fixture
@@ -51,8 +72,108 @@ def test_draft_meeting_shows_every_kpi_worst_first_with_rag_in_words(view: Dashb
     rags = [frame.tile.rag for frame in frames]
     assert [ORDER[r] for r in rags] == sorted(ORDER[r] for r in rags)
     for frame in frames:
-        assert frame.rag_label.text() == rag_text(frame.tile.rag)
-        assert frame.rag_label.text().split()[-1] in {"RED", "AMBER", "GREEN", "READING"}
+        rag = rag_text(frame.tile.rag)
+        assert frame.texts.rag == rag
+        assert rag.split()[-1] in {"RED", "AMBER", "GREEN", "READING"}
+        assert rag in painted(frame)
+        assert frame.accessibleName() == f"{frame.tile.kpi.name}: {rag}"
+
+
+def test_each_tile_paints_its_words_inside_itself_and_says_them(view: DashboardView) -> None:
+    """Name, RAG, value, target, change, owner and badge, each painted once inside the tile,
+    none over another; a screen reader hears the same words."""
+    for frame in view.tile_frames:
+        shown, kpi = frame.tile, frame.tile.kpi
+        words = [
+            kpi.name,
+            rag_text(shown.rag),
+            "—" if shown.value is None else value_text(shown.value, kpi.unit),
+            target_text(shown.target, kpi.direction),
+            change_text(shown),
+            f"{kpi.owner_side.label} · {kpi.category.value}",
+        ]
+        if shown.confirmation is ReadingConfirmation.TO_BE_CONFIRMED:
+            words.append("? to confirm")
+        elif shown.confirmation is ReadingConfirmation.DISPUTED:
+            words.append("⚑ disputed")
+        assert painted(frame) == words
+        rects = [rect for _, rect in frame.painted_texts()]
+        inside = QRectF(frame.rect())
+        assert all(inside.contains(rect) for rect in rects), kpi.name
+        for index, rect in enumerate(rects):
+            assert not any(rect.intersects(other) for other in rects[index + 1 :]), kpi.name
+        assert frame.accessibleName() == f"{kpi.name}: {rag_text(shown.rag)}"
+        assert frame.accessibleDescription() == ". ".join(words[2:])
+
+
+def _pixel(image: QImage, x: float, y: float) -> str:
+    return QColor(image.pixel(int(x), int(y))).name()
+
+
+def test_a_tile_shows_its_rag_in_colour_and_its_focus(qtbot: QtBot, view: DashboardView) -> None:
+    """The band and the sparkline's last point in the RAG's colour; the focused tile in the
+    focus colour, border and background, the others not."""
+    frame = view.tile_frames[0]
+    colour = RAG_COLOURS[frame.tile.rag] if frame.tile.rag else NO_READING_COLOUR
+    image = frame.grab().toImage()
+    assert _pixel(image, frame.width() / 2, 17) == colour  # the band
+    last = frame.sparkline_points()[-1]
+    assert _pixel(image, last.x(), last.y()) == colour
+    assert _pixel(image, 1, frame.height() / 2) == TILE_COLOURS["border"]
+    assert _pixel(image, 6, frame.height() / 2) == TILE_COLOURS["background"]
+    frame.setFocus()
+    qtbot.waitUntil(frame.hasFocus)
+    image = frame.grab().toImage()
+    assert _pixel(image, 1, frame.height() / 2) == TILE_COLOURS["focus_border"]
+    assert _pixel(image, 6, frame.height() / 2) == TILE_COLOURS["focus_background"]
+    other = view.tile_frames[1].grab().toImage()
+    assert _pixel(other, 1, view.tile_frames[1].height() / 2) == TILE_COLOURS["border"]
+
+
+def test_tiles_of_one_row_line_up(view: DashboardView) -> None:
+    """Tiles side by side have the same height, and their values and sparklines the same
+    height on the screen, whether their names take one line or two."""
+    rows: dict[int, list[KpiTileFrame]] = {}
+    for frame in view.tile_frames:
+        row, _, _, _ = view.grid.getItemPosition(view.grid.indexOf(frame))
+        rows.setdefault(row, []).append(frame)
+    assert 1 < len(rows) < len(view.tile_frames)
+    # Some row holds a name of one line beside a name of two.
+    assert any(len({f.painted_texts()[0][1].height() for f in row}) > 1 for row in rows.values())
+    for row in rows.values():
+        assert len({frame.y() for frame in row}) == 1
+        assert len({frame.height() for frame in row}) == 1
+        assert len({frame.painted_texts()[2][1].top() for frame in row}) == 1
+        assert len({frame.sparkline_rect().top() for frame in row}) == 1
+
+
+def test_a_long_name_and_a_long_figure_stay_inside_their_tile(qtbot: QtBot) -> None:
+    """A name too long for three lines is cut at a word (whole in the tooltip and accessible
+    name); a figure too wide is printed smaller, never cut."""
+    name = (
+        "Share of customer-facing incidents resolved within the contractual window across"
+        " every region, product line and support tier"
+    )
+    kpi = Kpi(
+        "k", "p", name, "tickets", Direction.LOWER_IS_BETTER, Side.PARTNER, KpiCategory.SERVICE
+    )
+    periods = [add_months("2026-11", -m) for m in range(12, -1, -1)]
+    readings = [
+        Reading(f"r{i}", "k", period, 123_456_789.25 + i, "", Side.PARTNER)
+        for i, period in enumerate(periods)
+    ]
+    made = tile(kpi, [KpiTarget("t", "k", "2025-01", 10, 12, 15)], readings, "2026-11")
+    frame = KpiTileFrame(made)
+    qtbot.addWidget(frame)
+    texts = painted(frame)
+    assert texts[0] != name and texts[0].endswith("…") and name.startswith(texts[0][:-1])
+    assert texts[2] == value_text(made.value or 0, "tickets") == "123,456,801.25 tickets"
+    assert frame.toolTip().startswith(name)
+    assert frame.accessibleName().startswith(name)
+    inside = QRectF(frame.rect())
+    for text, rect in frame.painted_texts():
+        assert inside.contains(rect), text
+    assert frame.painted_texts()[2][1].width() <= frame.width() - 30
 
 
 def test_summary_line_matches_the_core_summary(view: DashboardView, demo_session: Session) -> None:
@@ -196,8 +317,10 @@ def test_red_kpi_confirmed_another_disputed_with_a_note_and_found_after_reopenin
     )
     first = view.tile_frames[0]
     assert (first.tile.kpi.name, first.tile.rag) == ("P1 incidents", Rag.RED)
-    assert first.confirmation_label is not None
-    assert first.confirmation_label.text() == "? to confirm"
+    assert first.texts.confirmation == "? to confirm"
+    assert "? to confirm" in painted(first)
+    assert "? to confirm" in first.accessibleDescription()
+    assert "Six from the storage bug" in first.toolTip()
 
     qtbot.keyClick(first, Qt.Key.Key_Return)  # the keyboard drill-down
     assert view.drill_down.kpi_id == kpis["P1 incidents"].id
@@ -224,8 +347,11 @@ def test_red_kpi_confirmed_another_disputed_with_a_note_and_found_after_reopenin
     assert "disputed by Enterprise" in detail and "Excludes the 14 held invoices" in detail
     assert "1 disputed reading: Invoices paid within terms" in view.disputes_label.text()
     qtbot.keyClick(view.drill_down, Qt.Key.Key_Escape)
-    badge = _frame(view, "Invoices paid within terms").confirmation_label
-    assert badge is not None and badge.text() == "⚑ disputed"
+    disputed = _frame(view, "Invoices paid within terms")
+    assert disputed.texts.confirmation == "⚑ disputed"
+    assert "⚑ disputed" in painted(disputed)
+    assert "⚑ disputed" in disputed.accessibleDescription()
+    assert "Disputed by Enterprise: Excludes the 14 held invoices" in disputed.toolTip()
 
     window.undo_stack.undo()  # the dispute goes, the reading waits again
     assert not view.disputes_label.isVisible()
