@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import sqlite3
@@ -253,21 +254,45 @@ def audit_trail(db: Database, entity_id: str) -> list[AuditEntry]:
 
 
 class _Writes:
-    """One transaction whose known SQLite errors become the project's own, in words."""
+    """One transaction whose known SQLite errors become the project's own, in words.
+
+    It takes the write lock when it begins (BEGIN IMMEDIATE, waiting the busy timeout for
+    it): a transaction that reads first and writes later would otherwise fail at once with
+    "database is locked" whenever another connection wrote in between (WAL's snapshot rule),
+    however long the busy timeout. Inside another transaction it is a savepoint.
+    """
 
     def __init__(self, db: Database) -> None:
         self.db = db
-        self._atomic = db.atomic()
+        self._nested: Any = None
 
     def __enter__(self) -> Database:
-        return self._atomic.__enter__()
+        if self.db.conn.in_transaction:
+            self._nested = self.db.atomic()
+            return self._nested.__enter__()
+        try:
+            self.db.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as error:
+            known = translate(error, database_path(self.db))
+            if known is not None:
+                raise known from error
+            raise
+        return self.db
 
     def __exit__(self, kind: Any, error: Any, tb: Any) -> None:
         try:
-            self._atomic.__exit__(kind, error, tb)
+            if self._nested is not None:
+                self._nested.__exit__(kind, error, tb)
+            elif kind is None:
+                self.db.conn.execute("COMMIT")
+            elif self.db.conn.in_transaction:
+                self.db.conn.execute("ROLLBACK")
         except sqlite3.Error as failure:
             # The COMMIT itself failed (a full disk cannot take the WAL's new frames; a disk
             # error): rolled back, and told in words like an error of the statements.
+            if self._nested is None and self.db.conn.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    self.db.conn.execute("ROLLBACK")
             if failure is error:
                 raise
             known = translate(failure, database_path(self.db))

@@ -1,8 +1,8 @@
 """The partnership's home: its meetings, the next one a click away.
 
-When a file is opened, its signed meetings are checked against their hashes in a background
-thread (storage/integrity.py: a file edited below SQLite); any that no longer match are
-marked "TAMPERED" in the table and named in a banner.
+When a file is opened, its signed meetings are checked against their hashes, once the window
+is up, in a background thread (storage/integrity.py: a file edited below SQLite); any that no
+longer match are marked "TAMPERED" in the table and named in a banner.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -28,6 +28,8 @@ from storage.database import open_for_reading
 from storage.integrity import TamperedMeeting, tampered_meetings
 from ui.models import STATUS_LABELS, MeetingsModel
 from ui.session import Session
+
+INTEGRITY_CHECK_DELAY_MS = 250
 
 
 class _IntegrityCheck(QObject):
@@ -134,7 +136,11 @@ class HomePage(QWidget):
         session.changed.connect(self._on_session_changed)
         self._check = _IntegrityCheck()
         self._check.checked.connect(self._on_check_checked)
-        self._check.start(session.path)
+        # Once the window is up and idle (as the charts' library is loaded: ui/app.py).
+        QTimer.singleShot(INTEGRITY_CHECK_DELAY_MS, self._start_check)
+
+    def _start_check(self) -> None:
+        self._check.start(self._session.path)
 
     def _on_check_checked(self, found: object) -> None:
         if isinstance(found, ReviewError):

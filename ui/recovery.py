@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMainWindow,
     QPushButton,
     QToolBar,
     QVBoxLayout,
@@ -24,7 +25,10 @@ from PySide6.QtWidgets import (
 
 from core.errors import ReviewError
 from storage import backups
+from storage.database import Database, open_warnings, read_only_reason
 from storage.errors import StorageError
+
+READ_ONLY_BAR = "readOnlyBar"
 
 
 def _when(backup: Path) -> str:
@@ -155,13 +159,39 @@ class RestoreBackupDialog(QDialog):
         self.accept()
 
 
+def choose_and_restore(parent: QWidget | None, path: Path) -> bool:
+    """File ▸ Restore a backup…: choose one of the file's good backups and put it back.
+
+    The caller closes the file first (a file open in this process must not be replaced) and
+    opens it again afterwards, restored or not. True once a backup was restored.
+    """
+    dialog = RestoreBackupDialog(path, parent)
+    dialog.exec()
+    return dialog.restored
+
+
 def read_only_bar(reason: str) -> QToolBar:
     """A bar across the window saying it only reads the file, and why."""
     bar = QToolBar("Read only")
-    bar.setObjectName("readOnlyBar")
+    bar.setObjectName(READ_ONLY_BAR)
     bar.setMovable(False)
     label = QLabel(f"🔒 Read only: {reason}")
     label.setObjectName("errorBanner")
     label.setWordWrap(True)
     bar.addWidget(label)
     return bar
+
+
+def show_open_state(window: QMainWindow, db: Database) -> None:
+    """After a file opened: a read-only bar if another window writes it (replacing any bar
+    of the file before), and what went wrong without stopping it (a backup not written) in
+    the status bar."""
+    for old in window.findChildren(QToolBar, READ_ONLY_BAR):
+        window.removeToolBar(old)
+        old.deleteLater()
+    reason = read_only_reason(db)
+    if reason is not None:
+        window.addToolBar(Qt.ToolBarArea.TopToolBarArea, read_only_bar(reason))
+    warnings = open_warnings(db)
+    if warnings:
+        window.statusBar().showMessage(" ".join(warnings))

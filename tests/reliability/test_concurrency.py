@@ -19,8 +19,13 @@ import time
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtWidgets import QLabel, QMainWindow, QToolBar
+from pytestqt.qtbot import QtBot
+
+from storage.database import open_database
 from tests.reliability.conftest import ROOT, main_py
 from tests.reliability.test_kill import DRIVER, Figures, check_after_kill, read_log, snapshot
+from ui.recovery import READ_ONLY_BAR, show_open_state
 
 WRITER = Path(__file__).with_name("writer_run.py")
 
@@ -87,10 +92,10 @@ def test_a_second_window_reads_only_and_the_first_loses_nothing(
     assert figures.acknowledged > 5
 
 
-def test_two_sessions_and_an_import_write_at_once_and_lose_nothing(
+def test_sessions_and_an_import_write_at_once_and_lose_nothing(
     demo_path: Path, tmp_path: Path
 ) -> None:
-    """Two processes writing through the app's session at full speed, and an import of
+    """Three processes writing through the app's session at full speed, and an import of
     readings from the command line meanwhile: each waits its turn, every acknowledged write
     is in the file, and the file is whole."""
     csv = tmp_path / "readings.csv"
@@ -98,19 +103,20 @@ def test_two_sessions_and_an_import_write_at_once_and_lose_nothing(
     names = [n for (n,) in conn.execute("SELECT name FROM kpi WHERE unit != '%' LIMIT 3")]
     conn.close()
     csv.write_text("".join(f"{n},2026-11,{i + 1}.5\n" for i, n in enumerate(names)))
+    shares = (("first", "0,3,6"), ("second", "1,4,7"), ("third", "2,5"))
     writers = [
         subprocess.Popen(
-            [sys.executable, str(WRITER), str(demo_path), name, items, "150"],
+            [sys.executable, str(WRITER), str(demo_path), name, str(i), "3", items, "300"],
             cwd=ROOT,
             env=_env(),
             stdout=subprocess.PIPE,
             text=True,
         )
-        for name, items in (("first", "0,2,4,6"), ("second", "1,3,5,7"))
+        for i, (name, items) in enumerate(shares)
     ]
     imported = main_py("import-kpis", "--db", demo_path, csv)
     outputs = [w.communicate(timeout=120)[0] for w in writers]
-    assert [w.returncode for w in writers] == [0, 0]
+    assert [w.returncode for w in writers] == [0, 0, 0]
     assert imported.returncode == 0, imported.stderr
 
     acked: dict[str, Any] = {}
@@ -153,3 +159,22 @@ def test_two_sessions_and_an_import_write_at_once_and_lose_nothing(
     finally:
         conn.close()
     assert len(acked) > 50
+
+
+def test_the_read_only_bar_says_why(qtbot: QtBot, demo_path: Path) -> None:
+    """The second window shows a bar saying it only reads the file, and why; a window on a
+    file it writes shows none."""
+    first = open_database(demo_path, automatic_backups=False, one_writer=True)
+    second = open_database(demo_path, automatic_backups=False, one_writer=True)
+    try:
+        window = QMainWindow()
+        qtbot.addWidget(window)
+        show_open_state(window, second)
+        (bar,) = window.findChildren(QToolBar, READ_ONLY_BAR)
+        (label,) = bar.findChildren(QLabel)
+        assert "Read only" in label.text() and "another window" in label.text()
+        show_open_state(window, first)
+        qtbot.waitUntil(lambda: not window.findChildren(QToolBar, READ_ONLY_BAR))
+    finally:
+        second.close()
+        first.close()

@@ -1,14 +1,17 @@
 """Write to a database through the app's session, as fast as it goes, reporting each write.
 
 Run by tests/reliability/test_concurrency.py, two at a time on the same file:
-`writer_run.py DB NAME ITEM_INDEXES COUNT` opens the file as the app does, then alternates
-notes on its own agenda items, reviews of its own actions and new commitments, printing one
-JSON line per acknowledged write (`{"key": ..., "value": ...}`), flushed.
+`writer_run.py DB NAME INDEX TOTAL ITEM_INDEXES COUNT` opens the file as the command line
+does (no claim to be its one window), then alternates notes on its own agenda items, reviews
+of its own share of the actions (INDEX of TOTAL) and new commitments, printing one JSON line
+per acknowledged write (`{"key": ..., "value": ...}`), flushed. It leaves as the app does,
+without tearing the interpreter down (PySide6 6.12 on Python 3.11: ui/refcounts.py).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import random
 import sys
 from pathlib import Path
@@ -19,18 +22,25 @@ sys.path.insert(0, str(ROOT))
 from core.errors import ReviewError  # noqa: E402
 from core.model import ReviewStatus  # noqa: E402
 from core.register import ActionFilter  # noqa: E402
+from storage import repository  # noqa: E402
+from storage.database import open_database  # noqa: E402
+from ui import refcounts  # noqa: E402
 from ui.session import Session  # noqa: E402
 
 
-def main(db: Path, name: str, item_indexes: list[int], count: int) -> None:
-    session = Session.open(db)
+def main(db: Path, name: str, index: int, total: int, item_indexes: list[int], count: int) -> None:
+    # Opened as the command line opens it: a program sharing the file on purpose, not a
+    # second window (that one only reads: test_concurrency.py).
+    refcounts.top_up()
+    found = open_database(db)
+    session = Session(found, db, repository.partnerships(found)[0].id)
     meeting = session.next_meeting()
     assert meeting is not None
     items = [session.items(meeting.id)[i] for i in item_indexes]
     actions = [
         row.action
         for row in session.action_rows(ActionFilter(open_at_meeting_id=meeting.id))
-        if (row.action.id < "8") == (name == "first")  # each writer reviews its own half
+        if int(row.action.id[0], 16) % total == index  # each writer reviews its own share
     ]
     people = session.people()
     rng = random.Random(name)
@@ -60,7 +70,10 @@ def main(db: Path, name: str, item_indexes: list[int], count: int) -> None:
             continue
         print(json.dumps({"key": ack[0], "value": ack[1]}), flush=True)
     session.close()
+    sys.stdout.flush()
+    os._exit(0)
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]), sys.argv[2], [int(i) for i in sys.argv[3].split(",")], int(sys.argv[4]))
+    db, name, index, total, items, count = sys.argv[1:7]
+    main(Path(db), name, int(index), int(total), [int(i) for i in items.split(",")], int(count))
