@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 
 from core.errors import ValidationError
 from core.model import Action, ActionReview, ActionState
+from core.text import one_line
 
 
 def is_overdue(action: Action, on: dt.date) -> bool:
@@ -56,7 +57,7 @@ def done_by_current_due(action: Action) -> bool:
 
 def check_title(title: str) -> str:
     """An action's title, stripped; an empty one is refused."""
-    cleaned = " ".join(title.split())
+    cleaned = one_line(title)
     if not cleaned:
         raise ValidationError("title", "An action needs a title.")
     if len(cleaned) > 500:

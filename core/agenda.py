@@ -11,6 +11,7 @@ from dateutil.relativedelta import relativedelta, weekday
 from core.errors import ValidationError
 from core.model import AgendaItemKind, Meeting, MeetingItem, MeetingStatus, StandingAgendaItem
 from core.periods import add_months, period_of
+from core.text import one_line
 
 MAX_TIMEBOX_MINUTES = 240
 
@@ -36,7 +37,7 @@ def check_timebox(minutes: int) -> int:
 
 
 def check_title(title: str) -> str:
-    cleaned = " ".join(title.split())
+    cleaned = one_line(title)
     if not cleaned:
         raise ValidationError("title", "An agenda item needs a title.")
     return cleaned

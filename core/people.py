@@ -7,13 +7,14 @@ from collections.abc import Iterable
 
 from core.errors import ValidationError
 from core.model import Person, Side
+from core.text import one_line
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def clean_name(name: str, field: str = "name") -> str:
     """A name with its spaces folded; an empty or over-long one is refused."""
-    cleaned = " ".join(name.split())
+    cleaned = one_line(name)
     if not cleaned:
         raise ValidationError(field, "A name cannot be empty.")
     if len(cleaned) > 200:

@@ -40,6 +40,7 @@ from core.model import (
     StandingAgendaItem,
 )
 from core.people import check_person
+from core.text import one_line
 from storage.database import database_path
 from storage.errors import translate
 from storage.rows import from_row, to_row, to_value
@@ -419,7 +420,7 @@ def set_attendance(db: Database, record: Attendance) -> None:
 
 
 def add_decision(db: Database, decision: Decision) -> None:
-    if not decision.text.strip():
+    if not one_line(decision.text):
         raise ValidationError("text", "A decision needs its text.")
     with writes(db):
         insert(db, [decision])

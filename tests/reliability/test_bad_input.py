@@ -30,8 +30,9 @@ from core.errors import ReviewError, ValidationError
 from core.ids import new_id
 from core.kpis import ReadingEntry, ReadingsImportError, read_period, read_value
 from core.minutes_pdf import render_minutes
-from core.model import MeetingStatus, Person, Side
+from core.model import Decision, MeetingStatus, Person, Side
 from core.periods import parse_period
+from core.text import one_line
 from storage import repository
 from storage.database import open_database
 from storage.kpis import import_readings
@@ -275,7 +276,7 @@ def test_the_quick_add_line_commits_or_refuses_in_words(
             ), error.field
             refused_cleanly(db, before, error)
         stored = repository.action(db, action.id)
-        assert stored.title == " ".join(understood.title.split())
+        assert stored.title == one_line(understood.title)
 
     run(
         capsys,
@@ -359,7 +360,7 @@ def test_names_and_notes_in_any_script_are_kept_exactly(
             added = repository.add_person(db, Person(new_id(), pid, side, name))
         except ReviewError as error:
             refused_cleanly(db, before, error)
-        assert repository.person(db, added.id).name == " ".join(name.split())
+        assert repository.person(db, added.id).name == one_line(name)
 
     run(
         capsys,
@@ -371,6 +372,30 @@ def test_names_and_notes_in_any_script_are_kept_exactly(
         side=st.sampled_from(Side),
         n=st.integers(0, 10**9),
     )
+
+
+def test_decisions_and_agenda_titles_are_kept_or_refused_at_their_field(
+    capsys: pytest.CaptureFixture[str], session: Session, db: Database
+) -> None:
+    """A decision's text and the standing agenda's titles in any script: stored as cleaned,
+    or refused at their field with nothing written."""
+    draft = session.next_meeting()
+    assert draft is not None
+    agenda = session.standing_agenda()
+
+    def check(text: str, n: int) -> None:
+        before = digest(db)
+        try:
+            session.add_decision(Decision(new_id(), draft.id, text))
+        except ReviewError as error:
+            refused_cleanly(db, before, error)
+        assert session.decisions(draft.id)[-1].text == text
+        changed = list(agenda)
+        changed[n % len(changed)] = dataclasses.replace(changed[n % len(changed)], title=text)
+        session.save_standing_agenda(changed)
+        assert [i.title for i in session.standing_agenda()][n % len(changed)] == one_line(text)
+
+    run(capsys, "decisions and agenda titles", 150, check, text=TEXT, n=st.integers(0, 100))
 
 
 def test_the_minutes_pdf_renders_any_name_and_notes(
