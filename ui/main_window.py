@@ -82,6 +82,7 @@ class MainWindow(QMainWindow):
         self.menus[f].addSeparator()
         self.home_action = self._action(f, "&Meetings overview", self.show_home, "Ctrl+Home")
         self.register_action = self._action(f, "Action re&gister", self.show_register, "Ctrl+R")
+        self.restore_action = self._action(f, "Restore a &backup…", self.restore_backup)
         self.minutes_action = self._action(f, "&Minutes…", self.show_minutes, "Ctrl+M")
         self.menus[f].addSeparator()
         self._action(f, "&Quit", self.close, QKeySequence.StandardKey.Quit)
@@ -223,10 +224,16 @@ class MainWindow(QMainWindow):
         except ReviewError as error:
             if not self.interactive:
                 raise
-            QMessageBox.critical(self, "Cannot open the database", error.message)
+            from ui.recovery import offer_recovery
+
+            if offer_recovery(self, path, error):  # a backup was put back: open it
+                return self.open_database(path)
             return False
         self._close_session()
         self.session = session
+        from ui.recovery import show_open_state
+
+        show_open_state(self, session.db)  # the read-only bar, a backup that failed
         self.settings.setValue("last_database", str(path))
         recent = [str(path)] + [p for p in self.recent_files() if p != str(path)]
         self.settings.setValue("recent", recent[:MAX_RECENT])
@@ -269,6 +276,23 @@ class MainWindow(QMainWindow):
         if self.session is not None:
             self.session.close()
             self.session = None
+
+    def restore_backup(self) -> None:
+        """Put back one of the open file's good automatic backups; the file is kept aside."""
+        from ui.recovery import choose_and_restore
+
+        if self.session is None:
+            return
+        page = self.meeting_page
+        if page is not None and not page.notes.flush():
+            QMessageBox.warning(
+                self, "Notes not saved", "The latest notes cannot be saved yet: restore later."
+            )
+            return
+        path = self.session.path
+        self._close_session()  # a file open here must not be replaced under its connection
+        choose_and_restore(self, path)
+        self.open_database(path)
 
     def choose_database(self) -> None:
         start = (

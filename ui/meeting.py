@@ -485,7 +485,7 @@ class MeetingPage(QWidget):
         self.saved_indicator.setText(f"✓ saved {dt.datetime.now():%H:%M:%S}")
 
     def _on_notes_save_failed(self, message: str) -> None:
-        self.saved_indicator.setText("⚠ not saved")
+        self.saved_indicator.setText(f"⚠ not saved — {self.notes.unsaved_reason}")
         self._show_error(
             f"{message} Your notes are kept here and will be saved as soon as possible."
         )

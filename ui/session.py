@@ -72,7 +72,7 @@ class Session(QObject):
     @classmethod
     def open(cls, path: Path) -> Session:
         """Open `path` (checked, backed up, migrated) on its first partnership, if any."""
-        db = open_database(path)
+        db = open_database(path, one_writer=True)  # a second window only reads (issue 7)
         found = repository.partnerships(db)
         return cls(db, path, found[0].id if found else None)
 
