@@ -108,6 +108,18 @@ def _restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_input(path: Path, what: str) -> bytes:
+    """A file the user named, or one line saying why it cannot be read."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise ReviewError(f"{path} does not exist.") from None
+    except IsADirectoryError:
+        raise ReviewError(f"{path} is a folder, not {what}.") from None
+    except OSError as error:
+        raise ReviewError(f"{path} cannot be read: {error.strerror}.") from None
+
+
 def _import_kpis(args: argparse.Namespace) -> int:
     """Import a CSV of readings into the database's first partnership: every line or none."""
     import datetime as dt
@@ -121,14 +133,7 @@ def _import_kpis(args: argparse.Namespace) -> int:
 
     if not args.db.is_file():
         raise StorageError(f"{args.db} does not exist.")
-    try:
-        data = args.csv.read_bytes()
-    except FileNotFoundError:
-        raise ReviewError(f"{args.csv} does not exist.") from None
-    except IsADirectoryError:
-        raise ReviewError(f"{args.csv} is a folder, not a CSV file.") from None
-    except OSError as error:
-        raise ReviewError(f"{args.csv} cannot be read: {error.strerror}.") from None
+    data = _read_input(args.csv, "a CSV file")
     db = open_database(args.db)
     try:
         found = repository.partnerships(db)
@@ -176,14 +181,7 @@ def _verify(args: argparse.Namespace) -> int:
     logging.getLogger("pyhanko").setLevel(logging.CRITICAL)
     from core.verification import RecordInDatabase, describe, verify_minutes
 
-    try:
-        pdf = args.pdf.read_bytes()
-    except FileNotFoundError:
-        raise ReviewError(f"{args.pdf} does not exist.") from None
-    except IsADirectoryError:
-        raise ReviewError(f"{args.pdf} is a folder, not a PDF.") from None
-    except OSError as error:
-        raise ReviewError(f"{args.pdf} cannot be read: {error.strerror}.") from None
+    pdf = _read_input(args.pdf, "a PDF")
     known: list[bytes] | None = None
     record: RecordInDatabase | None = None
     if args.db is not None:

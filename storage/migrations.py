@@ -295,21 +295,7 @@ WHEN (SELECT status FROM meeting WHERE id = OLD.raised_in_id) = 'signed'
 BEGIN SELECT {_SIGNED}; END;
 """
     ]
-    for table in MEETING_CHILD_TABLES:
-        parts.append(
-            f"""
-CREATE TRIGGER {table}_signed_no_insert BEFORE INSERT ON {table}
-WHEN (SELECT status FROM meeting WHERE id = NEW.meeting_id) = 'signed'
-BEGIN SELECT {_SIGNED}; END;
-CREATE TRIGGER {table}_signed_no_update BEFORE UPDATE ON {table}
-WHEN (SELECT status FROM meeting WHERE id = OLD.meeting_id) = 'signed'
-  OR (SELECT status FROM meeting WHERE id = NEW.meeting_id) = 'signed'
-BEGIN SELECT {_SIGNED}; END;
-CREATE TRIGGER {table}_signed_no_delete BEFORE DELETE ON {table}
-WHEN (SELECT status FROM meeting WHERE id = OLD.meeting_id) = 'signed'
-BEGIN SELECT {_SIGNED}; END;
-"""
-        )
+    parts += [_frozen_child_triggers(table) for table in MEETING_CHILD_TABLES]
     return "".join(parts)
 
 

@@ -3,7 +3,6 @@ traceback."""
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -11,24 +10,6 @@ from typing import Any
 import pytest
 
 from tests.cli.test_cli import assert_one_line_error, run
-
-
-@pytest.fixture(scope="module")
-def demo_master(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A demo database made once through the command line."""
-    path = tmp_path_factory.mktemp("import-demo") / "demo.db"
-    result = run("demo", "--db", path)
-    assert result.returncode == 0, result.stderr
-    return path
-
-
-@pytest.fixture
-def demo(demo_master: Path, tmp_path: Path) -> Path:
-    """A private copy of the demo, in a folder of its own."""
-    path = tmp_path / "db" / "demo.db"
-    path.parent.mkdir()
-    shutil.copy(demo_master, path)
-    return path
 
 
 def _rows(path: Path, sql: str, *params: Any) -> list[tuple[Any, ...]]:
