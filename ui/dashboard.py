@@ -120,6 +120,8 @@ def number_text(value: float) -> str:
 
 
 def value_text(value: float, unit: str) -> str:
+    if unit.strip().lower() in ("", "count", "number", "#"):  # "3 count" reads oddly: just 3
+        return number_text(value)
     if unit in ("%", "/5"):
         return f"{number_text(value)}{'' if unit == '/5' else ' '}{unit}"
     return f"{number_text(value)} {unit}"

@@ -109,12 +109,13 @@ class HomePage(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.ensurePolished()  # the style sheet's font, not the default one
         metrics = self.table.fontMetrics()
         for column, sample in (
             (0, "No. 999"),
             (1, "Wed 30 Sep 2026, 10:00"),
             (3, "Halden House, Board Room 3"),
-            (4, "Closed  "),
+            (4, "Signed  "),
         ):
             header.resizeSection(column, metrics.horizontalAdvance(sample) + 24)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
