@@ -32,9 +32,7 @@ from core.errors import ReviewError
 from core.exports import write_atomically
 from core.model import AttendanceStatus, Meeting, MeetingStatus, Person, Side
 from core.signatures import create_identity, load_identity
-from storage import repository
 from storage.keys import save_key, saved_key
-from storage.sign_off import amend_minutes, minutes_pdf, pending_sides, sign_minutes
 from ui.session import Session
 
 
@@ -206,8 +204,8 @@ class MinutesDialog(QDialog):
         )
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            self.pdf = minutes_pdf(self.session.db, self.meeting_id)
-            pending = pending_sides(self.session.db, self.meeting_id)
+            self.pdf = self.session.minutes_pdf(self.meeting_id)
+            pending = self.session.sides_to_sign(self.meeting_id)
         except ReviewError as error:
             self.pdf = b""
             pending = []
@@ -284,7 +282,7 @@ class MinutesDialog(QDialog):
         self, person_id: str, choice: str, path: str, passphrase: str, repeat: str = ""
     ) -> Meeting:
         """Sign for the person's side with the key chosen; nothing is kept if anything fails."""
-        person = repository.person(self.session.db, person_id)
+        person = self.session.person(person_id)
         now = dt.datetime.now().astimezone().replace(microsecond=0, tzinfo=None)
         if choice == "create":
             if passphrase != repeat:
@@ -312,10 +310,9 @@ class MinutesDialog(QDialog):
             identity = load_identity(data, passphrase)
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            meeting = sign_minutes(self.session.db, self.meeting_id, person_id, identity, now)
+            meeting = self.session.sign_minutes(self.meeting_id, person_id, identity, now)
         finally:
             QGuiApplication.restoreOverrideCursor()
-        self.session.changed.emit("minutes")
         return meeting
 
     # --- amendment -------------------------------------------------------------------------
@@ -335,11 +332,10 @@ class MinutesDialog(QDialog):
     def amend(self) -> Meeting | None:
         """Start the amendment and hand it to the window to edit."""
         try:
-            amendment = amend_minutes(self.session.db, self.meeting_id)
+            amendment = self.session.amend_minutes(self.meeting_id)
         except ReviewError as error:
             QMessageBox.warning(self, "Cannot amend", error.message)
             return None
-        self.session.changed.emit("meetings")
         self.amendment_started.emit(amendment.id)
         self.accept()
         return amendment

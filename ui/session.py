@@ -10,6 +10,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
@@ -52,6 +53,9 @@ from core.register import ActionFilter, ActionRow
 from storage import dashboard, kpis, register, repository
 from storage import initiatives as initiative_store
 from storage.database import Database, open_database
+
+if TYPE_CHECKING:
+    from core.signatures import Identity
 
 TREND_WINDOW = 3
 
@@ -517,3 +521,38 @@ class Session(QObject):
             self.db, initiative_id, meeting_id, by=self._facilitator_name(meeting)
         )
         self.changed.emit("initiatives")
+
+    # --- minutes ------------------------------------------------------------------------
+    # storage.sign_off brings reportlab and pyHanko: imported when minutes are first asked for.
+
+    def person(self, person_id: str) -> Person:
+        return repository.person(self.db, person_id)
+
+    def minutes_pdf(self, meeting_id: str) -> bytes:
+        """The minutes as they would be exported now (a signed meeting's stored PDF)."""
+        from storage import sign_off
+
+        return sign_off.minutes_pdf(self.db, meeting_id)
+
+    def sides_to_sign(self, meeting_id: str) -> list[Side]:
+        from storage import sign_off
+
+        return sign_off.pending_sides(self.db, meeting_id)
+
+    def sign_minutes(
+        self, meeting_id: str, person_id: str, identity: Identity, now: dt.datetime
+    ) -> Meeting:
+        """One side's sign-off with the signatory's key; the second one freezes the meeting."""
+        from storage import sign_off
+
+        meeting = sign_off.sign_minutes(self.db, meeting_id, person_id, identity, now)
+        self.changed.emit("minutes")
+        return meeting
+
+    def amend_minutes(self, meeting_id: str) -> Meeting:
+        """A new revision of signed minutes, to correct and sign; the signed one stays."""
+        from storage import sign_off
+
+        amendment = sign_off.amend_minutes(self.db, meeting_id)
+        self.changed.emit("meetings")
+        return amendment
