@@ -11,7 +11,6 @@ import pyqtgraph as pg
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QButtonGroup,
     QFrame,
     QGroupBox,
@@ -23,7 +22,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -39,7 +37,7 @@ from ui.dashboard import (
     rag_pill,
     rag_text,
 )
-from ui.models import RowsTableModel
+from ui.models import RowsTableModel, rows_table
 from ui.session import Session
 from ui.undo import AppliedCommand, push_applied
 
@@ -302,14 +300,7 @@ class InitiativesView(QWidget):
         head.addWidget(self.summary, 1)
 
         self.model = InitiativesModel()
-        self.table = QTableView()
-        self.table.setObjectName("initiativesTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().setVisible(False)
+        self.table = rows_table(self.model, "initiativesTable")
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 14)
         self.table.setWordWrap(False)
         self.table.setStyleSheet("QTableView::item { padding: 0 6px; }")

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSplitter,
-    QTableView,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -35,7 +34,7 @@ from core.ids import new_id
 from core.kpis import read_value
 from core.model import Direction, Kpi, KpiCategory, KpiTarget, Side
 from core.rag import target_in_force
-from ui.models import RowsTableModel
+from ui.models import RowsTableModel, rows_table
 from ui.session import Session
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -141,14 +140,7 @@ class KpiSetupDialog(QDialog):
         intro.setWordWrap(True)
 
         self.model = KpisModel()
-        self.table = QTableView()
-        self.table.setObjectName("kpiList")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().setVisible(False)
+        self.table = rows_table(self.model, "kpiList")
         self.table.setStyleSheet("QTableView::item { padding: 0 6px; }")
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)

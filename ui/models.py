@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import (
+    QAbstractItemModel,
     QAbstractListModel,
     QAbstractTableModel,
     QModelIndex,
@@ -12,6 +13,7 @@ from PySide6.QtCore import (
     Qt,
 )
 from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QAbstractItemView, QTableView
 
 from core.model import Meeting, MeetingItem, MeetingStatus
 
@@ -181,3 +183,16 @@ class AgendaRailModel(QAbstractListModel):
         if role == Qt.ItemDataRole.UserRole:
             return item.id
         return None
+
+
+def rows_table(model: QAbstractItemModel, object_name: str) -> QTableView:
+    """A read-only table over `model` that selects one whole row, as the app's lists do."""
+    table = QTableView()
+    table.setObjectName(object_name)
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setAlternatingRowColors(True)
+    table.verticalHeader().setVisible(False)
+    return table
