@@ -12,7 +12,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -47,6 +46,7 @@ from core.model import (
     SignOff,
 )
 from core.rag import target_in_force
+from core.record import canonical_json
 
 MINUTES_FORMAT = "review-facilitator/minutes/1"
 ACCOUNTABILITY_WINDOWS = (3, 6, 12)
@@ -629,20 +629,10 @@ def minutes_record(minutes: Minutes) -> dict[str, Any]:
 
 
 def minutes_json(minutes: Minutes) -> bytes:
-    """One byte-exact UTF-8 text for the same minutes: sorted keys, no spaces, lists as JSON."""
-    return json.dumps(
-        minutes_record(minutes),
-        sort_keys=True,
-        separators=(",", ":"),
-        ensure_ascii=False,
-        allow_nan=False,
-    ).encode("utf-8")
+    """One byte-exact UTF-8 text for the same minutes (the canonical form of core.record)."""
+    return canonical_json(minutes_record(minutes)).encode("utf-8")
 
 
 def content_hash(minutes: Minutes) -> str:
     """The SHA-256 of the minutes' canonical JSON: what a sign-off approves."""
     return hashlib.sha256(minutes_json(minutes)).hexdigest()
-
-
-def hash_of_json(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()

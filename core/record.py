@@ -78,8 +78,11 @@ def meeting_record(
 
 
 def canonical_json(record: dict[str, Any]) -> str:
-    """One byte-exact text for the same content: sorted keys, no spaces, UTF-8 kept."""
-    return json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    """One byte-exact text for the same content: sorted keys, no spaces, UTF-8 kept, and no
+    NaN or infinity (which JSON cannot hold)."""
+    return json.dumps(
+        record, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    )
 
 
 def content_hash(record: dict[str, Any]) -> str:

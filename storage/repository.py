@@ -5,13 +5,14 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import hashlib
 import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
 from sqlite_utils import Database
 
-from core import lifecycle
+from core import lifecycle, record
 from core.actions import normalise_review, settle
 from core.errors import ValidationError
 from core.model import (
@@ -538,12 +539,28 @@ def add_sign_off(db: Database, sign_off: SignOff) -> None:
 
 
 def sign_meeting(db: Database, meeting_id: str, content_hash: str, pdf: bytes | None) -> Meeting:
-    """Mark a closed meeting signed, once both sides' sign-offs approve `content_hash`."""
+    """Mark a closed meeting signed, once both sides' sign-offs approve `content_hash`.
+
+    Keeps with it the signed PDF and its SHA-256, and the hash of its frozen rows (what
+    storage/integrity.py recomputes to notice a file edited below SQLite).
+    """
     with writes(db):
         signed = lifecycle.sign(meeting(db, meeting_id), sign_offs(db, meeting_id), content_hash)
+        frozen = record.content_hash(
+            record.meeting_record(
+                signed,
+                meeting_items(db, meeting_id),
+                attendance(db, meeting_id),
+                reviews_in_meeting(db, meeting_id),
+                decisions(db, meeting_id),
+            )
+        )
+        digest = hashlib.sha256(pdf).hexdigest() if pdf is not None else None
+        signed = dataclasses.replace(signed, record_hash=frozen, minutes_sha256=digest)
         db.execute(
-            "UPDATE meeting SET status = ?, content_hash = ?, minutes_pdf = ? WHERE id = ?",
-            [signed.status.value, content_hash, pdf, meeting_id],
+            "UPDATE meeting SET status = ?, content_hash = ?, record_hash = ?, minutes_pdf = ?, "
+            "minutes_sha256 = ? WHERE id = ?",
+            [signed.status.value, content_hash, frozen, pdf, digest, meeting_id],
         )
     return signed
 

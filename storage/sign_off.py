@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hashlib
 
 from sqlite_utils import Database
 
-from core import record, sign_off
+from core import sign_off
 from core.errors import LifecycleError, ValidationError
 from core.ids import new_id
 from core.minutes import Minutes, build_minutes, content_hash, minutes_json
@@ -128,20 +127,7 @@ def sign_minutes(
             )
         repository.insert(db, [record_])
         if complete:
-            frozen = record.content_hash(
-                record.meeting_record(
-                    meeting,
-                    repository.meeting_items(db, meeting_id),
-                    repository.attendance(db, meeting_id),
-                    repository.reviews_in_meeting(db, meeting_id),
-                    repository.decisions(db, meeting_id),
-                )
-            )
-            db.execute(
-                "UPDATE meeting SET status = 'signed', content_hash = ?, record_hash = ?, "
-                "minutes_pdf = ?, minutes_sha256 = ? WHERE id = ?",
-                [digest, frozen, signed, hashlib.sha256(signed).hexdigest(), meeting_id],
-            )
+            repository.sign_meeting(db, meeting_id, digest, signed)
         else:
             db.execute("UPDATE meeting SET minutes_pdf = ? WHERE id = ?", [signed, meeting_id])
     return repository.meeting(db, meeting_id)
