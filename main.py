@@ -152,16 +152,13 @@ def _import_kpis(args: argparse.Namespace) -> int:
 def _export_minutes(args: argparse.Namespace) -> int:
     """Write a meeting's minutes: a signed meeting's stored PDF as it is, else as they stand."""
     from core.exports import write_atomically
-    from storage.database import open_database
-    from storage.errors import StorageError
+    from storage.database import open_read_only
     from storage.minutes import find_meeting
     from storage.sign_off import minutes_pdf
 
-    if not args.db.is_file():
-        raise StorageError(f"{args.db} does not exist.")
     if args.out.suffix.lower() != ".pdf":
         raise ReviewError(f"{args.out} should end in .pdf.")
-    db = open_database(args.db)
+    db = open_read_only(args.db)
     try:
         meeting = find_meeting(db, args.meeting)
         pdf = minutes_pdf(db, meeting.id)
@@ -185,18 +182,15 @@ def _verify(args: argparse.Namespace) -> int:
     known: list[bytes] | None = None
     record: RecordInDatabase | None = None
     if args.db is not None:
+        import hashlib
+
         from core.signatures import embedded_record
-        from storage.database import open_database
-        from storage.errors import StorageError
+        from storage.database import open_read_only
         from storage.integrity import tampered_meetings
         from storage.minutes import known_certificates, meeting_with_content_hash
 
-        if not args.db.is_file():
-            raise StorageError(f"{args.db} does not exist.")
-        import hashlib
-
         attached = embedded_record(pdf) if pdf.startswith(b"%PDF") else None
-        db = open_database(args.db)
+        db = open_read_only(args.db)
         try:
             known = known_certificates(db)
             meeting = (

@@ -39,7 +39,7 @@ def backup(source: Path | str | sqlite3.Connection, out: Path | str) -> Path:
     tmp = out.with_name(f".{out.name}.partial")
     own_source = not isinstance(source, sqlite3.Connection)
     try:
-        src = source if isinstance(source, sqlite3.Connection) else sqlite3.connect(str(source))
+        src = source if isinstance(source, sqlite3.Connection) else _connect_read_only(source)
         try:
             dst = sqlite3.connect(str(tmp))
             try:
@@ -67,6 +67,13 @@ def backup(source: Path | str | sqlite3.Connection, out: Path | str) -> Path:
         if tmp.exists():
             tmp.unlink()
     return out
+
+
+def _connect_read_only(path: Path | str) -> sqlite3.Connection:
+    """A connection that only reads `path`: it can neither checkpoint nor delete the journal
+    of a window that has the file open."""
+    uri = f"file:{quote(str(Path(path).resolve()))}?mode=ro"
+    return sqlite3.connect(uri, uri=True, timeout=5)
 
 
 def backup_folder(db_path: Path) -> Path:
@@ -221,7 +228,7 @@ def _put_in_place(copy: Path, db_path: Path, aside: Path | None) -> None:
 def _checked_copy(source: Path, out: Path) -> None:
     """A consistent, self-contained copy of `source` at `out`, checked and on the disk."""
     try:
-        src = sqlite3.connect(f"file:{quote(str(source.resolve()))}?mode=ro", uri=True)
+        src = _connect_read_only(source)
         try:
             dst = sqlite3.connect(str(out))
             try:

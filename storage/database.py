@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from urllib.parse import quote
@@ -164,6 +166,40 @@ def open_for_reading(path: Path | str) -> Database:
     return Database(conn, execute_plugins=False)
 
 
+def open_read_only(path: Path | str) -> Database:
+    """Open an existing database only to read it (the command line's export, verify, backup).
+
+    Checked as `open_database` checks it, but nothing is ever written: no backup taken, no
+    migration applied, and a read-only connection cannot checkpoint or delete the journal of
+    a window that has the file open.
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise NotADatabaseError(f"{path} is a folder, not a database file.")
+    if not path.is_file():
+        raise StorageError(f"{path} does not exist.")
+    try:
+        inspect(path)
+    except StorageError as error:
+        raise _offering_backup(error, path) from None
+    db = open_for_reading(path)
+    try:
+        db.execute("PRAGMA query_only = ON")
+        db.execute("PRAGMA foreign_keys = ON")
+        if MIGRATIONS.pending(db):
+            raise NewerVersionError(
+                f"{path} was written by an earlier version of this app: open it in the app "
+                "once to update it, then run this again."
+            )
+    except sqlite3.Error as error:
+        db.close()
+        raise _user_error(error, path) from None
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
 def read_only_reason(db: Database) -> str | None:
     """Why `db` was opened read-only (another window writes it); None when it is writable."""
     return getattr(db, "read_only_reason", None)
@@ -224,17 +260,14 @@ def _refuse_if_locked(conn: sqlite3.Connection, path: Path) -> None:
 
 
 def inspect(path: Path) -> None:
-    """Check an existing file without writing to it; raise a StorageError saying what is wrong."""
-    try:
-        with path.open("rb") as file:
-            header = file.read(len(SQLITE_HEADER))
-    except PermissionError:
-        raise ReadOnlyError(f"{path} cannot be read: permission denied.") from None
-    if header != SQLITE_HEADER:
-        raise NotADatabaseError(
-            f"{path} is not a database of this app (it is not an SQLite file). "
-            "Choose another file, or create a new partnership."
-        )
+    """Check an existing file without writing to it; raise a StorageError saying what is wrong.
+
+    Everything is asked of SQLite: a descriptor of the file opened and closed here with the
+    operating system's own calls would drop every lock this process's connections hold on it
+    (POSIX locks belong to the process), and another program would then delete its journal.
+    """
+    if not os.access(path, os.R_OK):
+        raise ReadOnlyError(f"{path} cannot be read: permission denied.")
     with _read_only(path) as conn:
         try:
             check = conn.execute("PRAGMA quick_check").fetchone()[0]
@@ -249,6 +282,11 @@ def inspect(path: Path) -> None:
                     )
                 }
         except sqlite3.Error as error:
+            if "not a database" in str(error).lower() and not _starts_like_sqlite(path):
+                raise NotADatabaseError(
+                    f"{path} is not a database of this app (it is not an SQLite file). "
+                    "Choose another file, or create a new partnership."
+                ) from None
             raise _user_error(error, path) from None
     if check != "ok":
         raise DamagedDatabaseError(f"{path} is damaged ({check}). It was left as it is.")
@@ -264,6 +302,25 @@ def inspect(path: Path) -> None:
             f"{path} was written by a newer version of this app. It was left as it is: "
             "update the app to open it."
         )
+
+
+def _starts_like_sqlite(path: Path) -> bool:
+    """Whether `path` begins with SQLite's header, read by a short-lived child process.
+
+    Only asked once SQLite has refused the file, to tell another kind of file from a damaged
+    database; read here, the file's descriptor would cost this process its SQLite locks.
+    """
+    read_header = "import sys; sys.stdout.buffer.write(open(sys.argv[1], 'rb').read(16))"
+    try:
+        child = subprocess.run(
+            [sys.executable, "-I", "-S", "-c", read_header, str(path)],
+            capture_output=True,
+            timeout=30,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return True  # unknown: called damaged, which offers a backup rather than hiding one
+    return child.stdout == SQLITE_HEADER
 
 
 @contextlib.contextmanager
@@ -348,24 +405,38 @@ def claim_window(path: Path) -> tuple[WindowClaim | None, str]:
 
 
 def in_use(path: Path) -> bool:
-    """Whether another process has `path` open (SQLite's lock on its -shm file says so).
+    """Whether any process, this one included, has the database `path` open.
 
-    Call it with no connection to `path` open in this process: POSIX locks belong to the
-    process, so this process's own connections neither count nor survive the check.
+    Every SQLite connection holds a shared lock on byte SHM_DMS_BYTE of the -shm file while it
+    is open. A short-lived child process asks for that byte exclusively: it can neither take
+    nor drop a lock of this process's connections, as this process's own descriptor would
+    (POSIX locks belong to the process), and it changes no file.
     """
     shm = path.with_name(path.name + "-shm")
+    if not shm.exists():
+        return False
     try:
-        import fcntl
+        child = subprocess.run(
+            [sys.executable, "-I", "-S", "-c", _SHM_PROBE, str(shm), str(SHM_DMS_BYTE)],
+            capture_output=True,
+            timeout=30,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return True  # unknown: refusing is the safe answer
+    return child.returncode == _SHM_LOCKED
 
-        fd = os.open(shm, os.O_RDWR)
-    except (ImportError, OSError):
-        return False
-    try:
-        try:
-            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, SHM_DMS_BYTE)
-        except OSError:
-            return True
-        fcntl.lockf(fd, fcntl.LOCK_UN, 1, SHM_DMS_BYTE)
-        return False
-    finally:
-        os.close(fd)
+
+_SHM_LOCKED = 3
+_SHM_PROBE = f"""
+import os, sys
+try:
+    import fcntl
+    fd = os.open(sys.argv[1], os.O_RDWR)
+except (ImportError, OSError):
+    sys.exit(0)
+try:
+    fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, int(sys.argv[2]))
+except OSError:
+    sys.exit({_SHM_LOCKED})
+"""

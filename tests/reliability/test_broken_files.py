@@ -336,14 +336,24 @@ def test_a_file_locked_by_another_program_is_refused_untouched(locked: Path) -> 
     assert _state(locked) == before
 
 
-def test_the_command_line_refuses_a_locked_file_in_one_line(locked: Path, tmp_path: Path) -> None:
-    """The same refusal from the command line is one line on stderr, status 2."""
+def test_the_command_line_refuses_a_locked_file_in_one_line(
+    locked: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """A command that writes is refused in one line on stderr, status 2; a command that only
+    reads reads what was committed (WAL lets it) and changes nothing either."""
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    readings = elsewhere / "readings.csv"
+    readings.write_text("kpi,period,value\nP1 incidents,2026-10,1\n", encoding="utf-8")
     before = _state(locked)
-    result = main_py("export-minutes", "--db", locked, "--meeting", "latest", "--out", "m.pdf")
+    result = main_py("import-kpis", "--db", locked, readings)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     (line,) = result.stderr.splitlines()
     assert "another program" in line
     assert _state(locked) == before
+    out = elsewhere / "m.pdf"
+    result = main_py("export-minutes", "--db", locked, "--meeting", "latest", "--out", out)
+    assert result.returncode == 0, result.stderr
+    assert out.read_bytes().startswith(b"%PDF") and _state(locked) == before
 
 
 # --- restoring ------------------------------------------------------------------------------
