@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import os
 import shutil
@@ -89,18 +90,28 @@ def automatic_backups(db_path: Path) -> list[Path]:
     return sorted(folder.glob(f"{db_path.stem}-*.db"), key=lambda p: p.name, reverse=True)
 
 
-def automatic_backup(
-    db_path: Path, reason: str, now: dt.datetime | None = None, keep: int = KEEP_AUTOMATIC
-) -> Path | None:
-    """Take a rotating backup: always before a migration, otherwise at most once a day.
+ALWAYS = ("before-migration", "meeting-ended", "signed")  # reasons taken every time
 
-    Partial copies left by a backup that was interrupted (the computer stopped) are removed
-    first. A copy that fails its integrity check is never kept (see `backup`).
+
+def automatic_backup(
+    db_path: Path,
+    reason: str,
+    now: dt.datetime | None = None,
+    keep: int = KEEP_AUTOMATIC,
+    source: sqlite3.Connection | None = None,
+) -> Path | None:
+    """Take a rotating backup: always before a migration, when a meeting ends and when it is
+    signed (so the newest backup holds the meeting just held), else at most once a day.
+
+    `source` is a connection already open on `db_path` to copy through (the app's own), else
+    the file is opened read-only. Partial copies left by a backup that was interrupted (the
+    computer stopped) are removed first. A copy that fails its integrity check is never kept
+    (see `backup`).
     """
     now = now or dt.datetime.now()
     existing = automatic_backups(db_path)
     stamp = now.strftime("%Y%m%d")
-    if reason == "daily" and any(p.name.startswith(f"{db_path.stem}-{stamp}") for p in existing):
+    if reason not in ALWAYS and any(p.name.startswith(f"{db_path.stem}-{stamp}") for p in existing):
         return None
     folder = backup_folder(db_path)
     try:
@@ -111,7 +122,7 @@ def automatic_backup(
         ) from None
     _remove_stale_partials(folder)
     out = folder / f"{db_path.stem}-{now:%Y%m%d-%H%M%S}-{reason}.db"
-    backup(db_path, out)
+    backup(db_path if source is None else source, out)
     for old in automatic_backups(db_path)[keep:]:
         old.unlink()
     return out
@@ -149,13 +160,59 @@ def _is_good(path: Path) -> bool:
     return True
 
 
+@dataclasses.dataclass(frozen=True)
+class BackupContents:
+    """What a backup holds, to choose one by: when and why it was taken, and its latest
+    meeting (number, title, day and status), or None when it holds no meeting."""
+
+    path: Path
+    taken: dt.datetime | None
+    reason: str
+    meetings: int
+    latest: tuple[int, str, dt.date, str] | None
+
+
+def backup_contents(path: Path) -> BackupContents:
+    """Read a backup's latest meeting (the newest by date and number, any partnership)."""
+    parts = path.stem.split("-")
+    reason = next(
+        ("-".join(parts[i + 2 :]) for i in range(len(parts) - 1) if _stamp(parts[i : i + 2])),
+        "",
+    )
+    latest = None
+    count = 0
+    try:
+        conn = _connect_read_only(path)
+        try:
+            count = conn.execute("SELECT count(*) FROM meeting").fetchone()[0]
+            row = conn.execute(
+                "SELECT number, title, coalesce(actual_start, scheduled_start), status "
+                "FROM meeting ORDER BY actual_start IS NULL, "
+                "coalesce(actual_start, scheduled_start) DESC, number DESC LIMIT 1"
+            ).fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        row = None
+    if row is not None:
+        day = dt.date.fromisoformat(str(row[2])[:10])
+        latest = (int(row[0]), str(row[1]), day, str(row[3]))
+    return BackupContents(path, backup_time(path), reason, count, latest)
+
+
 def backup_time(path: Path) -> dt.datetime | None:
     """When an automatic backup was taken, read from its name; None for another file."""
     parts = path.stem.split("-")
-    for i in range(len(parts) - 1):
-        with contextlib.suppress(ValueError):
-            return dt.datetime.strptime(f"{parts[i]}-{parts[i + 1]}", "%Y%m%d-%H%M%S")
-    return None
+    return next(
+        (t for i in range(len(parts) - 1) if (t := _stamp(parts[i : i + 2])) is not None), None
+    )
+
+
+def _stamp(parts: list[str]) -> dt.datetime | None:
+    try:
+        return dt.datetime.strptime("-".join(parts), "%Y%m%d-%H%M%S")
+    except ValueError:
+        return None
 
 
 def restore(db_path: Path | str, source: Path | str, now: dt.datetime | None = None) -> Path | None:

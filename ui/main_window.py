@@ -245,6 +245,7 @@ class MainWindow(QMainWindow):
         self.home.register_requested.connect(self.show_register)
         self.home.accountability_requested.connect(self.show_accountability)
         session.changed.connect(self._on_session_changed_for_projector)
+        session.warned.connect(self.statusBar().showMessage)
         self.pages.addWidget(self.home)
         self.setWindowFilePath(str(path))
         if session.partnership_id is None:
@@ -508,11 +509,21 @@ class MainWindow(QMainWindow):
                 self, "No minutes yet", "End a meeting first: its minutes are made from it."
             )
             return
+        page = self.meeting_page
+        if page is not None and not page.notes.flush():
+            QMessageBox.warning(
+                self,
+                "Notes not saved",
+                "The latest notes cannot be saved yet (see the banner), so the minutes would "
+                "miss them: try again once they are saved.",
+            )
+            return
         dialog = MinutesDialog(self.session, meeting.id, self)
         dialog.amendment_started.connect(self.open_meeting)
         dialog.exec()
         if self.home is not None:
             self.home.refresh()
+        self._update_actions()
 
     def show_kpi_setup(self) -> None:
         """The partnership's KPIs: add, edit, and new targets from a period on."""
@@ -620,6 +631,8 @@ class MainWindow(QMainWindow):
             self.undo_stack.redo()
 
     def _on_meeting_changed(self, meeting: object) -> None:
+        if isinstance(meeting, Meeting) and meeting.status is MeetingStatus.SIGNED:
+            self.undo_stack.clear()  # an undo could never be saved into a signed record
         self._update_actions()
 
     # --- projector ---------------------------------------------------------------------------

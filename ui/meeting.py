@@ -479,6 +479,26 @@ class MeetingPage(QWidget):
     def _on_session_changed(self, what: str) -> None:
         if what == "decisions":
             self._refresh_decisions()
+        elif what == "minutes" and self.meeting is not None:
+            self._follow_status()
+
+    def _follow_status(self) -> None:
+        """Show the meeting as it now stands: signed off from the minutes, it is read-only
+        everywhere at once (notes, decisions, attendance, the review and commitments)."""
+        assert self.meeting is not None
+        fresh = self._session.meeting(self.meeting.id)
+        if fresh.status is self.meeting.status:
+            return
+        self.meeting = fresh
+        if fresh.status is not MeetingStatus.LIVE:
+            self._bank_time()
+            self._tick.stop()
+        self._refresh_header()
+        self._refresh_timer()
+        item = self.current_item
+        if item is not None:
+            self._show_kind_view(item)
+        self.meeting_changed.emit(fresh)
 
     def _on_notes_saved(self, item_id: str) -> None:
         self.banner.hide()

@@ -24,9 +24,11 @@ from PySide6.QtWidgets import (
 )
 
 from core.errors import ReviewError
+from core.model import MeetingStatus
 from storage import backups
 from storage.database import Database, open_warnings, read_only_reason
 from storage.errors import StorageError
+from ui.models import STATUS_LABELS
 
 READ_ONLY_BAR = "readOnlyBar"
 
@@ -105,6 +107,26 @@ def offer_recovery(parent: QWidget | None, path: Path, error: ReviewError) -> bo
     return dialog.restored
 
 
+BACKUP_REASONS = {
+    "daily": "first opening of the day",
+    "before-migration": "before an update of the file",
+    "meeting-ended": "when a meeting ended",
+    "signed": "when minutes were signed",
+}
+
+
+def _describe(contents: backups.BackupContents) -> str:
+    """One line per backup: when and why it was taken, and the latest meeting it holds."""
+    when = f"{contents.taken:%a %d %b %Y, %H:%M}" if contents.taken else contents.path.name
+    why = BACKUP_REASONS.get(contents.reason, contents.reason)
+    line = f"{when}  ·  {why}" if why else when
+    if contents.latest is None:
+        return f"{line}\n    no meeting yet"
+    number, title, day, status = contents.latest
+    label = STATUS_LABELS[MeetingStatus(status)]
+    return f"{line}\n    latest meeting: {number}, {title} ({day:%d %b %Y}, {label.lower()})"
+
+
 class RestoreBackupDialog(QDialog):
     """Choose one of a database's good automatic backups (newest first) to put back."""
 
@@ -117,8 +139,9 @@ class RestoreBackupDialog(QDialog):
         self.restored = False
         self.choices = QListWidget()
         for backup in backups.good_backups(self.path):
-            entry = QListWidgetItem(f"{_when(backup)}  ·  {backup.name}")
+            entry = QListWidgetItem(_describe(backups.backup_contents(backup)))
             entry.setData(Qt.ItemDataRole.UserRole, str(backup))
+            entry.setToolTip(str(backup))
             self.choices.addItem(entry)
         if self.choices.count():
             self.choices.setCurrentRow(0)

@@ -33,6 +33,7 @@ from core.model import (
     KpiTarget,
     Meeting,
     MeetingItem,
+    MeetingStatus,
     Partnership,
     Party,
     Person,
@@ -50,9 +51,10 @@ from core.model import (
 from core.people import clean_name
 from core.periods import period_of
 from core.register import ActionFilter, ActionRow
-from storage import dashboard, kpis, register, repository
+from storage import backups, dashboard, kpis, register, repository
 from storage import initiatives as initiative_store
 from storage.database import Database, open_database
+from storage.errors import StorageError
 
 if TYPE_CHECKING:
     from core.signatures import Identity
@@ -64,6 +66,7 @@ class Session(QObject):
     """One open database and the partnership being worked on."""
 
     changed = Signal(str)
+    warned = Signal(str)  # something went wrong beside the user's action, which itself worked
 
     def __init__(self, db: Database, path: Path, partnership_id: str | None) -> None:
         super().__init__()
@@ -337,7 +340,16 @@ class Session(QObject):
         ended = lifecycle.close(self.meeting(meeting_id), dt.datetime.now().replace(microsecond=0))
         repository.update_meeting(self.db, ended)
         self.changed.emit("meetings")
+        self._back_up("meeting-ended")
         return ended
+
+    def _back_up(self, reason: str) -> None:
+        """An automatic backup after a milestone of a meeting, so that the newest backup holds
+        it; a failure does not undo the milestone: it is told (`warned`)."""
+        try:
+            backups.automatic_backup(self.path, reason, source=self.db.conn)
+        except StorageError as error:
+            self.warned.emit(f"{error.message} The meeting itself is saved.")
 
     def save_notes(self, item_id: str, notes: str) -> None:
         """Save an item's notes; raises StorageError when the file cannot be written."""
@@ -547,6 +559,8 @@ class Session(QObject):
 
         meeting = sign_off.sign_minutes(self.db, meeting_id, person_id, identity, now)
         self.changed.emit("minutes")
+        if meeting.status is MeetingStatus.SIGNED:
+            self._back_up("signed")
         return meeting
 
     def amend_minutes(self, meeting_id: str) -> Meeting:

@@ -524,7 +524,9 @@ def test_the_restore_dialog_lists_good_backups_newest_first(qtbot: QtBot, demo_p
     dialog = RestoreBackupDialog(demo_path)
     qtbot.addWidget(dialog)
     assert dialog.choices.count() == 2
-    assert "21 November 2026" in dialog.choices.item(0).text()
+    first = dialog.choices.item(0).text()
+    assert "Sat 21 Nov 2026, 09:00" in first and "first opening of the day" in first
+    assert "latest meeting: 24," in first and "signed)" in first
     qtbot.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
     assert dialog.restored and dialog.restored_aside is not None
     assert (demo_path.parent / dialog.restored_aside.name).exists()

@@ -16,7 +16,7 @@ from core.errors import ReviewError
 from core.model import AttendanceStatus, MeetingStatus, Side
 from core.signatures import create_identity
 from core.verification import verify_minutes
-from storage import repository
+from storage import backups, repository
 from storage.keys import key_file
 from storage.minutes import known_certificates, latest_with_minutes, stored_pdf
 from ui.main_window import MainWindow
@@ -193,3 +193,70 @@ def test_file_minutes_opens_the_latest_and_amend_opens_revision_two(
     assert (page.meeting.number, page.meeting.revision) == (latest.number, 2)
     assert page.meeting.amends_id == latest.id
     assert window.session.meeting(latest.id) == latest
+
+
+def test_a_meeting_signed_while_open_is_read_only_everywhere_at_once(
+    qtbot: QtBot,
+    settings: QSettings,
+    demo_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    """Notes typed just before File ▸ Minutes are saved into the minutes; once both sides sign
+    in the dialog, the meeting on screen says Signed and accepts no edit it could never save
+    (notes, decisions, attendance, the review), and closing the window warns of nothing."""
+    window = MainWindow(settings, interactive=False)
+    qtbot.addWidget(window)
+    assert window.open_database(demo_path)
+    window.show()
+    qtbot.waitExposed(window)
+    session = window.session
+    assert session is not None
+    meeting_id = _held_meeting(session)
+    window.open_meeting(meeting_id)
+    page = window.meeting_page
+    assert page is not None
+    page.notes.moveCursor(page.notes.textCursor().MoveOperation.End)
+    qtbot.keyClicks(page.notes, " Typed a moment before signing")
+    assert page.notes.has_unsaved
+    signed_text: list[str] = []
+
+    def exec_sign(dialog: MinutesDialog) -> int:
+        signed_text.extend(i.notes for i in session.items(meeting_id))
+        enterprise = dialog.eligible(Side.ENTERPRISE)[0]
+        dialog.sign_with(enterprise.id, "create", "", PASSPHRASE, repeat=PASSPHRASE)
+        partner = dialog.eligible(Side.PARTNER)[0]
+        own = tmp_path / "partner.p12"
+        own.write_bytes(
+            create_identity(partner.name, "p@example.org", "partner", "Partner", PASSPHRASE)
+        )
+        dialog.sign_with(partner.id, "file", str(own), PASSPHRASE)
+        return 0
+
+    monkeypatch.setattr(MinutesDialog, "exec", exec_sign)
+    window.minutes_action.trigger()
+    assert any("Typed a moment before signing" in text for text in signed_text)
+    assert session.meeting(meeting_id).status is MeetingStatus.SIGNED
+    assert page.meeting is not None and page.meeting.status is MeetingStatus.SIGNED
+    assert page.status.text() == "Signed"
+    assert page.notes.isReadOnly() and not page.notes.has_unsaved
+    assert not page.attendance_button.isEnabled()
+    assert not window.decision_action.isEnabled()
+    assert not window.attendance_action.isEnabled()
+    assert not window.commitment_action.isEnabled()
+    assert window.undo_stack.count() == 0
+    page.go_to(
+        next(
+            i
+            for i, item in enumerate(page.rail_model.items())
+            if item.kind.value == "action_review"
+        )
+    )
+    assert not page.review_view.isEnabled()
+    assert page.notes.flush()
+    # The newest automatic backups were taken as the meeting ended and as it was signed.
+    taken = [b.name.split("-", 3)[-1] for b in backups.automatic_backups(demo_path)[:2]]
+    assert taken == ["signed.db", "meeting-ended.db"]
+    newest = backups.backup_contents(backups.automatic_backups(demo_path)[0])
+    assert newest.latest is not None and newest.latest[0] == page.meeting.number
+    assert newest.latest[3] == "signed"
