@@ -21,3 +21,10 @@ def default_database() -> Path:
 def demo_database() -> Path:
     """Where "Open the demo" creates (once) and opens the demo partnership."""
     return user_data_folder() / "demo.db"
+
+
+def log_folder() -> Path:
+    """Where the app's log, its crash reports and fatal errors are written."""
+    from platformdirs import user_log_path
+
+    return Path(user_log_path(APP_NAME, appauthor=False))

@@ -13,3 +13,4 @@ if "REVIEW_TESTS_DATA_HOME" not in os.environ:
 
     os.environ["REVIEW_TESTS_DATA_HOME"] = tempfile.mkdtemp(prefix="review-tests-data-")
 os.environ["XDG_DATA_HOME"] = os.environ["REVIEW_TESTS_DATA_HOME"]
+os.environ["XDG_STATE_HOME"] = os.environ["REVIEW_TESTS_DATA_HOME"]  # the log, crash reports

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -33,6 +33,9 @@ MAX_RECENT = 8
 
 class MainWindow(QMainWindow):
     """Welcome, home and meeting pages, with the menus that drive them."""
+
+    # Each step the facilitator takes, by title or kind of change, for crash reports (ui/crash).
+    step_taken = Signal(str)
 
     def __init__(self, settings: QSettings, interactive: bool = True) -> None:
         super().__init__()
@@ -64,6 +67,8 @@ class MainWindow(QMainWindow):
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
             action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        title = f"{menu_name.replace('&', '')} ▸ {text.replace('&', '')}"
+        action.triggered.connect(lambda _=False: self.step_taken.emit(title))
         action.triggered.connect(slot)
         self.menus[menu_name].addAction(action)
         return action
@@ -246,6 +251,7 @@ class MainWindow(QMainWindow):
         self.home.accountability_requested.connect(self.show_accountability)
         session.changed.connect(self._on_session_changed_for_projector)
         session.warned.connect(self.statusBar().showMessage)
+        session.changed.connect(lambda what: self.step_taken.emit(f"changed: {what}"))
         self.pages.addWidget(self.home)
         self.setWindowFilePath(str(path))
         if session.partnership_id is None:
