@@ -8,12 +8,34 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from core.errors import ReviewError
 
 EXIT_USER_ERROR = 2
+
+
+def hide_known_warnings() -> None:
+    """Keep the libraries' known warnings off the user's terminal: each is addressed to us,
+    and printed it would come before every answer of every command. Each is hidden by its
+    category and the module raising it, never all at once, so a new one still shows (and
+    fails the tests, which hide the same list: pyproject.toml's filterwarnings)."""
+    try:
+        from cryptography.utils import CryptographyDeprecationWarning
+    except ImportError:  # without cryptography there is nothing of it to hide
+        return
+    # cryptography 51 deprecates DSA, and pyHanko imports its DSA classes (we never use DSA).
+    warnings.filterwarnings(
+        "ignore",
+        message=r"DSA is deprecated",
+        category=CryptographyDeprecationWarning,
+        module=r"pyhanko(\.|$)",
+    )
+
+
+hide_known_warnings()
 
 
 class _Parser(argparse.ArgumentParser):

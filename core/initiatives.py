@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from core.agenda import month_after
 from core.errors import LifecycleError, ValidationError
 from core.model import Initiative, InitiativeProgress, Meeting, MeetingStatus, Milestone, Rag
+from core.text import one_line
 
 MAX_PROGRESS_COMMENT = 500
 
@@ -42,7 +43,7 @@ def check_progress(progress: InitiativeProgress, meeting: Meeting) -> Initiative
         )
     if not isinstance(progress.rag, Rag):
         raise ValidationError("rag", "Choose the RAG the room agrees on: red, amber or green.")
-    comment = " ".join(progress.comment.split())
+    comment = one_line(progress.comment)
     if len(comment) > MAX_PROGRESS_COMMENT:
         raise ValidationError(
             "comment",

@@ -36,6 +36,7 @@ from core.model import (
 from core.people import clean_name
 from core.periods import parse_period
 from core.rag import check_thresholds
+from core.text import one_line
 
 MAX_LISTED_PROBLEMS = 20
 # A reading's comment, and the reason given for a confirmation or a dispute.
@@ -135,7 +136,7 @@ class ReadingEntry:
 
 def clean_comment(text: str, field: str = "comment") -> str:
     """A comment on one line, its spaces folded; refuse one over 500 characters."""
-    cleaned = " ".join(text.split())
+    cleaned = one_line(text)
     if len(cleaned) > MAX_COMMENT:
         raise ValidationError(
             field, f"A comment is at most {MAX_COMMENT} characters (this one has {len(cleaned)})."

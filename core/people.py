@@ -25,7 +25,7 @@ def clean_name(name: str, field: str = "name") -> str:
 def check_person(person: Person, others: Iterable[Person]) -> Person:
     """Refuse an empty name, a bad e-mail, or a person already in the same party."""
     name = clean_name(person.name)
-    email = person.email.strip()
+    email = one_line(person.email)
     if email and not _EMAIL.match(email):
         raise ValidationError("email", f"'{email}' is not an e-mail address.")
     for other in others:
@@ -38,7 +38,7 @@ def check_person(person: Person, others: Iterable[Person]) -> Person:
         partnership_id=person.partnership_id,
         side=person.side,
         name=name,
-        role=" ".join(person.role.split()),
+        role=one_line(person.role),
         email=email,
     )
 

@@ -26,6 +26,7 @@ from core.kpis import (
     parse_readings_csv,
 )
 from core.model import Kpi, KpiTarget, Reading, ReadingConfirmation, ReadingReview, Side
+from core.text import many_lines, without_controls
 from storage import repository
 from storage.rows import from_row, to_row
 
@@ -267,7 +268,7 @@ def import_readings(
     each changed field goes to the audit log. `progress(done, total)` is called once the file
     is read and every thousand readings; an exception from it cancels the whole import.
     """
-    changed_by = by if by is not None else f"{entered_by.label} (CSV import)"
+    changed_by = without_controls(by if by is not None else f"{entered_by.label} (CSV import)")
     at = dt.datetime.now().isoformat(timespec="seconds")
 
     def audit(reading_id: str, name: str, old: Any, new: Any) -> tuple[Any, ...]:
@@ -298,7 +299,8 @@ def import_readings(
                     entered_by,
                     None if found is None else ReadingConfirmation(found[1][3]),
                 )
-                values = (row.value, row.comment, entered_by.value, confirmation.value)
+                comment = many_lines(row.comment)  # as to_row writes a reading's comment
+                values = (row.value, comment, entered_by.value, confirmation.value)
                 if found is None:
                     reading_id = new_id()
                     inserts.append((reading_id, row.kpi_id, row.period, *values))
@@ -323,7 +325,7 @@ def import_readings(
 
 
 def _text(value: Any) -> str | None:
-    return None if value is None else str(value)
+    return None if value is None else many_lines(str(value))
 
 
 def _readings_by_period(

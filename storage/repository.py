@@ -41,7 +41,7 @@ from core.model import (
     StandingAgendaItem,
 )
 from core.people import check_person
-from core.text import one_line
+from core.text import many_lines, one_line, without_controls
 from storage.database import database_path
 from storage.errors import translate
 from storage.rows import from_row, to_row, to_value
@@ -398,8 +398,9 @@ def update_meeting(db: Database, meeting: Meeting) -> None:
 
 
 def save_notes(db: Database, item_id: str, notes: str) -> None:
+    """Write an item's notes, their lines kept, control characters dropped."""
     with writes(db):
-        db.execute("UPDATE meeting_item SET notes = ? WHERE id = ?", [notes, item_id])
+        db.execute("UPDATE meeting_item SET notes = ? WHERE id = ?", [many_lines(notes), item_id])
 
 
 def save_actual_seconds(db: Database, item_id: str, seconds: int) -> None:
@@ -421,10 +422,13 @@ def set_attendance(db: Database, record: Attendance) -> None:
 
 
 def add_decision(db: Database, decision: Decision) -> None:
-    if not one_line(decision.text):
+    """Record a decision, its text on one line without control characters; an empty one is
+    refused."""
+    text = one_line(decision.text)
+    if not text:
         raise ValidationError("text", "A decision needs its text.")
     with writes(db):
-        insert(db, [decision])
+        insert(db, [dataclasses.replace(decision, text=text)])
 
 
 def add_action(
@@ -512,10 +516,10 @@ def audit(
             entity,
             entity_id,
             field,
-            None if old is None else str(old),
-            None if new is None else str(new),
+            None if old is None else many_lines(str(old)),
+            None if new is None else many_lines(str(new)),
             meeting_id,
-            by,
+            without_controls(by),
         ],
     )
 

@@ -11,6 +11,8 @@ from collections.abc import Callable, Sequence
 from enum import Enum
 from typing import Any, TypeVar
 
+from core.text import MULTI_LINE_FIELDS, many_lines, without_controls
+
 T = TypeVar("T")
 
 
@@ -70,8 +72,16 @@ def to_value(value: Any) -> Any:
 
 
 def to_row(obj: Any) -> dict[str, Any]:
-    """A dataclass instance as a dict of column values."""
-    return {f.name: to_value(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    """A dataclass instance as a dict of column values, every text without control characters
+    (core.text: on one line, or over lines for a multi-line field), whoever built the object."""
+    row = {}
+    for f in dataclasses.fields(obj):
+        value = to_value(getattr(obj, f.name))
+        if isinstance(value, str):
+            multi_line = (type(obj), f.name) in MULTI_LINE_FIELDS
+            value = many_lines(value) if multi_line else without_controls(value)
+        row[f.name] = value
+    return row
 
 
 def from_row(cls: type[T], row: dict[str, Any]) -> T:

@@ -23,11 +23,9 @@ def run(db: Path | None, quit_when_ready: bool = False) -> int:
     """Open the app on `db`, else the last database, else the welcome page."""
     from storage.locations import log_folder
     from ui.crash import CrashReporter
-    from ui import refcounts
     from ui.main_window import MainWindow
 
     app = create_application()
-    refcounts.install()  # before the window's Qt calls start dropping references (see there)
     reporter = CrashReporter(log_folder())
     reporter.install()
     settings = QSettings()

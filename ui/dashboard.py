@@ -70,7 +70,6 @@ from core.periods import add_months
 from core.rag import rag_of_reading, target_in_force
 from storage import repository
 from storage.dashboard import dashboard_window
-from ui import refcounts
 from ui.session import Session
 from ui.undo import AppliedCommand, push_applied
 
@@ -459,8 +458,7 @@ class KpiTileFrame(QWidget):
     Focusable: arrow keys move between tiles, Enter or a click opens it.
 
     One widget rather than a dozen labels with style sheets: sixty tiles open several times
-    faster, and with far fewer void Qt calls, each of which drops a reference to None under
-    PySide6 6.12 (ui/refcounts.py)."""
+    faster."""
 
     opened = Signal(str)
     moved = Signal(int, int)
@@ -1129,7 +1127,6 @@ class DashboardView(QWidget):
 
     def __init__(self, session: Session, undo_stack: QUndoStack | None = None) -> None:
         super().__init__()
-        refcounts.install()
         self.session = session
         self._undo = undo_stack if undo_stack is not None else QUndoStack(self)
         self.meeting_id: str | None = None

@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
 
 from core.initiatives import MAX_PROGRESS_COMMENT, DueMilestone, InitiativeStatus
 from core.model import InitiativeProgress, MeetingStatus, Rag
-from ui import refcounts
 from ui.dashboard import (
     RAG_COLOURS,
     RAG_SHAPES,
@@ -283,7 +282,6 @@ class InitiativesView(QWidget):
         super().__init__()
         self._session = session
         self._undo = undo_stack
-        refcounts.install()
         self.meeting_id: str | None = None
         self.editable = False
         self.due: list[DueMilestone] = []

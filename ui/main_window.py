@@ -19,7 +19,6 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QStackedWid
 from core.errors import ReviewError
 from core.model import AgendaItemKind, Meeting, MeetingItem, MeetingStatus
 from storage.locations import default_database, demo_database
-from ui import refcounts
 from ui.home import HomePage
 from ui.session import Session
 
@@ -40,7 +39,6 @@ class MainWindow(QMainWindow):
     def __init__(self, settings: QSettings, interactive: bool = True) -> None:
         super().__init__()
         self.settings = settings
-        refcounts.install()
         self.interactive = interactive
         self.session: Session | None = None
         self.home: HomePage | None = None

@@ -5,7 +5,7 @@ Run by tests/reliability/test_concurrency.py, two at a time on the same file:
 does (no claim to be its one window), then alternates notes on its own agenda items, reviews
 of its own share of the actions (INDEX of TOTAL) and new commitments, printing one JSON line
 per acknowledged write (`{"key": ..., "value": ...}`), flushed. It leaves as the app does,
-without tearing the interpreter down (PySide6 6.12 on Python 3.11: ui/refcounts.py).
+without tearing the interpreter down.
 """
 
 from __future__ import annotations
@@ -24,14 +24,12 @@ from core.model import ReviewStatus  # noqa: E402
 from core.register import ActionFilter  # noqa: E402
 from storage import repository  # noqa: E402
 from storage.database import open_database  # noqa: E402
-from ui import refcounts  # noqa: E402
 from ui.session import Session  # noqa: E402
 
 
 def main(db: Path, name: str, index: int, total: int, item_indexes: list[int], count: int) -> None:
     # Opened as the command line opens it: a program sharing the file on purpose, not a
     # second window (that one only reads: test_concurrency.py).
-    refcounts.top_up()
     found = open_database(db)
     session = Session(found, db, repository.partnerships(found)[0].id)
     meeting = session.next_meeting()
