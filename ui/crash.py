@@ -135,6 +135,18 @@ class CrashReporter(QObject):
         self._fatal = (self.folder / FATAL_NAME).open("a", encoding="utf-8")
         faulthandler.enable(self._fatal)
 
+    def close(self) -> None:
+        """Give the hooks back and close fatal.log (tests; the app keeps them to its end)."""
+        sys.excepthook = sys.__excepthook__
+        threading.excepthook = threading.__excepthook__
+        faulthandler.enable(sys.__stderr__ or sys.stderr)
+        if self._fatal is not None:
+            self._fatal.close()
+            self._fatal = None
+        for handler in list(_log.handlers):
+            _log.removeHandler(handler)
+            handler.close()
+
     def _thread_hook(self, args: threading.ExceptHookArgs) -> None:
         if args.exc_value is None:
             return

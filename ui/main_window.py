@@ -221,7 +221,31 @@ class MainWindow(QMainWindow):
         return [str(v) for v in (value or [])]
 
     def open_database(self, path: Path) -> bool:
-        """Open `path` in place of the current database; on failure, say why and change nothing."""
+        """Open `path` in place of the current database; on failure, say why and change nothing.
+
+        The file open here already is closed first (its notes saved): opened twice, the second
+        opening would find the first holding the file and only read it.
+        """
+        if self.session is not None and _same_file(self.session.path, path):
+            page = self.meeting_page
+            if page is not None and not page.notes.flush():
+                self._warn_notes_unsaved("open the file again")
+                return False
+            self._close_session()
+            if not self._open_session(path):
+                self.show_welcome()
+                return False
+            return True
+        return self._open_session(path)
+
+    def _warn_notes_unsaved(self, what: str) -> None:
+        QMessageBox.warning(
+            self,
+            "Notes not saved",
+            f"The latest notes cannot be saved yet (see the banner): {what} once they are.",
+        )
+
+    def _open_session(self, path: Path) -> bool:
         try:
             session = Session.open(path)
         except ReviewError as error:
@@ -230,7 +254,7 @@ class MainWindow(QMainWindow):
             from ui.recovery import offer_recovery
 
             if offer_recovery(self, path, error):  # a backup was put back: open it
-                return self.open_database(path)
+                return self._open_session(path)
             return False
         self._close_session()
         self.session = session
@@ -290,14 +314,13 @@ class MainWindow(QMainWindow):
             return
         page = self.meeting_page
         if page is not None and not page.notes.flush():
-            QMessageBox.warning(
-                self, "Notes not saved", "The latest notes cannot be saved yet: restore later."
-            )
+            self._warn_notes_unsaved("restore a backup")
             return
         path = self.session.path
         self._close_session()  # a file open here must not be replaced under its connection
         choose_and_restore(self, path)
-        self.open_database(path)
+        if not self.open_database(path):
+            self.show_welcome()
 
     def choose_database(self) -> None:
         start = (
@@ -777,3 +800,10 @@ class MainWindow(QMainWindow):
                 return
         self._close_session()
         super().closeEvent(event)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.samefile(b)
+    except OSError:
+        return False

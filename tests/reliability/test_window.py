@@ -1,33 +1,22 @@
 """Promises 2 and 6 in the facilitator's window itself: opening a broken file offers its
 backup in a dialog and opens the restored file; a second window on a file shows a read-only
-bar; File ▸ Restore a backup… puts a chosen backup back.
-
-These need the main window to call ui/recovery.py (the lines given in issue 7's report);
-until it does, they are skipped, saying so.
+bar, while the same window opening its own file again keeps writing it; File ▸ Restore a
+backup… puts a chosen backup back.
 """
 
 from __future__ import annotations
 
-import inspect
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QToolBar
 from pytestqt.qtbot import QtBot
 
 from storage import backups
-from storage.database import open_database
+from storage.database import open_database, read_only_reason
 from tests.reliability.test_broken_files import _one_page
 from ui.main_window import MainWindow
 from ui.recovery import READ_ONLY_BAR, RecoveryDialog, RestoreBackupDialog
-from ui.session import Session
-
-pytestmark = pytest.mark.skipif(
-    "offer_recovery" not in inspect.getsource(MainWindow.open_database)
-    or "one_writer=True" not in inspect.getsource(Session.open),
-    reason="the main window and session do not call ui/recovery.py yet (issue 7's hooks)",
-)
 
 
 def _answer(dialog_type: type, button: str) -> None:
@@ -89,3 +78,28 @@ def test_restoring_from_the_file_menu(qtbot: QtBot, settings: QSettings, demo_pa
     assert window.session is not None and window.session.path == demo_path
     assert list(demo_path.parent.glob("demo.db.replaced-????????-??????"))
     assert window.home is not None and window.pages.currentWidget() is window.home
+
+
+def test_opening_its_own_file_again_keeps_the_window_writing_it(
+    qtbot: QtBot, settings: QSettings, demo_path: Path
+) -> None:
+    """File ▸ Open recent on the file already open: its notes are saved, it is closed and
+    opened again, and the window still writes it (it does not find itself holding the file)."""
+    window = MainWindow(settings, interactive=False)
+    qtbot.addWidget(window)
+    assert window.open_database(demo_path)
+    assert window.session is not None
+    meeting = window.session.next_meeting()
+    assert meeting is not None
+    window.open_meeting(meeting.id)
+    page = window.meeting_page
+    assert page is not None
+    qtbot.keyClicks(page.notes, "Typed before opening the file again")
+    item_id = page.notes.item_id
+    assert window.open_database(demo_path)
+    session = window.session
+    assert session is not None and read_only_reason(session.db) is None
+    assert not window.findChildren(QToolBar, READ_ONLY_BAR)
+    saved = {i.id: i.notes for i in session.items(meeting.id)}
+    assert "Typed before opening the file again" in saved[item_id]
+    session.save_notes(item_id, "Still writable")

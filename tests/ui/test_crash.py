@@ -24,10 +24,8 @@ def reporter(tmp_path: Path) -> Iterator[CrashReporter]:
     try:
         yield crash
     finally:
+        crash.close()
         sys.excepthook, threading.excepthook = hooks
-        import faulthandler
-
-        faulthandler.enable(sys.stderr)
 
 
 def _reports(folder: Path) -> list[Path]:
