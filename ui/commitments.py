@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from core import quickadd
+from core.changes import Change
 from core.errors import ValidationError
 from core.ids import new_id
 from core.model import Person, RaciRole
@@ -362,8 +363,8 @@ class CommitmentsView(QWidget):
             return
         self.readout.setText(readout_html(self._session, self._meeting_id))
 
-    def _on_session_changed(self, what: str) -> None:
-        if what in ("actions", "decisions"):
+    def _on_session_changed(self, what: Change) -> None:
+        if what & (Change.ACTIONS | Change.DECISIONS):
             self.refresh()
 
 

@@ -51,6 +51,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.changes import Change
 from core.dashboard import KpiTile, first_period_shown, summary, tiles
 from core.kpis import can_confirm, disputed_readings, latest_dispute, reviewing_side
 from core.model import (
@@ -1579,8 +1580,8 @@ class DashboardView(QWidget):
         if kpi is not None:
             self.note_requested.emit(kpi.name)
 
-    def _on_session_changed(self, what: str) -> None:
-        if what not in ("readings", "kpis") or self.meeting_id is None:
+    def _on_session_changed(self, what: Change) -> None:
+        if not what & (Change.READINGS | Change.KPIS) or self.meeting_id is None:
             return
         self._load()
         if self.stack.currentWidget() is self.drill_down and self.drill_down.kpi_id:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.changes import Change
 from core.errors import ReviewError
 from core.model import Side
 from storage.database import open_for_reading
@@ -135,6 +136,7 @@ class HomePage(QWidget):
         layout.addWidget(meetings_title)
         layout.addWidget(self.table, 1)
         session.changed.connect(self._on_session_changed)
+        self.refresh()
         self._check = _IntegrityCheck()
         self._check.checked.connect(self._on_check_checked)
         # Once the window is up and idle (as the charts' library is loaded: ui/app.py).
@@ -205,6 +207,6 @@ class HomePage(QWidget):
         if row >= 0:
             self.meeting_opened.emit(self.model.meeting_at(row).id)
 
-    def _on_session_changed(self, what: str) -> None:
-        if what in ("meetings", "partnership", "people"):
+    def _on_session_changed(self, what: Change) -> None:
+        if what & (Change.MEETINGS | Change.PARTNERSHIP | Change.PEOPLE | Change.MINUTES):
             self.refresh()

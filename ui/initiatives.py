@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.changes import Change
 from core.initiatives import MAX_PROGRESS_COMMENT, DueMilestone, InitiativeStatus
 from core.model import InitiativeProgress, MeetingStatus, Rag
 from ui.dashboard import (
@@ -583,6 +584,6 @@ class InitiativesView(QWidget):
         self._refresh_form()
         self.focus_changed.emit()
 
-    def _on_session_changed(self, what: str) -> None:
-        if what == "initiatives" and self.meeting_id is not None:
+    def _on_session_changed(self, what: Change) -> None:
+        if what & Change.INITIATIVES and self.meeting_id is not None:
             self.reload()

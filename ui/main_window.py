@@ -16,6 +16,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QStackedWidget, QWidget
 
+from core.changes import Change
 from core.errors import ReviewError
 from core.model import AgendaItemKind, Meeting, MeetingItem, MeetingStatus
 from storage.locations import default_database, demo_database
@@ -273,7 +274,7 @@ class MainWindow(QMainWindow):
         self.home.accountability_requested.connect(self.show_accountability)
         session.changed.connect(self._on_session_changed_for_projector)
         session.warned.connect(self.statusBar().showMessage)
-        session.changed.connect(lambda what: self.step_taken.emit(f"changed: {what}"))
+        session.changed.connect(lambda what: self.step_taken.emit(f"changed: {what.words}"))
         self.pages.addWidget(self.home)
         self.setWindowFilePath(str(path))
         if session.partnership_id is None:
@@ -384,7 +385,6 @@ class MainWindow(QMainWindow):
             return
         if self.meeting_page is not None:
             self.meeting_page.leave()
-        self.home.refresh()
         self.pages.setCurrentWidget(self.home)
         partnership = self.session.partnership if self.session else None
         if partnership is not None:
@@ -548,8 +548,6 @@ class MainWindow(QMainWindow):
         dialog = MinutesDialog(self.session, meeting.id, self)
         dialog.amendment_started.connect(self.open_meeting)
         dialog.exec()
-        if self.home is not None:
-            self.home.refresh()
         self._update_actions()
 
     def show_kpi_setup(self) -> None:
@@ -773,8 +771,10 @@ class MainWindow(QMainWindow):
         elif item is not None and item.kind is AgendaItemKind.INITIATIVES:
             self.projector.show_html(page.initiatives_view.projector_html())
 
-    def _on_session_changed_for_projector(self, what: str) -> None:
-        if what in ("actions", "decisions", "readings", "kpis", "initiatives"):
+    def _on_session_changed_for_projector(self, what: Change) -> None:
+        if what & (
+            Change.ACTIONS | Change.DECISIONS | Change.READINGS | Change.KPIS | Change.INITIATIVES
+        ):
             # After the views have redrawn from the same signal (they listen after this window).
             QTimer.singleShot(0, self._show_review_on_projector)
             QTimer.singleShot(0, self._update_actions)

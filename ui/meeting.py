@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from core import agenda, lifecycle
+from core.changes import Change
 from core.errors import ReviewError
 from core.model import AgendaItemKind, Meeting, MeetingItem, MeetingStatus
 from ui.action_review import ActionReviewView
@@ -476,10 +477,10 @@ class MeetingPage(QWidget):
                 f"✔ {decision.text}" + (f"  — agreed by {agreed}" if agreed else "")
             )
 
-    def _on_session_changed(self, what: str) -> None:
-        if what == "decisions":
+    def _on_session_changed(self, what: Change) -> None:
+        if what & Change.DECISIONS:
             self._refresh_decisions()
-        elif what == "minutes" and self.meeting is not None:
+        if what & Change.MINUTES and self.meeting is not None:
             self._follow_status()
 
     def _follow_status(self) -> None:

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.changes import Change
 from core.errors import ReviewError
 from core.exports import actions_csv, open_actions_ics, write_atomically
 from core.model import ActionState, Side
@@ -367,7 +368,7 @@ class RegisterPage(QWidget):
     def _on_search_text_changed(self, _text: str) -> None:
         self._search_timer.start()
 
-    def _on_session_changed(self, _what: str) -> None:
+    def _on_session_changed(self, _what: Change) -> None:
         if self.isVisible():
             self.model.refresh()
             self._update_count()

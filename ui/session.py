@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, Signal
 
 from core import accountability, agenda, initiatives, lifecycle, quickadd
 from core.accountability import SideRecord
+from core.changes import Change
 from core.errors import ValidationError
 from core.ids import new_id
 from core.initiatives import DueMilestone, InitiativeStatus
@@ -65,7 +66,7 @@ TREND_WINDOW = 3
 class Session(QObject):
     """One open database and the partnership being worked on."""
 
-    changed = Signal(str)
+    changed = Signal(object)  # a core.changes.Change: what the operation changed
     warned = Signal(str)  # something went wrong beside the user's action, which itself worked
 
     def __init__(self, db: Database, path: Path, partnership_id: str | None) -> None:
@@ -157,19 +158,19 @@ class Session(QObject):
             meeting.date if meeting.actual_start is None else meeting.actual_start.date(),
         )
         repository.record_review(self.db, review, by=self._facilitator_name(meeting))
-        self.changed.emit("reviews")
+        self.changed.emit(Change.REVIEWS)
         return review
 
     def restore_review(self, review: ActionReview) -> None:
         """Put back a review taken back by undo."""
         meeting = self.meeting(review.meeting_id)
         repository.record_review(self.db, review, by=self._facilitator_name(meeting))
-        self.changed.emit("reviews")
+        self.changed.emit(Change.REVIEWS)
 
     def remove_review(self, meeting_id: str, action_id: str) -> None:
         meeting = self.meeting(meeting_id)
         repository.remove_review(self.db, action_id, meeting_id, by=self._facilitator_name(meeting))
-        self.changed.emit("reviews")
+        self.changed.emit(Change.REVIEWS)
 
     def _facilitator_name(self, meeting: Meeting) -> str:
         if meeting.facilitator_id is None:
@@ -227,12 +228,12 @@ class Session(QObject):
                     raise ValidationError(role.value, "RACI people must be of one of the parties.")
                 assignments.append(RaciAssignment(new.id, person_id, role))
         repository.add_action(self.db, new, assignments, by=self._facilitator_name(meeting))
-        self.changed.emit("actions")
+        self.changed.emit(Change.ACTIONS)
         return new
 
     def remove_commitment(self, action_id: str) -> None:
         repository.remove_action(self.db, action_id)
-        self.changed.emit("actions")
+        self.changed.emit(Change.ACTIONS)
 
     def commitments(self, meeting_id: str) -> list[Action]:
         return repository.actions_raised_in(self.db, meeting_id)
@@ -287,7 +288,7 @@ class Session(QObject):
         repository.create_partnership(self.db, partnership, parties, persons)
         repository.save_standing_agenda(self.db, pid, items)
         self.partnership_id = pid
-        self.changed.emit("partnership")
+        self.changed.emit(Change.PARTNERSHIP | Change.PEOPLE | Change.AGENDA)
 
     def save_standing_agenda(self, items: list[StandingAgendaItem]) -> None:
         checked = [
@@ -299,7 +300,7 @@ class Session(QObject):
             for item in items
         ]
         repository.save_standing_agenda(self.db, self._pid, checked)
-        self.changed.emit("agenda")
+        self.changed.emit(Change.AGENDA)
 
     def propose_next_meeting(self) -> tuple[Meeting, list[MeetingItem]]:
         """A draft (not yet saved) from the standing agenda, a month after the last meeting."""
@@ -320,26 +321,26 @@ class Session(QObject):
         """Save a prepared draft after checking its date against the meetings before it."""
         agenda.check_meeting_date(meeting.scheduled_start, self.meetings(), meeting.id)
         repository.save_new_meeting(self.db, meeting, items)
-        self.changed.emit("meetings")
+        self.changed.emit(Change.MEETINGS)
         return meeting
 
     def update_draft(self, meeting: Meeting) -> None:
         agenda.check_meeting_date(meeting.scheduled_start, self.meetings(), meeting.id)
         repository.update_meeting(self.db, meeting)
-        self.changed.emit("meetings")
+        self.changed.emit(Change.MEETINGS)
 
     def start_meeting(self, meeting_id: str) -> Meeting:
         started = lifecycle.start(
             self.meeting(meeting_id), dt.datetime.now().replace(microsecond=0)
         )
         repository.update_meeting(self.db, started)
-        self.changed.emit("meetings")
+        self.changed.emit(Change.MEETINGS)
         return started
 
     def end_meeting(self, meeting_id: str) -> Meeting:
         ended = lifecycle.close(self.meeting(meeting_id), dt.datetime.now().replace(microsecond=0))
         repository.update_meeting(self.db, ended)
-        self.changed.emit("meetings")
+        self.changed.emit(Change.MEETINGS)
         self._back_up("meeting-ended")
         return ended
 
@@ -367,32 +368,32 @@ class Session(QObject):
             self.db,
             Attendance(before.id if before else new_id(), meeting_id, status, person_id),
         )
-        self.changed.emit("attendance")
+        self.changed.emit(Change.ATTENDANCE)
         return before
 
     def clear_attendance(self, attendance_id: str) -> None:
         repository.remove_attendance(self.db, attendance_id)
-        self.changed.emit("attendance")
+        self.changed.emit(Change.ATTENDANCE)
 
     def add_guest(self, meeting_id: str, name: str, side: Side | None) -> Attendance:
         guest = Attendance(
             new_id(), meeting_id, AttendanceStatus.PRESENT, None, clean_name(name, "guest"), side
         )
         repository.set_attendance(self.db, guest)
-        self.changed.emit("attendance")
+        self.changed.emit(Change.ATTENDANCE)
         return guest
 
     def restore_attendance(self, record: Attendance) -> None:
         repository.set_attendance(self.db, record)
-        self.changed.emit("attendance")
+        self.changed.emit(Change.ATTENDANCE)
 
     def add_decision(self, decision: Decision) -> None:
         repository.add_decision(self.db, decision)
-        self.changed.emit("decisions")
+        self.changed.emit(Change.DECISIONS)
 
     def remove_decision(self, decision_id: str) -> None:
         repository.remove_decision(self.db, decision_id)
-        self.changed.emit("decisions")
+        self.changed.emit(Change.DECISIONS)
 
     # --- KPIs and readings ----------------------------------------------------------------
 
@@ -415,12 +416,12 @@ class Session(QObject):
     def add_kpi(self, new: Kpi, first_target: KpiTarget) -> Kpi:
         """A new KPI with the target it starts with, checked whole before anything is written."""
         added = kpis.add_kpi(self.db, new, first_target, by=self._user())
-        self.changed.emit("kpis")
+        self.changed.emit(Change.KPIS)
         return added
 
     def update_kpi(self, changed: Kpi) -> Kpi:
         updated = kpis.update_kpi(self.db, changed, by=self._user())
-        self.changed.emit("kpis")
+        self.changed.emit(Change.KPIS)
         return updated
 
     def add_kpi_target(
@@ -432,7 +433,7 @@ class Session(QObject):
             KpiTarget(new_id(), kpi_id, effective_from, target, amber, red),
             by=self._user(),
         )
-        self.changed.emit("kpis")
+        self.changed.emit(Change.KPIS)
         return added
 
     def enter_readings(self, entries: Sequence[ReadingEntry], entered_by: Side) -> int:
@@ -440,12 +441,12 @@ class Session(QObject):
         count = kpis.enter_readings(
             self.db, self._pid, entries, entered_by, self.this_month(), by=self._user(entered_by)
         )
-        self.changed.emit("readings")
+        self.changed.emit(Change.READINGS)
         return count
 
     def readings_imported(self) -> None:
         """Say that readings were written by an import on another connection."""
-        self.changed.emit("readings")
+        self.changed.emit(Change.READINGS)
 
     def reading_reviews(self, reading_id: str) -> list[ReadingReview]:
         return repository.reading_reviews(self.db, reading_id)
@@ -466,7 +467,7 @@ class Session(QObject):
         )
         meeting = self.meeting(meeting_id)
         kpis.review_reading(self.db, review, by=self._facilitator_name(meeting))
-        self.changed.emit("readings")
+        self.changed.emit(Change.READINGS)
         return review
 
     def take_back_reading_review(
@@ -477,13 +478,13 @@ class Session(QObject):
         kpis.take_back_reading_review(
             self.db, review, confirmation, by=self._facilitator_name(meeting)
         )
-        self.changed.emit("readings")
+        self.changed.emit(Change.READINGS)
 
     def restore_reading_review(self, review: ReadingReview) -> None:
         """Redo a confirmation or dispute taken back by undo."""
         meeting = self.meeting(review.meeting_id)
         kpis.review_reading(self.db, review, by=self._facilitator_name(meeting))
-        self.changed.emit("readings")
+        self.changed.emit(Change.READINGS)
 
     def _user(self, side: Side | None = None) -> str:
         """Who a change outside a meeting is recorded as: the side typing, if known."""
@@ -518,21 +519,21 @@ class Session(QObject):
         before = initiative_store.record_progress(
             self.db, progress, by=self._facilitator_name(meeting)
         )
-        self.changed.emit("initiatives")
+        self.changed.emit(Change.INITIATIVES)
         return progress, before
 
     def restore_progress(self, progress: InitiativeProgress) -> None:
         """Put back a meeting's progress (undo of a replacement, or redo)."""
         meeting = self.meeting(progress.meeting_id)
         initiative_store.record_progress(self.db, progress, by=self._facilitator_name(meeting))
-        self.changed.emit("initiatives")
+        self.changed.emit(Change.INITIATIVES)
 
     def remove_progress(self, initiative_id: str, meeting_id: str) -> None:
         meeting = self.meeting(meeting_id)
         initiative_store.remove_progress(
             self.db, initiative_id, meeting_id, by=self._facilitator_name(meeting)
         )
-        self.changed.emit("initiatives")
+        self.changed.emit(Change.INITIATIVES)
 
     # --- minutes ------------------------------------------------------------------------
     # storage.sign_off brings reportlab and pyHanko: imported when minutes are first asked for.
@@ -558,7 +559,7 @@ class Session(QObject):
         from storage import sign_off
 
         meeting = sign_off.sign_minutes(self.db, meeting_id, person_id, identity, now)
-        self.changed.emit("minutes")
+        self.changed.emit(Change.MINUTES | Change.MEETINGS)
         if meeting.status is MeetingStatus.SIGNED:
             self._back_up("signed")
         return meeting
@@ -568,5 +569,5 @@ class Session(QObject):
         from storage import sign_off
 
         amendment = sign_off.amend_minutes(self.db, meeting_id)
-        self.changed.emit("meetings")
+        self.changed.emit(Change.MEETINGS | Change.MINUTES)
         return amendment

@@ -13,6 +13,7 @@ from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from core.changes import Change
 from core.dashboard import summary, tile, tiles
 from core.kpis import ReadingEntry
 from core.model import (
@@ -239,7 +240,7 @@ def test_an_old_dispute_stays_in_view_and_its_kpi_lists_it(
     )
     disputed = dataclasses.replace(old, confirmation=ReadingConfirmation.DISPUTED)
     repository.save_reading(demo_session.db, disputed, by="test")
-    demo_session.changed.emit("readings")
+    demo_session.changed.emit(Change.READINGS)
     assert f"{frame.tile.kpi.name} ({old.period})" in view.disputes_label.text()
     view.open_kpi(kpi_id)
     entries = [

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
 
+from core.changes import Change
 from core.model import ReadingConfirmation, Side
 from core.periods import add_months
 from storage import repository
@@ -168,7 +169,7 @@ def test_a_large_csv_is_imported_in_the_background_and_the_views_hear_of_it(
     dialog.set_side(Side.PARTNER)
     with qtbot.waitSignal(demo_session.changed) as said:
         assert dialog.run_import()
-    assert said.args == ["readings"]
+    assert said.args == [Change.READINGS]
     assert dialog.result_ is not None and dialog.result_.written == len(lines) == 3000
     p1 = next(k for k in demo_session.kpis() if k.name == "P1 incidents")
     assert (
