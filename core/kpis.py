@@ -46,6 +46,14 @@ _MAX_SUGGESTED_NAMES = 200
 _SHOWN_LENGTH = 60
 
 
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    """What an import wrote: `written` readings, of which `replaced` took an earlier one's place."""
+
+    written: int
+    replaced: int
+
+
 # --- KPIs and targets ------------------------------------------------------------------------
 
 

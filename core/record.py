@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from core.model import ActionReview, Attendance, Decision, Meeting, MeetingItem
@@ -87,3 +88,22 @@ def canonical_json(record: dict[str, Any]) -> str:
 
 def content_hash(record: dict[str, Any]) -> str:
     return hashlib.sha256(canonical_json(record).encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class TamperedMeeting:
+    """A signed meeting whose stored content differs from what was signed, and how."""
+
+    meeting_id: str
+    number: int
+    revision: int
+    reasons: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        revision = f" (revision {self.revision})" if self.revision > 1 else ""
+        return f"Meeting {self.number}{revision}"
+
+    @property
+    def message(self) -> str:
+        return f"{self.label}: {'; '.join(self.reasons)}."

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import datetime as dt
 import os
 import shutil
@@ -12,6 +11,7 @@ import time
 from pathlib import Path
 from urllib.parse import quote
 
+from core.backups import BackupContents
 from storage.errors import (
     DamagedDatabaseError,
     DatabaseLockedError,
@@ -158,18 +158,6 @@ def _is_good(path: Path) -> bool:
     except StorageError:
         return False
     return True
-
-
-@dataclasses.dataclass(frozen=True)
-class BackupContents:
-    """What a backup holds, to choose one by: when and why it was taken, and its latest
-    meeting (number, title, day and status), or None when it holds no meeting."""
-
-    path: Path
-    taken: dt.datetime | None
-    reason: str
-    meetings: int
-    latest: tuple[int, str, dt.date, str] | None
 
 
 def backup_contents(path: Path) -> BackupContents:

@@ -12,13 +12,13 @@ import dataclasses
 import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from sqlite_utils import Database
 
 from core import record
 from core.model import ActionReview, Attendance, Decision, Meeting, MeetingItem
+from core.record import TamperedMeeting
 from storage.repository import TABLES
 from storage.rows import row_reader
 
@@ -27,25 +27,6 @@ T = TypeVar("T")
 ROWS_CHANGED = "its recorded content no longer matches the hash it was signed with"
 PDF_CHANGED = "its stored signed PDF is not the file that was signed"
 SIGN_OFF_CHANGED = "a sign-off approves other content than the meeting's"
-
-
-@dataclass(frozen=True)
-class TamperedMeeting:
-    """A signed meeting whose stored content differs from what was signed, and how."""
-
-    meeting_id: str
-    number: int
-    revision: int
-    reasons: tuple[str, ...]
-
-    @property
-    def label(self) -> str:
-        revision = f" (revision {self.revision})" if self.revision > 1 else ""
-        return f"Meeting {self.number}{revision}"
-
-    @property
-    def message(self) -> str:
-        return f"{self.label}: {'; '.join(self.reasons)}."
 
 
 def _signed_rows(db: Database, cls: type[T], order_by: str) -> dict[str, list[T]]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from sqlite_utils import Database
@@ -14,6 +14,7 @@ from sqlite_utils import Database
 from core.errors import ValidationError
 from core.ids import new_id
 from core.kpis import (
+    ImportResult,
     ReadingEntry,
     check_kpi,
     check_kpi_change,
@@ -46,14 +47,6 @@ _READING_UPDATE = (
 )
 # The columns an imported reading sets, in the order of _READING_UPDATE.
 _READING_FIELDS = ("value", "comment", "entered_by", "confirmation")
-
-
-@dataclass(frozen=True, slots=True)
-class ImportResult:
-    """What an import wrote: `written` readings, of which `replaced` took an earlier one's place."""
-
-    written: int
-    replaced: int
 
 
 def kpi(db: Database, kpi_id: str) -> Kpi:

@@ -21,9 +21,9 @@ def create_application() -> QApplication:
 
 def run(db: Path | None, quit_when_ready: bool = False) -> int:
     """Open the app on `db`, else the last database, else the welcome page."""
-    from storage.locations import log_folder
     from ui.crash import CrashReporter
     from ui.main_window import MainWindow
+    from ui.session import log_folder
 
     app = create_application()
     reporter = CrashReporter(log_folder())

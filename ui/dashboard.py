@@ -69,8 +69,6 @@ from core.model import (
 )
 from core.periods import add_months
 from core.rag import rag_of_reading, target_in_force
-from storage import repository
-from storage.dashboard import dashboard_window
 from ui.session import Session
 from ui.undo import AppliedCommand, push_applied
 
@@ -1229,7 +1227,7 @@ class DashboardView(QWidget):
             return
         changed = kpi_id != self.drill_down.kpi_id
         # The tiles read only their 12 months: the drill-down reads its KPI's whole history.
-        self._kpi_readings = repository.readings(self.session.db, kpi_id)
+        self._kpi_readings = self.session.kpi_readings(kpi_id)
         self.drill_down.show_kpi(
             self._kpis[kpi_id], self._targets.get(kpi_id, []), self._kpi_readings, self.period
         )
@@ -1307,8 +1305,8 @@ class DashboardView(QWidget):
             kpis: list[Kpi] = []
             self._targets, self._readings = {}, {}
         else:
-            kpis, self._targets, self._readings = dashboard_window(
-                self.session.db, pid, first_period_shown(self.period), self.period
+            kpis, self._targets, self._readings = self.session.dashboard_window(
+                first_period_shown(self.period), self.period
             )
         self._kpis = {k.id: k for k in kpis}
         self.all_tiles = tiles(kpis, self._targets, self._readings, self.period or "")

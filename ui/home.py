@@ -8,7 +8,6 @@ longer match are marked "TAMPERED" in the table and named in a banner.
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -25,8 +24,7 @@ from PySide6.QtWidgets import (
 from core.changes import Change
 from core.errors import ReviewError
 from core.model import Side
-from storage.database import open_for_reading
-from storage.integrity import TamperedMeeting, tampered_meetings
+from core.record import TamperedMeeting
 from ui.models import STATUS_LABELS, MeetingsModel
 from ui.session import Session
 
@@ -39,16 +37,12 @@ class _IntegrityCheck(QObject):
 
     checked = Signal(object)  # list[TamperedMeeting], or the ReviewError that stopped it
 
-    def start(self, path: Path) -> None:
-        threading.Thread(target=self._run, args=(path,), daemon=True).start()
+    def start(self, session: Session) -> None:
+        threading.Thread(target=self._run, args=(session,), daemon=True).start()
 
-    def _run(self, path: Path) -> None:
+    def _run(self, session: Session) -> None:
         try:
-            db = open_for_reading(path)
-            try:
-                found: object = tampered_meetings(db)
-            finally:
-                db.close()
+            found: object = session.find_tampered_elsewhere()
         except ReviewError as error:
             found = error
         self.checked.emit(found)
@@ -143,7 +137,7 @@ class HomePage(QWidget):
         QTimer.singleShot(INTEGRITY_CHECK_DELAY_MS, self._start_check)
 
     def _start_check(self) -> None:
-        self._check.start(self._session.path)
+        self._check.start(self._session)
 
     def _on_check_checked(self, found: object) -> None:
         if isinstance(found, ReviewError):

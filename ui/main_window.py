@@ -19,9 +19,8 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QStackedWid
 from core.changes import Change
 from core.errors import ReviewError
 from core.model import AgendaItemKind, Meeting, MeetingItem, MeetingStatus
-from storage.locations import default_database, demo_database
 from ui.home import HomePage
-from ui.session import Session
+from ui.session import Session, create_demo, default_database, demo_database
 
 if TYPE_CHECKING:
     from ui.accountability import AccountabilityDialog
@@ -261,7 +260,7 @@ class MainWindow(QMainWindow):
         self.session = session
         from ui.recovery import show_open_state
 
-        show_open_state(self, session.db)  # the read-only bar, a backup that failed
+        show_open_state(self, session)  # the read-only bar, a backup that failed
         self.settings.setValue("last_database", str(path))
         recent = [str(path)] + [p for p in self.recent_files() if p != str(path)]
         self.settings.setValue("recent", recent[:MAX_RECENT])
@@ -337,8 +336,6 @@ class MainWindow(QMainWindow):
             self.open_database(Path(name))
 
     def open_demo(self) -> None:
-        from storage.demo import create_demo
-
         path = demo_database()
         if not path.exists():
             try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, QUrl, Signal
@@ -31,8 +32,6 @@ from core.distribution import file_stem, minutes_email
 from core.errors import ReviewError
 from core.exports import write_atomically
 from core.model import AttendanceStatus, Meeting, MeetingStatus, Person, Side
-from core.signatures import create_identity, load_identity
-from storage.keys import save_key, saved_key
 from ui.session import Session
 
 
@@ -40,9 +39,15 @@ class SignOffDialog(QDialog):
     """One side's sign-off: who signs (present, of that side) and with which key."""
 
     def __init__(
-        self, people: list[Person], side: Side, party: str, parent: QWidget | None = None
+        self,
+        people: list[Person],
+        side: Side,
+        party: str,
+        keeps_key: Callable[[str], bool],
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        self._keeps_key = keeps_key
         self.setWindowTitle(f"Sign off for {party}")
         self.setMinimumWidth(520)
         self.side = side
@@ -106,7 +111,7 @@ class SignOffDialog(QDialog):
         return str(self.signatory.currentData())
 
     def _on_signatory_changed(self) -> None:
-        kept = saved_key(self.person_id()) is not None
+        kept = self._keeps_key(self.person_id())
         self.use_kept.setEnabled(kept)
         (self.use_kept if kept else self.create).setChecked(True)
         self._on_key_choice_toggled()
@@ -265,7 +270,7 @@ class MinutesDialog(QDialog):
                 f"No one of {party} is recorded as present: record the attendance first.",
             )
             return
-        dialog = SignOffDialog(people, side, party, self)
+        dialog = SignOffDialog(people, side, party, self.session.keeps_key, self)
         while dialog.exec() == QDialog.DialogCode.Accepted:
             try:
                 self.sign_with(
@@ -282,32 +287,8 @@ class MinutesDialog(QDialog):
         self, person_id: str, choice: str, path: str, passphrase: str, repeat: str = ""
     ) -> Meeting:
         """Sign for the person's side with the key chosen; nothing is kept if anything fails."""
-        person = self.session.person(person_id)
         now = dt.datetime.now().astimezone().replace(microsecond=0, tzinfo=None)
-        if choice == "create":
-            if passphrase != repeat:
-                raise ReviewError("The two passphrases differ: type the same one twice.")
-            if saved_key(person_id) is not None:
-                raise ReviewError(
-                    f"This computer already keeps a key for {person.name}: sign with it."
-                )
-            party = self.session.parties()[person.side].name
-            data = create_identity(person.name, person.email, person.side.value, party, passphrase)
-            identity = load_identity(data, passphrase)
-            save_key(person_id, data)  # kept before it signs, so no signature is ever orphaned
-        elif choice == "kept":
-            kept = saved_key(person_id)
-            if kept is None:
-                raise ReviewError(f"This computer keeps no key for {person.name}.")
-            identity = load_identity(kept, passphrase)
-        else:
-            if not path:
-                raise ReviewError("Choose the PKCS#12 file to sign with.")
-            try:
-                data = Path(path).read_bytes()
-            except OSError as error:
-                raise ReviewError(f"{path} cannot be read: {error.strerror}.") from None
-            identity = load_identity(data, passphrase)
+        identity = self.session.signing_identity(person_id, choice, path, passphrase, repeat)
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             meeting = self.session.sign_minutes(self.meeting_id, person_id, identity, now)

@@ -48,6 +48,7 @@ from PySide6.QtWidgets import (
 from core.errors import ReviewError, ValidationError
 from core.kpis import (
     ImportProblem,
+    ImportResult,
     ReadingEntry,
     ReadingsImportError,
     check_period_not_future,
@@ -58,8 +59,6 @@ from core.kpis import (
 from core.model import Kpi, KpiTarget, Reading, ReadingConfirmation, Side
 from core.periods import add_months, parse_period
 from core.rag import rag_of_reading, target_in_force
-from storage.database import open_database
-from storage.kpis import ImportResult, import_readings
 from ui.dashboard import RAG_SHAPES, number_text, target_text
 from ui.session import Session
 
@@ -667,38 +666,24 @@ class ImportCancelled(ReviewError):
 
 
 class ImportWorker(QThread):
-    """Imports a file on its own connection (a SQLite connection belongs to its thread)."""
+    """Runs the session's import in a thread (it writes on a connection of its own)."""
 
     progressed = Signal(int, int)
 
-    def __init__(
-        self, path: Path, partnership_id: str, data: bytes, side: Side, this_month: str
-    ) -> None:
+    def __init__(self, session: Session, data: bytes, side: Side) -> None:
         super().__init__()
-        self._path = path
-        self._partnership_id = partnership_id
+        self._session = session
         self._data = data
         self._side = side
-        self._this_month = this_month
         self.cancelled = False
         self.result: ImportResult | None = None
         self.error: BaseException | None = None
 
     def run(self) -> None:
         try:
-            db = open_database(self._path, automatic_backups=False)
-            try:
-                self.result = import_readings(
-                    db,
-                    self._partnership_id,
-                    self._data,
-                    self._side,
-                    self._this_month,
-                    progress=self._progress,
-                    by=f"{self._side.label} (CSV import)",
-                )
-            finally:
-                db.close()
+            self.result = self._session.import_readings_elsewhere(
+                self._data, self._side, self._progress
+            )
         except BaseException as error:  # handed to the window's thread, never swallowed
             self.error = error
 
@@ -868,10 +853,9 @@ class ImportReadingsDialog(QDialog):
         except OSError as error:
             self._refuse(f"{path} cannot be read: {error.strerror}.")
             return False
-        pid = self._session.partnership_id
-        if pid is None:
+        if self._session.partnership_id is None:
             return False
-        worker = ImportWorker(self._session.path, pid, data, side, self._session.this_month())
+        worker = ImportWorker(self._session, data, side)
         self.progress = QProgressDialog("Reading the file…", "Cancel", 0, 0, self)
         self.progress.setWindowTitle("Importing readings")
         self.progress.setWindowModality(Qt.WindowModality.WindowModal)

@@ -2,7 +2,7 @@
 
 Also the bar a window shows when it only reads a file another window of the app writes.
 The rules (which backups are good, how a restore keeps the replaced file) are in
-storage/backups.py; this module only asks and shows.
+storage/backups.py, reached through ui/session.py; this module only asks and shows.
 """
 
 from __future__ import annotations
@@ -24,17 +24,13 @@ from PySide6.QtWidgets import (
 )
 
 from core.errors import ReviewError
-from core.model import MeetingStatus
-from storage import backups
-from storage.database import Database, open_warnings, read_only_reason
-from storage.errors import StorageError
-from ui.models import STATUS_LABELS
+from ui.session import Session, backup_taken, good_backups, opening_problem, restore_backup
 
 READ_ONLY_BAR = "readOnlyBar"
 
 
 def _when(backup: Path) -> str:
-    taken = backups.backup_time(backup)
+    taken = backup_taken(backup)
     return f"{taken:%A %d %B %Y, %H:%M}" if taken else backup.name
 
 
@@ -49,9 +45,10 @@ class RecoveryDialog(QDialog):
         self.path = Path(path)
         self.restored_aside: Path | None = None
         self.restored = False
-        backup = error.backup if isinstance(error, StorageError) else None
+        found = opening_problem(error)
+        backup = found.backup
         self.backup: Path | None = backup
-        self.problem = QLabel(error.problem if isinstance(error, StorageError) else error.message)
+        self.problem = QLabel(found.problem)
         self.problem.setWordWrap(True)
         self.problem.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.offer = QLabel()
@@ -75,7 +72,7 @@ class RecoveryDialog(QDialog):
         else:
             self.offer.setText(
                 "The file was left as it is."
-                if not isinstance(error, StorageError) or not error.restorable
+                if not found.restorable
                 else "The file was left as it is. No good automatic backup of it was found."
             )
             buttons.addButton(QDialogButtonBox.StandardButton.Close)
@@ -92,7 +89,7 @@ class RecoveryDialog(QDialog):
         if self.backup is None:
             return
         try:
-            self.restored_aside = backups.restore(self.path, self.backup)
+            self.restored_aside = restore_backup(self.path, self.backup)
         except ReviewError as error:
             self.outcome.setText(error.message)
             return
@@ -107,26 +104,6 @@ def offer_recovery(parent: QWidget | None, path: Path, error: ReviewError) -> bo
     return dialog.restored
 
 
-BACKUP_REASONS = {
-    "daily": "first opening of the day",
-    "before-migration": "before an update of the file",
-    "meeting-ended": "when a meeting ended",
-    "signed": "when minutes were signed",
-}
-
-
-def _describe(contents: backups.BackupContents) -> str:
-    """One line per backup: when and why it was taken, and the latest meeting it holds."""
-    when = f"{contents.taken:%a %d %b %Y, %H:%M}" if contents.taken else contents.path.name
-    why = BACKUP_REASONS.get(contents.reason, contents.reason)
-    line = f"{when}  ·  {why}" if why else when
-    if contents.latest is None:
-        return f"{line}\n    no meeting yet"
-    number, title, day, status = contents.latest
-    label = STATUS_LABELS[MeetingStatus(status)]
-    return f"{line}\n    latest meeting: {number}, {title} ({day:%d %b %Y}, {label.lower()})"
-
-
 class RestoreBackupDialog(QDialog):
     """Choose one of a database's good automatic backups (newest first) to put back."""
 
@@ -138,10 +115,10 @@ class RestoreBackupDialog(QDialog):
         self.restored_aside: Path | None = None
         self.restored = False
         self.choices = QListWidget()
-        for backup in backups.good_backups(self.path):
-            entry = QListWidgetItem(_describe(backups.backup_contents(backup)))
-            entry.setData(Qt.ItemDataRole.UserRole, str(backup))
-            entry.setToolTip(str(backup))
+        for backup in good_backups(self.path):
+            entry = QListWidgetItem(backup.describe())
+            entry.setData(Qt.ItemDataRole.UserRole, str(backup.path))
+            entry.setToolTip(str(backup.path))
             self.choices.addItem(entry)
         if self.choices.count():
             self.choices.setCurrentRow(0)
@@ -172,7 +149,7 @@ class RestoreBackupDialog(QDialog):
         if item is None:
             return
         try:
-            self.restored_aside = backups.restore(
+            self.restored_aside = restore_backup(
                 self.path, Path(item.data(Qt.ItemDataRole.UserRole))
             )
         except ReviewError as error:
@@ -205,16 +182,16 @@ def read_only_bar(reason: str) -> QToolBar:
     return bar
 
 
-def show_open_state(window: QMainWindow, db: Database) -> None:
+def show_open_state(window: QMainWindow, session: Session) -> None:
     """After a file opened: a read-only bar if another window writes it (replacing any bar
     of the file before), and what went wrong without stopping it (a backup not written) in
     the status bar."""
     for old in window.findChildren(QToolBar, READ_ONLY_BAR):
         window.removeToolBar(old)
         old.deleteLater()
-    reason = read_only_reason(db)
+    reason = session.read_only_reason
     if reason is not None:
         window.addToolBar(Qt.ToolBarArea.TopToolBarArea, read_only_bar(reason))
-    warnings = open_warnings(db)
+    warnings = session.open_warnings
     if warnings:
         window.statusBar().showMessage(" ".join(warnings))

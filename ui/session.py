@@ -16,11 +16,12 @@ from PySide6.QtCore import QObject, Signal
 
 from core import accountability, agenda, initiatives, lifecycle, quickadd
 from core.accountability import SideRecord
+from core.backups import BackupContents
 from core.changes import Change
-from core.errors import ValidationError
+from core.errors import ReviewError, ValidationError
 from core.ids import new_id
 from core.initiatives import DueMilestone, InitiativeStatus
-from core.kpis import ReadingEntry, reviewing_side
+from core.kpis import ImportResult, ReadingEntry, reviewing_side
 from core.model import (
     Action,
     ActionReview,
@@ -51,10 +52,11 @@ from core.model import (
 )
 from core.people import clean_name
 from core.periods import period_of
+from core.record import TamperedMeeting
 from core.register import ActionFilter, ActionRow
 from storage import backups, dashboard, kpis, register, repository
 from storage import initiatives as initiative_store
-from storage.database import Database, open_database
+from storage.database import Database, open_database, open_warnings, read_only_reason
 from storage.errors import StorageError
 
 if TYPE_CHECKING:
@@ -83,6 +85,16 @@ class Session(QObject):
         db = open_database(path, one_writer=True)  # a second window only reads (issue 7)
         found = repository.partnerships(db)
         return cls(db, path, found[0].id if found else None)
+
+    @property
+    def read_only_reason(self) -> str | None:
+        """Why this window only reads the file (another window writes it); None if it writes."""
+        return read_only_reason(self.db)
+
+    @property
+    def open_warnings(self) -> list[str]:
+        """What went wrong opening the file without stopping it (a backup not written)."""
+        return open_warnings(self.db)
 
     def close(self) -> None:
         self.db.close()
@@ -413,6 +425,17 @@ class Session(QObject):
         """The KPIs, and their targets and readings by KPI id, oldest first."""
         return dashboard.dashboard_data(self.db, self._pid)
 
+    def dashboard_window(
+        self, first_period: str, last_period: str
+    ) -> tuple[list[Kpi], dict[str, list[KpiTarget]], dict[str, list[Reading]]]:
+        """What the tiles show: the KPIs, their targets, and their readings from `first_period`
+        to `last_period` (with every older reading still disputed), by KPI id."""
+        return dashboard.dashboard_window(self.db, self._pid, first_period, last_period)
+
+    def kpi_readings(self, kpi_id: str) -> list[Reading]:
+        """A KPI's whole history, oldest first (its drill-down)."""
+        return repository.readings(self.db, kpi_id)
+
     def add_kpi(self, new: Kpi, first_target: KpiTarget) -> Kpi:
         """A new KPI with the target it starts with, checked whole before anything is written."""
         added = kpis.add_kpi(self.db, new, first_target, by=self._user())
@@ -443,6 +466,26 @@ class Session(QObject):
         )
         self.changed.emit(Change.READINGS)
         return count
+
+    def import_readings_elsewhere(
+        self, data: bytes, side: Side, progress: Callable[[int, int], None]
+    ) -> ImportResult:
+        """Import a CSV file's readings, all or none, on a connection of its own: the one call
+        of the session a worker thread may make (it reads only values fixed at opening). The
+        window's thread then calls `readings_imported` to announce them."""
+        db = open_database(self.path, automatic_backups=False)
+        try:
+            return kpis.import_readings(
+                db,
+                self._pid,
+                data,
+                side,
+                self.this_month(),
+                progress=progress,
+                by=f"{side.label} (CSV import)",
+            )
+        finally:
+            db.close()
 
     def readings_imported(self) -> None:
         """Say that readings were written by an import on another connection."""
@@ -552,6 +595,58 @@ class Session(QObject):
 
         return sign_off.pending_sides(self.db, meeting_id)
 
+    def find_tampered_elsewhere(self) -> list[TamperedMeeting]:
+        """The signed meetings whose stored rows, PDF or sign-offs no longer match what was
+        signed, checked on a read-only connection of its own: a worker thread may call it."""
+        from storage.database import open_for_reading
+        from storage.integrity import tampered_meetings
+
+        db = open_for_reading(self.path)
+        try:
+            return tampered_meetings(db)
+        finally:
+            db.close()
+
+    def keeps_key(self, person_id: str) -> bool:
+        """Whether this computer keeps a signing key of the person's (the user data folder)."""
+        from storage.keys import saved_key
+
+        return saved_key(person_id) is not None
+
+    def signing_identity(
+        self, person_id: str, choice: str, path: str, passphrase: str, repeat: str = ""
+    ) -> Identity:
+        """The key a person signs with: `create` a new one (kept on this computer before it
+        signs, so that no signature is ever orphaned), the `kept` one, or a PKCS#12 `file`."""
+        from core.signatures import create_identity, load_identity
+        from storage.keys import save_key, saved_key
+
+        person = self.person(person_id)
+        if choice == "create":
+            if passphrase != repeat:
+                raise ReviewError("The two passphrases differ: type the same one twice.")
+            if saved_key(person_id) is not None:
+                raise ReviewError(
+                    f"This computer already keeps a key for {person.name}: sign with it."
+                )
+            party = self.parties()[person.side].name
+            data = create_identity(person.name, person.email, person.side.value, party, passphrase)
+            identity = load_identity(data, passphrase)
+            save_key(person_id, data)
+            return identity
+        if choice == "kept":
+            kept = saved_key(person_id)
+            if kept is None:
+                raise ReviewError(f"This computer keeps no key for {person.name}.")
+            return load_identity(kept, passphrase)
+        if not path:
+            raise ReviewError("Choose the PKCS#12 file to sign with.")
+        try:
+            data = Path(path).read_bytes()
+        except OSError as error:
+            raise ReviewError(f"{path} cannot be read: {error.strerror}.") from None
+        return load_identity(data, passphrase)
+
     def sign_minutes(
         self, meeting_id: str, person_id: str, identity: Identity, now: dt.datetime
     ) -> Meeting:
@@ -571,3 +666,67 @@ class Session(QObject):
         amendment = sign_off.amend_minutes(self.db, meeting_id)
         self.changed.emit(Change.MEETINGS | Change.MINUTES)
         return amendment
+
+
+# --- the file itself: before a session is open on it, or to replace it -----------------------
+
+
+def default_database() -> Path:
+    """The database opened when no other is named or remembered (the user data folder)."""
+    from storage.locations import default_database as default
+
+    return default()
+
+
+def demo_database() -> Path:
+    """Where "Open the demo" creates (once) and opens the demo partnership."""
+    from storage.locations import demo_database as demo
+
+    return demo()
+
+
+def log_folder() -> Path:
+    """Where the app's log and crash reports are written."""
+    from storage.locations import log_folder as folder
+
+    return folder()
+
+
+def create_demo(path: Path) -> Path:
+    """Create the demo partnership in a new file (an existing one is refused, untouched)."""
+    from storage.demo import create_demo as create
+
+    return create(path)
+
+
+def good_backups(path: Path) -> list[BackupContents]:
+    """The automatic backups of `path` that open cleanly, newest first, with what each holds."""
+    return [backups.backup_contents(b) for b in backups.good_backups(path)]
+
+
+def backup_taken(backup: Path) -> dt.datetime | None:
+    """When an automatic backup was taken (from its name); None for another file."""
+    return backups.backup_time(backup)
+
+
+def restore_backup(path: Path, backup: Path) -> Path | None:
+    """Put `backup` back as `path` (checked first; refused while the file is open anywhere);
+    returns where the replaced file was kept."""
+    return backups.restore(path, backup)
+
+
+@dataclasses.dataclass(frozen=True)
+class OpeningProblem:
+    """Why a file did not open, without the remedy (`problem`), the newest good backup to
+    offer, and whether a backup is a remedy at all (not for a file locked by another program)."""
+
+    problem: str
+    backup: Path | None
+    restorable: bool
+
+
+def opening_problem(error: ReviewError) -> OpeningProblem:
+    """What the recovery dialog needs of an error that stopped a file from opening."""
+    if isinstance(error, StorageError):
+        return OpeningProblem(error.problem, error.backup, error.restorable)
+    return OpeningProblem(error.message, None, False)

@@ -22,10 +22,10 @@ from typing import Any
 from PySide6.QtWidgets import QLabel, QMainWindow, QToolBar
 from pytestqt.qtbot import QtBot
 
-from storage.database import open_database
 from tests.reliability.conftest import ROOT, main_py
 from tests.reliability.test_kill import DRIVER, Figures, check_after_kill, read_log, snapshot
 from ui.recovery import READ_ONLY_BAR, show_open_state
+from ui.session import Session
 
 WRITER = Path(__file__).with_name("writer_run.py")
 
@@ -164,8 +164,8 @@ def test_sessions_and_an_import_write_at_once_and_lose_nothing(
 def test_the_read_only_bar_says_why(qtbot: QtBot, demo_path: Path) -> None:
     """The second window shows a bar saying it only reads the file, and why; a window on a
     file it writes shows none."""
-    first = open_database(demo_path, automatic_backups=False, one_writer=True)
-    second = open_database(demo_path, automatic_backups=False, one_writer=True)
+    first = Session.open(demo_path)
+    second = Session.open(demo_path)
     try:
         window = QMainWindow()
         qtbot.addWidget(window)
