@@ -199,7 +199,7 @@ def _child(
     # The floor's input: the same sparklines (the values each tile draws, its RAG, where its
     # sparkline sits in the tile, which paints it), as numpy arrays in memory.
     assert session.partnership_id is not None
-    kpis, targets, readings = dashboard_data(session.db, session.partnership_id)
+    kpis, targets, readings = dashboard_data(session._db, session.partnership_id)
     made = tiles(kpis, targets, readings, meeting.period)
     frames = {frame.tile.kpi.id: frame for frame in view.tile_frames}
     series = []

@@ -102,7 +102,7 @@ class ActionHistoryDialog(QDialog):
         grid.setColumnStretch(3, 1)
         grid.setColumnMinimumWidth(2, 110)
 
-        overdue = row.days_overdue(on or dt.date.today())
+        overdue = row.days_overdue(on or session.today())
         self.overdue_label = QLabel(
             f"⚠ Overdue by {overdue} {'day' if overdue == 1 else 'days'}" if overdue else ""
         )

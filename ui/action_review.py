@@ -229,7 +229,7 @@ class ActionReviewView(QWidget):
         self._session = session
         self._undo = undo_stack
         self._meeting_id: str | None = None
-        self._on = dt.date.today()
+        self._on = session.today()
         self.side = QComboBox()
         self.side.addItem("Both sides", None)
         self.side.addItem("Enterprise's actions", Side.ENTERPRISE)

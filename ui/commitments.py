@@ -139,7 +139,7 @@ class CommitmentForm(QWidget):
         self._undo = undo_stack
         self._people = session.people()
         meeting = session.meeting(meeting_id)
-        self._today = meeting.actual_start.date() if meeting.actual_start else dt.date.today()
+        self._today = meeting.actual_start.date() if meeting.actual_start else session.today()
 
         self.line = QuickAddLine(self._people)
         self.line.setObjectName("quickAdd")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
@@ -405,7 +404,7 @@ class MeetingPage(QWidget):
         planned_end = agenda.planned_end(meeting, self.rail_model.items())
         parts = [f"{meeting.scheduled_start:%A %d %B %Y, %H:%M}", meeting.location or "no location"]
         if meeting.actual_start is not None:
-            end = meeting.actual_end or dt.datetime.now()
+            end = meeting.actual_end or self._session.now()
             total = int((end - meeting.actual_start).total_seconds())
             parts.append(f"running {format_duration(total)}")
         parts.append(f"planned end {planned_end:%H:%M}")
@@ -503,7 +502,7 @@ class MeetingPage(QWidget):
 
     def _on_notes_saved(self, item_id: str) -> None:
         self.banner.hide()
-        self.saved_indicator.setText(f"✓ saved {dt.datetime.now():%H:%M:%S}")
+        self.saved_indicator.setText(f"✓ saved {self._session.now():%H:%M:%S}")
 
     def _on_notes_save_failed(self, message: str) -> None:
         self.saved_indicator.setText(f"⚠ not saved — {self.notes.unsaved_reason}")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
@@ -287,7 +286,7 @@ class MinutesDialog(QDialog):
         self, person_id: str, choice: str, path: str, passphrase: str, repeat: str = ""
     ) -> Meeting:
         """Sign for the person's side with the key chosen; nothing is kept if anything fails."""
-        now = dt.datetime.now().astimezone().replace(microsecond=0, tzinfo=None)
+        now = self.session.now().astimezone().replace(microsecond=0, tzinfo=None)
         identity = self.session.signing_identity(person_id, choice, path, passphrase, repeat)
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:

@@ -318,7 +318,7 @@ class RegisterPage(QWidget):
 
     def today(self) -> dt.date:
         """The day overdue is counted on: fixed in tests and demos, else today."""
-        return self._fixed_on or dt.date.today()
+        return self._fixed_on or self._session.today()
 
     def current_filter(self) -> ActionFilter:
         """The filter the bar describes."""
@@ -466,7 +466,7 @@ class RegisterPage(QWidget):
         rows = self._session.action_rows(self.current_filter())
         partnership = self._session.partnership
         name = partnership.name if partnership is not None else ""
-        data = open_actions_ics(rows, name, dt.datetime.now().astimezone())
+        data = open_actions_ics(rows, name, self._session.now().astimezone())
         count = sum(1 for r in rows if r.action.state is ActionState.OPEN)
         return self._save(path, data, f"{count} open {'action' if count == 1 else 'actions'}")
 

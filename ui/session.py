@@ -73,11 +73,11 @@ class Session(QObject):
 
     def __init__(self, db: Database, path: Path, partnership_id: str | None) -> None:
         super().__init__()
-        self.db = db
+        self._db = db
         self.path = path
         self.partnership_id = partnership_id
-        # The day the app believes it is: tests and screenshots may fix it.
-        self.today: Callable[[], dt.date] = dt.date.today
+        # The clock every operation reads: tests and screenshots may fix it.
+        self.now: Callable[[], dt.datetime] = dt.datetime.now
 
     @classmethod
     def open(cls, path: Path) -> Session:
@@ -86,18 +86,22 @@ class Session(QObject):
         found = repository.partnerships(db)
         return cls(db, path, found[0].id if found else None)
 
+    def today(self) -> dt.date:
+        """The day the app believes it is (from `now`)."""
+        return self.now().date()
+
     @property
     def read_only_reason(self) -> str | None:
         """Why this window only reads the file (another window writes it); None if it writes."""
-        return read_only_reason(self.db)
+        return read_only_reason(self._db)
 
     @property
     def open_warnings(self) -> list[str]:
         """What went wrong opening the file without stopping it (a backup not written)."""
-        return open_warnings(self.db)
+        return open_warnings(self._db)
 
     def close(self) -> None:
-        self.db.close()
+        self._db.close()
 
     # --- reading ----------------------------------------------------------------------
 
@@ -105,49 +109,49 @@ class Session(QObject):
     def partnership(self) -> Partnership | None:
         if self.partnership_id is None:
             return None
-        return repository.partnership(self.db, self.partnership_id)
+        return repository.partnership(self._db, self.partnership_id)
 
     def parties(self) -> dict[Side, Party]:
-        return {p.side: p for p in repository.parties(self.db, self._pid)}
+        return {p.side: p for p in repository.parties(self._db, self._pid)}
 
     def people(self) -> list[Person]:
-        return repository.people(self.db, self._pid)
+        return repository.people(self._db, self._pid)
 
     def meetings(self) -> list[Meeting]:
-        return repository.meetings(self.db, self._pid)
+        return repository.meetings(self._db, self._pid)
 
     def meeting(self, meeting_id: str) -> Meeting:
-        return repository.meeting(self.db, meeting_id)
+        return repository.meeting(self._db, meeting_id)
 
     def items(self, meeting_id: str) -> list[MeetingItem]:
-        return repository.meeting_items(self.db, meeting_id)
+        return repository.meeting_items(self._db, meeting_id)
 
     def attendance(self, meeting_id: str) -> list[Attendance]:
-        return repository.attendance(self.db, meeting_id)
+        return repository.attendance(self._db, meeting_id)
 
     def decisions(self, meeting_id: str) -> list[Decision]:
-        return repository.decisions(self.db, meeting_id)
+        return repository.decisions(self._db, meeting_id)
 
     def standing_agenda(self) -> list[StandingAgendaItem]:
-        return repository.standing_agenda(self.db, self._pid)
+        return repository.standing_agenda(self._db, self._pid)
 
     def open_action_count(self) -> int:
-        return len(repository.open_actions(self.db, self._pid))
+        return len(repository.open_actions(self._db, self._pid))
 
     def count_actions(self, spec: ActionFilter) -> int:
-        return register.count_actions(self.db, self._pid, spec)
+        return register.count_actions(self._db, self._pid, spec)
 
     def action_rows(
         self, spec: ActionFilter, offset: int = 0, limit: int = -1, meeting_id: str | None = None
     ) -> list[ActionRow]:
         """A page of actions (by current due date), with `meeting_id`'s review of each."""
-        return register.action_rows(self.db, self._pid, spec, offset, limit, meeting_id)
+        return register.action_rows(self._db, self._pid, spec, offset, limit, meeting_id)
 
     def action_history(self, action_id: str) -> tuple[list[ActionReview], list[AuditEntry]]:
         """Every review of an action across meetings, and every change in the audit log."""
         return (
-            repository.reviews_of_action(self.db, action_id),
-            repository.audit_trail(self.db, action_id),
+            repository.reviews_of_action(self._db, action_id),
+            repository.audit_trail(self._db, action_id),
         )
 
     def review_action(
@@ -169,25 +173,27 @@ class Session(QObject):
             new_due,
             meeting.date if meeting.actual_start is None else meeting.actual_start.date(),
         )
-        repository.record_review(self.db, review, by=self._facilitator_name(meeting))
+        repository.record_review(self._db, review, by=self._facilitator_name(meeting))
         self.changed.emit(Change.REVIEWS)
         return review
 
     def restore_review(self, review: ActionReview) -> None:
         """Put back a review taken back by undo."""
         meeting = self.meeting(review.meeting_id)
-        repository.record_review(self.db, review, by=self._facilitator_name(meeting))
+        repository.record_review(self._db, review, by=self._facilitator_name(meeting))
         self.changed.emit(Change.REVIEWS)
 
     def remove_review(self, meeting_id: str, action_id: str) -> None:
         meeting = self.meeting(meeting_id)
-        repository.remove_review(self.db, action_id, meeting_id, by=self._facilitator_name(meeting))
+        repository.remove_review(
+            self._db, action_id, meeting_id, by=self._facilitator_name(meeting)
+        )
         self.changed.emit(Change.REVIEWS)
 
     def _facilitator_name(self, meeting: Meeting) -> str:
         if meeting.facilitator_id is None:
             return ""
-        return repository.person(self.db, meeting.facilitator_id).name
+        return repository.person(self._db, meeting.facilitator_id).name
 
     def accountability(
         self, upto_id: str, windows: tuple[int, ...] = (3, 6, 12), trend_meetings: int = 24
@@ -196,7 +202,7 @@ class Session(QObject):
         meetings = [m for m in self.meetings() if m.amends_id is None]
         upto = self.meeting(upto_id)
         held = [m for m in meetings if m.scheduled_start <= upto.scheduled_start]
-        actions = repository.actions(self.db, self._pid)
+        actions = repository.actions(self._db, self._pid)
         figures = {
             size: accountability.accountability(held, actions, upto, size) for size in windows
         }
@@ -216,7 +222,7 @@ class Session(QObject):
         """A new action raised in this meeting: checked, with its RACI people (the owner is R)."""
         meeting = self.meeting(meeting_id)
         people = self.people()
-        today = meeting.actual_start.date() if meeting.actual_start else dt.date.today()
+        today = meeting.actual_start.date() if meeting.actual_start else self.today()
         clean = quickadd.check_commitment(title, owner, due, people, today, past_confirmed)
         assert owner is not None and due is not None
         known = {p.id for p in people}
@@ -239,22 +245,22 @@ class Session(QObject):
                 if person_id not in known:
                     raise ValidationError(role.value, "RACI people must be of one of the parties.")
                 assignments.append(RaciAssignment(new.id, person_id, role))
-        repository.add_action(self.db, new, assignments, by=self._facilitator_name(meeting))
+        repository.add_action(self._db, new, assignments, by=self._facilitator_name(meeting))
         self.changed.emit(Change.ACTIONS)
         return new
 
     def remove_commitment(self, action_id: str) -> None:
-        repository.remove_action(self.db, action_id)
+        repository.remove_action(self._db, action_id)
         self.changed.emit(Change.ACTIONS)
 
     def commitments(self, meeting_id: str) -> list[Action]:
-        return repository.actions_raised_in(self.db, meeting_id)
+        return repository.actions_raised_in(self._db, meeting_id)
 
     def raci(self, action_id: str) -> list[RaciAssignment]:
-        return repository.raci(self.db, action_id)
+        return repository.raci(self._db, action_id)
 
     def latest_period(self) -> str | None:
-        return repository.latest_period(self.db, self._pid)
+        return repository.latest_period(self._db, self._pid)
 
     def next_meeting(self, meetings: list[Meeting] | None = None) -> Meeting | None:
         """The meeting to work on next: a live one, else the earliest draft, else a closed one."""
@@ -285,7 +291,7 @@ class Session(QObject):
             pid,
             f"{clean_name(names[Side.ENTERPRISE], 'enterprise')} – "
             f"{clean_name(names[Side.PARTNER], 'partner')}",
-            dt.datetime.now().replace(microsecond=0),
+            self.now().replace(microsecond=0),
         )
         parties = [Party(new_id(), pid, side, clean_name(names[side], side.value)) for side in Side]
         persons = [
@@ -297,8 +303,8 @@ class Session(QObject):
             )
             for i, (t, k, m) in enumerate(agenda_items)
         ]
-        repository.create_partnership(self.db, partnership, parties, persons)
-        repository.save_standing_agenda(self.db, pid, items)
+        repository.create_partnership(self._db, partnership, parties, persons)
+        repository.save_standing_agenda(self._db, pid, items)
         self.partnership_id = pid
         self.changed.emit(Change.PARTNERSHIP | Change.PEOPLE | Change.AGENDA)
 
@@ -311,7 +317,7 @@ class Session(QObject):
             )
             for item in items
         ]
-        repository.save_standing_agenda(self.db, self._pid, checked)
+        repository.save_standing_agenda(self._db, self._pid, checked)
         self.changed.emit(Change.AGENDA)
 
     def propose_next_meeting(self) -> tuple[Meeting, list[MeetingItem]]:
@@ -322,7 +328,7 @@ class Session(QObject):
         if previous and previous[-1].facilitator_id:
             facilitator = previous[-1].facilitator_id
         meeting, items = agenda.prepare_next(
-            self._pid, self.standing_agenda(), previous, facilitator, new_id, dt.date.today()
+            self._pid, self.standing_agenda(), previous, facilitator, new_id, self.today()
         )
         period = self.latest_period()
         if period is not None:
@@ -332,26 +338,24 @@ class Session(QObject):
     def prepare_meeting(self, meeting: Meeting, items: list[MeetingItem]) -> Meeting:
         """Save a prepared draft after checking its date against the meetings before it."""
         agenda.check_meeting_date(meeting.scheduled_start, self.meetings(), meeting.id)
-        repository.save_new_meeting(self.db, meeting, items)
+        repository.save_new_meeting(self._db, meeting, items)
         self.changed.emit(Change.MEETINGS)
         return meeting
 
     def update_draft(self, meeting: Meeting) -> None:
         agenda.check_meeting_date(meeting.scheduled_start, self.meetings(), meeting.id)
-        repository.update_meeting(self.db, meeting)
+        repository.update_meeting(self._db, meeting)
         self.changed.emit(Change.MEETINGS)
 
     def start_meeting(self, meeting_id: str) -> Meeting:
-        started = lifecycle.start(
-            self.meeting(meeting_id), dt.datetime.now().replace(microsecond=0)
-        )
-        repository.update_meeting(self.db, started)
+        started = lifecycle.start(self.meeting(meeting_id), self.now().replace(microsecond=0))
+        repository.update_meeting(self._db, started)
         self.changed.emit(Change.MEETINGS)
         return started
 
     def end_meeting(self, meeting_id: str) -> Meeting:
-        ended = lifecycle.close(self.meeting(meeting_id), dt.datetime.now().replace(microsecond=0))
-        repository.update_meeting(self.db, ended)
+        ended = lifecycle.close(self.meeting(meeting_id), self.now().replace(microsecond=0))
+        repository.update_meeting(self._db, ended)
         self.changed.emit(Change.MEETINGS)
         self._back_up("meeting-ended")
         return ended
@@ -360,16 +364,16 @@ class Session(QObject):
         """An automatic backup after a milestone of a meeting, so that the newest backup holds
         it; a failure does not undo the milestone: it is told (`warned`)."""
         try:
-            backups.automatic_backup(self.path, reason, source=self.db.conn)
+            backups.automatic_backup(self.path, reason, source=self._db.conn)
         except StorageError as error:
             self.warned.emit(f"{error.message} The meeting itself is saved.")
 
     def save_notes(self, item_id: str, notes: str) -> None:
         """Save an item's notes; raises StorageError when the file cannot be written."""
-        repository.save_notes(self.db, item_id, notes)
+        repository.save_notes(self._db, item_id, notes)
 
     def save_actual_seconds(self, item_id: str, seconds: int) -> None:
-        repository.save_actual_seconds(self.db, item_id, seconds)
+        repository.save_actual_seconds(self._db, item_id, seconds)
 
     def set_attendance(
         self, meeting_id: str, person_id: str, status: AttendanceStatus
@@ -377,34 +381,34 @@ class Session(QObject):
         """Record a person's attendance; returns what it replaced, for undo."""
         before = next((a for a in self.attendance(meeting_id) if a.person_id == person_id), None)
         repository.set_attendance(
-            self.db,
+            self._db,
             Attendance(before.id if before else new_id(), meeting_id, status, person_id),
         )
         self.changed.emit(Change.ATTENDANCE)
         return before
 
     def clear_attendance(self, attendance_id: str) -> None:
-        repository.remove_attendance(self.db, attendance_id)
+        repository.remove_attendance(self._db, attendance_id)
         self.changed.emit(Change.ATTENDANCE)
 
     def add_guest(self, meeting_id: str, name: str, side: Side | None) -> Attendance:
         guest = Attendance(
             new_id(), meeting_id, AttendanceStatus.PRESENT, None, clean_name(name, "guest"), side
         )
-        repository.set_attendance(self.db, guest)
+        repository.set_attendance(self._db, guest)
         self.changed.emit(Change.ATTENDANCE)
         return guest
 
     def restore_attendance(self, record: Attendance) -> None:
-        repository.set_attendance(self.db, record)
+        repository.set_attendance(self._db, record)
         self.changed.emit(Change.ATTENDANCE)
 
     def add_decision(self, decision: Decision) -> None:
-        repository.add_decision(self.db, decision)
+        repository.add_decision(self._db, decision)
         self.changed.emit(Change.DECISIONS)
 
     def remove_decision(self, decision_id: str) -> None:
-        repository.remove_decision(self.db, decision_id)
+        repository.remove_decision(self._db, decision_id)
         self.changed.emit(Change.DECISIONS)
 
     # --- KPIs and readings ----------------------------------------------------------------
@@ -414,36 +418,36 @@ class Session(QObject):
         return period_of(self.today())
 
     def kpis(self) -> list[Kpi]:
-        return repository.kpis(self.db, self._pid)
+        return repository.kpis(self._db, self._pid)
 
     def kpi_targets(self, kpi_id: str) -> list[KpiTarget]:
-        return repository.kpi_targets(self.db, kpi_id)
+        return repository.kpi_targets(self._db, kpi_id)
 
     def dashboard_data(
         self,
     ) -> tuple[list[Kpi], dict[str, list[KpiTarget]], dict[str, list[Reading]]]:
         """The KPIs, and their targets and readings by KPI id, oldest first."""
-        return dashboard.dashboard_data(self.db, self._pid)
+        return dashboard.dashboard_data(self._db, self._pid)
 
     def dashboard_window(
         self, first_period: str, last_period: str
     ) -> tuple[list[Kpi], dict[str, list[KpiTarget]], dict[str, list[Reading]]]:
         """What the tiles show: the KPIs, their targets, and their readings from `first_period`
         to `last_period` (with every older reading still disputed), by KPI id."""
-        return dashboard.dashboard_window(self.db, self._pid, first_period, last_period)
+        return dashboard.dashboard_window(self._db, self._pid, first_period, last_period)
 
     def kpi_readings(self, kpi_id: str) -> list[Reading]:
         """A KPI's whole history, oldest first (its drill-down)."""
-        return repository.readings(self.db, kpi_id)
+        return repository.readings(self._db, kpi_id)
 
     def add_kpi(self, new: Kpi, first_target: KpiTarget) -> Kpi:
         """A new KPI with the target it starts with, checked whole before anything is written."""
-        added = kpis.add_kpi(self.db, new, first_target, by=self._user())
+        added = kpis.add_kpi(self._db, new, first_target, by=self._user())
         self.changed.emit(Change.KPIS)
         return added
 
     def update_kpi(self, changed: Kpi) -> Kpi:
-        updated = kpis.update_kpi(self.db, changed, by=self._user())
+        updated = kpis.update_kpi(self._db, changed, by=self._user())
         self.changed.emit(Change.KPIS)
         return updated
 
@@ -452,7 +456,7 @@ class Session(QObject):
     ) -> KpiTarget:
         """A new target for a KPI from a period on; older readings keep their old target."""
         added = kpis.add_target(
-            self.db,
+            self._db,
             KpiTarget(new_id(), kpi_id, effective_from, target, amber, red),
             by=self._user(),
         )
@@ -462,7 +466,7 @@ class Session(QObject):
     def enter_readings(self, entries: Sequence[ReadingEntry], entered_by: Side) -> int:
         """Write readings typed in by one side, all or none; returns how many changed."""
         count = kpis.enter_readings(
-            self.db, self._pid, entries, entered_by, self.this_month(), by=self._user(entered_by)
+            self._db, self._pid, entries, entered_by, self.this_month(), by=self._user(entered_by)
         )
         self.changed.emit(Change.READINGS)
         return count
@@ -492,7 +496,7 @@ class Session(QObject):
         self.changed.emit(Change.READINGS)
 
     def reading_reviews(self, reading_id: str) -> list[ReadingReview]:
-        return repository.reading_reviews(self.db, reading_id)
+        return repository.reading_reviews(self._db, reading_id)
 
     def review_reading(
         self, meeting_id: str, kpi: Kpi, reading: Reading, verdict: ReadingVerdict, comment: str
@@ -506,10 +510,10 @@ class Session(QObject):
             reviewing_side(kpi, reading),
             verdict,
             comment,
-            dt.datetime.now().replace(microsecond=0),
+            self.now().replace(microsecond=0),
         )
         meeting = self.meeting(meeting_id)
-        kpis.review_reading(self.db, review, by=self._facilitator_name(meeting))
+        kpis.review_reading(self._db, review, by=self._facilitator_name(meeting))
         self.changed.emit(Change.READINGS)
         return review
 
@@ -519,14 +523,14 @@ class Session(QObject):
         """Undo a confirmation or dispute: the reading returns to `confirmation`."""
         meeting = self.meeting(review.meeting_id)
         kpis.take_back_reading_review(
-            self.db, review, confirmation, by=self._facilitator_name(meeting)
+            self._db, review, confirmation, by=self._facilitator_name(meeting)
         )
         self.changed.emit(Change.READINGS)
 
     def restore_reading_review(self, review: ReadingReview) -> None:
         """Redo a confirmation or dispute taken back by undo."""
         meeting = self.meeting(review.meeting_id)
-        kpis.review_reading(self.db, review, by=self._facilitator_name(meeting))
+        kpis.review_reading(self._db, review, by=self._facilitator_name(meeting))
         self.changed.emit(Change.READINGS)
 
     def _user(self, side: Side | None = None) -> str:
@@ -543,7 +547,7 @@ class Session(QObject):
         after it."""
         meeting = self.meeting(meeting_id)
         meetings = [m for m in self.meetings() if m.amends_id is None]
-        found, milestones, progress = initiative_store.initiatives_data(self.db, self._pid)
+        found, milestones, progress = initiative_store.initiatives_data(self._db, self._pid)
         names = {p.id: p.name for p in self.people()}
         statuses = initiatives.initiative_statuses(meeting, meetings, found, progress, names)
         next_date = initiatives.next_meeting_date(meeting, meetings)
@@ -560,7 +564,7 @@ class Session(QObject):
         progress = InitiativeProgress(new_id(), initiative_id, meeting_id, percent, rag, comment)
         meeting = self.meeting(meeting_id)
         before = initiative_store.record_progress(
-            self.db, progress, by=self._facilitator_name(meeting)
+            self._db, progress, by=self._facilitator_name(meeting)
         )
         self.changed.emit(Change.INITIATIVES)
         return progress, before
@@ -568,13 +572,13 @@ class Session(QObject):
     def restore_progress(self, progress: InitiativeProgress) -> None:
         """Put back a meeting's progress (undo of a replacement, or redo)."""
         meeting = self.meeting(progress.meeting_id)
-        initiative_store.record_progress(self.db, progress, by=self._facilitator_name(meeting))
+        initiative_store.record_progress(self._db, progress, by=self._facilitator_name(meeting))
         self.changed.emit(Change.INITIATIVES)
 
     def remove_progress(self, initiative_id: str, meeting_id: str) -> None:
         meeting = self.meeting(meeting_id)
         initiative_store.remove_progress(
-            self.db, initiative_id, meeting_id, by=self._facilitator_name(meeting)
+            self._db, initiative_id, meeting_id, by=self._facilitator_name(meeting)
         )
         self.changed.emit(Change.INITIATIVES)
 
@@ -582,18 +586,18 @@ class Session(QObject):
     # storage.sign_off brings reportlab and pyHanko: imported when minutes are first asked for.
 
     def person(self, person_id: str) -> Person:
-        return repository.person(self.db, person_id)
+        return repository.person(self._db, person_id)
 
     def minutes_pdf(self, meeting_id: str) -> bytes:
         """The minutes as they would be exported now (a signed meeting's stored PDF)."""
         from storage import sign_off
 
-        return sign_off.minutes_pdf(self.db, meeting_id)
+        return sign_off.minutes_pdf(self._db, meeting_id)
 
     def sides_to_sign(self, meeting_id: str) -> list[Side]:
         from storage import sign_off
 
-        return sign_off.pending_sides(self.db, meeting_id)
+        return sign_off.pending_sides(self._db, meeting_id)
 
     def find_tampered_elsewhere(self) -> list[TamperedMeeting]:
         """The signed meetings whose stored rows, PDF or sign-offs no longer match what was
@@ -653,7 +657,7 @@ class Session(QObject):
         """One side's sign-off with the signatory's key; the second one freezes the meeting."""
         from storage import sign_off
 
-        meeting = sign_off.sign_minutes(self.db, meeting_id, person_id, identity, now)
+        meeting = sign_off.sign_minutes(self._db, meeting_id, person_id, identity, now)
         self.changed.emit(Change.MINUTES | Change.MEETINGS)
         if meeting.status is MeetingStatus.SIGNED:
             self._back_up("signed")
@@ -663,7 +667,7 @@ class Session(QObject):
         """A new revision of signed minutes, to correct and sign; the signed one stays."""
         from storage import sign_off
 
-        amendment = sign_off.amend_minutes(self.db, meeting_id)
+        amendment = sign_off.amend_minutes(self._db, meeting_id)
         self.changed.emit(Change.MEETINGS | Change.MINUTES)
         return amendment
 

@@ -41,7 +41,7 @@ from PySide6.QtTest import QTest  # noqa: E402
 
 import ui.meeting  # noqa: E402, F401  (imported once, before the forks, as a cold start would)
 from core.model import AgendaItemKind, MeetingStatus, ReviewStatus  # noqa: E402
-from storage.database import open_database, read_only_reason  # noqa: E402
+from storage.database import open_database  # noqa: E402
 from ui.app import create_application  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
 
@@ -93,7 +93,7 @@ def run(db: Path, settings_file: Path, log_path: Path, seed: int) -> None:
     window.show()
     session = window.session
     assert session is not None
-    log.write("opened", read_only=read_only_reason(session.db))
+    log.write("opened", read_only=session.read_only_reason)
     meeting = session.next_meeting()
     assert meeting is not None
     window.open_meeting(meeting.id)

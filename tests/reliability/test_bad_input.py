@@ -444,7 +444,7 @@ def test_kpi_values_typed_in_are_written_or_refused_at_their_field(
     """Whatever is typed in a cell of the readings grid (value, period, comment) is written
     as a finite number, or refused at its field with nothing written."""
     kpis = session.kpis()
-    session.today = lambda: TODAY
+    session.now = lambda: dt.datetime.combine(TODAY, dt.time(10))
     values = st.one_of(
         st.floats(-1e6, 1e6).map(lambda v: f"{v:.2f}"),
         st.floats(-1e6, 1e6).map(lambda v: f"{v:.1f}".replace(".", ",")),

@@ -67,7 +67,7 @@ def test_typed_notes_survive_a_full_disk_and_moving_on(
     assert page is not None and window.session is not None
     first = page.current_item
     assert first is not None
-    db = window.session.db
+    db = window.session._db
     before = _stored_notes(demo_path)
     _fill_the_disk(db)
 

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QToolBar
 from pytestqt.qtbot import QtBot
 
 from storage import backups
-from storage.database import open_database, read_only_reason
+from storage.database import open_database
 from tests.reliability.test_broken_files import _one_page
 from ui.main_window import MainWindow
 from ui.recovery import READ_ONLY_BAR, RecoveryDialog, RestoreBackupDialog
@@ -98,7 +98,7 @@ def test_opening_its_own_file_again_keeps_the_window_writing_it(
     item_id = page.notes.item_id
     assert window.open_database(demo_path)
     session = window.session
-    assert session is not None and read_only_reason(session.db) is None
+    assert session is not None and session.read_only_reason is None
     assert not window.findChildren(QToolBar, READ_ONLY_BAR)
     saved = {i.id: i.notes for i in session.items(meeting.id)}
     assert "Typed before opening the file again" in saved[item_id]

@@ -19,7 +19,7 @@ def test_record_shows_both_sides_figures_from_core(qtbot: QtBot, demo_session: S
     upto = signed[-1]
     dialog = AccountabilityDialog(demo_session, upto.id)
     qtbot.addWidget(dialog)
-    actions = repository.actions(demo_session.db, demo_session.partnership_id or "")
+    actions = repository.actions(demo_session._db, demo_session.partnership_id or "")
     for column, (side, size) in enumerate((s, w) for s in Side for w in WINDOWS):
         expected = accountability.accountability(signed, actions, upto, size)[side]
         for row, (_, figure) in enumerate(FIGURES):

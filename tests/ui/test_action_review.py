@@ -87,7 +87,7 @@ def test_second_review_replaces_the_first_visibly_and_undo_restores_it(
     assert here is not None and here.status is ReviewStatus.ON_TRACK
     window.undo_stack.undo()
     assert view.model.row_at(view.model.row_of(action_id)).review_here is None
-    assert repository.action(session.db, action_id).state is ActionState.OPEN
+    assert repository.action(session._db, action_id).state is ActionState.OPEN
 
 
 def test_a_new_due_date_is_a_slip_kept_in_the_actions_history(

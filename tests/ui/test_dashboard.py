@@ -179,7 +179,7 @@ def test_a_long_name_and_a_long_figure_stay_inside_their_tile(qtbot: QtBot) -> N
 
 def test_summary_line_matches_the_core_summary(view: DashboardView, demo_session: Session) -> None:
     assert demo_session.partnership_id is not None
-    kpis, targets, readings = dashboard_data(demo_session.db, demo_session.partnership_id)
+    kpis, targets, readings = dashboard_data(demo_session._db, demo_session.partnership_id)
     expected = summary(tiles(kpis, targets, readings, view.period or ""))
     text = view.summary_label.text()
     for rag in ("red", "amber", "green"):
@@ -235,11 +235,11 @@ def test_an_old_dispute_stays_in_view_and_its_kpi_lists_it(
     kpi_id = frame.tile.kpi.id
     old = next(
         r
-        for r in repository.readings(demo_session.db, kpi_id)
+        for r in repository.readings(demo_session._db, kpi_id)
         if r.period == add_months(view.period or "", -24)
     )
     disputed = dataclasses.replace(old, confirmation=ReadingConfirmation.DISPUTED)
-    repository.save_reading(demo_session.db, disputed, by="test")
+    repository.save_reading(demo_session._db, disputed, by="test")
     demo_session.changed.emit(Change.READINGS)
     assert f"{frame.tile.kpi.name} ({old.period})" in view.disputes_label.text()
     view.open_kpi(kpi_id)
@@ -371,7 +371,8 @@ def test_red_kpi_confirmed_another_disputed_with_a_note_and_found_after_reopenin
     from storage import repository
 
     by_reading = {
-        r.reading_id: r for r in repository.reading_reviews_in_meeting(again.session.db, meeting.id)
+        r.reading_id: r
+        for r in repository.reading_reviews_in_meeting(again.session._db, meeting.id)
     }
     _, _, readings = again.session.dashboard_data()
     p1 = next(r for r in readings[kpis["P1 incidents"].id] if r.period == meeting.period)

@@ -62,7 +62,7 @@ def test_percent_rag_and_comment_are_recorded_undone_and_found_after_reopening(
     again = MainWindow(settings, interactive=False)
     qtbot.addWidget(again)
     assert again.open_database(demo_path) and again.session is not None
-    stored = initiative_store.progress_in(again.session.db, recorded.initiative.id, meeting.id)
+    stored = initiative_store.progress_in(again.session._db, recorded.initiative.id, meeting.id)
     assert stored is not None
     assert (stored.percent_complete, stored.rag, stored.comment) == (
         63,
@@ -93,7 +93,7 @@ def test_a_refused_record_is_said_in_the_form_and_writes_nothing(
     view.form.comment.setText("x" * 520)
     view.record_current()
     assert "at most 500 characters" in view.form.message.text()
-    progress = initiative_store.progress_in(window.session.db, status.initiative.id, meeting_id)
+    progress = initiative_store.progress_in(window.session._db, status.initiative.id, meeting_id)
     assert progress is None
     assert window.undo_stack.count() == 0
     window.close()

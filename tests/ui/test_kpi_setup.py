@@ -25,7 +25,7 @@ def dialog(qtbot: QtBot, demo_session: Session) -> Iterator[KpiSetupDialog]:
 def _stored(session: Session) -> list[list[tuple[Any, ...]]]:
     """What the KPI set-up may write: KPIs, targets, the audit log."""
     return [
-        session.db.execute(f"SELECT * FROM {table} ORDER BY rowid").fetchall()
+        session._db.execute(f"SELECT * FROM {table} ORDER BY rowid").fetchall()
         for table in ("kpi", "kpi_target", "audit_log")
     ]
 

@@ -201,7 +201,7 @@ def test_notes_survive_a_full_disk_and_are_saved_once_space_returns(
     page = window.meeting_page
     assert page is not None and page.current_item is not None
     item_id = page.current_item.id
-    db = window.session.db
+    db = window.session._db
     pages = db.execute("PRAGMA page_count").fetchone()[0]
     db.execute(f"PRAGMA max_page_count = {pages}")  # the disk is full: the file cannot grow
     long_note = "Decision context: " + "the partner explained the outage timeline. " * 400

@@ -55,10 +55,10 @@ def _held_meeting(session: Session) -> str:
 
 def test_signed_minutes_preview_is_the_stored_pdf(qtbot: QtBot, demo_session: Session) -> None:
     """A signed meeting shows its stored PDF: pages rendered, nothing left to sign, send on."""
-    meeting = latest_with_minutes(demo_session.db)
+    meeting = latest_with_minutes(demo_session._db)
     dialog = _open(qtbot, demo_session, meeting.id)
     assert dialog.page_count() >= 5
-    assert dialog.pdf == stored_pdf(demo_session.db, meeting.id)
+    assert dialog.pdf == stored_pdf(demo_session._db, meeting.id)
     assert not any(b.isEnabled() for b in dialog.sign_buttons.values())
     assert dialog.send_button.isEnabled()
     assert "Signed by both sides" in dialog.state.text()
@@ -68,20 +68,20 @@ def test_send_writes_the_signed_pdf_and_an_email_draft(
     qtbot: QtBot, demo_session: Session, tmp_path: Path
 ) -> None:
     """Send: the PDF byte for byte and an .eml to both sides' attendees with it attached."""
-    meeting = latest_with_minutes(demo_session.db)
+    meeting = latest_with_minutes(demo_session._db)
     dialog = _open(qtbot, demo_session, meeting.id)
     written = dialog.send_to(tmp_path)
     assert written is not None
     pdf_path, eml_path = written
     assert "meeting-024" in pdf_path.name and pdf_path.suffix == ".pdf"
-    assert pdf_path.read_bytes() == stored_pdf(demo_session.db, meeting.id)
+    assert pdf_path.read_bytes() == stored_pdf(demo_session._db, meeting.id)
     message = email.message_from_bytes(eml_path.read_bytes(), policy=policy.default)
     present = [
         a.person_id
         for a in demo_session.attendance(meeting.id)
         if a.status is AttendanceStatus.PRESENT
     ]
-    sides = {repository.person(demo_session.db, pid).side for pid in present}
+    sides = {repository.person(demo_session._db, pid).side for pid in present}
     assert sides == {Side.ENTERPRISE, Side.PARTNER}
     assert str(message["To"]).count("@") == len(present)
     (attachment,) = list(message.iter_attachments())
@@ -119,8 +119,8 @@ def test_both_sides_sign_in_the_app(
     assert hashlib.sha256(out.read_bytes()).hexdigest() == (
         demo_session.meeting(meeting_id).minutes_sha256
     )
-    assert verify_minutes(out.read_bytes(), known_certificates(demo_session.db)).ok
-    blob = demo_session.db.execute(
+    assert verify_minutes(out.read_bytes(), known_certificates(demo_session._db)).ok
+    blob = demo_session._db.execute(
         "SELECT group_concat(certificate_pem) FROM signatory_certificate"
     )
     assert "PRIVATE KEY" not in (blob.fetchone()[0] or "")
@@ -145,7 +145,7 @@ def test_sign_off_mistakes_change_nothing(
     person = dialog.eligible(Side.ENTERPRISE)[0]
     with pytest.raises(ReviewError, match=words):
         dialog.sign_with(person.id, choice, "", passphrase, repeat=repeat)
-    assert repository.sign_offs(demo_session.db, meeting_id) == []
+    assert repository.sign_offs(demo_session._db, meeting_id) == []
     assert not key_file(person.id).exists()
     assert demo_session.meeting(meeting_id).status is MeetingStatus.CLOSED
 
@@ -160,7 +160,7 @@ def test_wrong_passphrase_for_a_kept_key(qtbot: QtBot, demo_session: Session) ->
     demo_session.save_notes(item.id, "Changed after the first sign-off")
     with pytest.raises(ReviewError, match="passphrase does not open"):
         dialog.sign_with(person.id, "kept", "", "not the passphrase")
-    sign_offs = repository.sign_offs(demo_session.db, meeting_id)
+    sign_offs = repository.sign_offs(demo_session._db, meeting_id)
     assert len(sign_offs) == 1  # the earlier (now withdrawn-to-be) sign-off is left as it was
 
 
@@ -175,7 +175,7 @@ def test_file_minutes_opens_the_latest_and_amend_opens_revision_two(
     window.show()
     qtbot.waitExposed(window)
     assert window.session is not None
-    latest = latest_with_minutes(window.session.db)
+    latest = latest_with_minutes(window.session._db)
     assert window.minutes_meeting() == latest
     assert window.minutes_action.shortcut().toString() == "Ctrl+M"
     opened: list[MinutesDialog] = []

@@ -32,7 +32,7 @@ def grid(qtbot: QtBot, demo_session: Session) -> Iterator[ReadingsDialog]:
 
 def _stored(session: Session) -> list[list[tuple[Any, ...]]]:
     return [
-        session.db.execute(f"SELECT * FROM {table} ORDER BY rowid").fetchall()
+        session._db.execute(f"SELECT * FROM {table} ORDER BY rowid").fetchall()
         for table in ("reading", "audit_log")
     ]
 
@@ -103,7 +103,7 @@ def test_typed_readings_and_a_comment_are_saved_as_the_entering_side(
     kpis = {k.name: k for k in demo_session.kpis()}
     invoices = next(
         r
-        for r in repository.readings(demo_session.db, kpis["Invoices paid within terms"].id)
+        for r in repository.readings(demo_session._db, kpis["Invoices paid within terms"].id)
         if r.period == month
     )
     assert (invoices.value, invoices.comment, invoices.entered_by, invoices.confirmation) == (
@@ -114,11 +114,11 @@ def test_typed_readings_and_a_comment_are_saved_as_the_entering_side(
     )
     p1 = next(
         r
-        for r in repository.readings(demo_session.db, kpis["P1 incidents"].id)
+        for r in repository.readings(demo_session._db, kpis["P1 incidents"].id)
         if r.period == month
     )
     assert p1.confirmation is ReadingConfirmation.CONFIRMED
-    trail = repository.audit_trail(demo_session.db, invoices.id)
+    trail = repository.audit_trail(demo_session._db, invoices.id)
     assert [(e.field, e.new, e.changed_by) for e in trail] == [
         ("value", "91.5", "Partner (typed in)")
     ]
@@ -173,7 +173,7 @@ def test_a_large_csv_is_imported_in_the_background_and_the_views_hear_of_it(
     assert dialog.result_ is not None and dialog.result_.written == len(lines) == 3000
     p1 = next(k for k in demo_session.kpis() if k.name == "P1 incidents")
     assert (
-        len([r for r in repository.readings(demo_session.db, p1.id) if r.period < "2025"]) == 3000
+        len([r for r in repository.readings(demo_session._db, p1.id) if r.period < "2025"]) == 3000
     )
 
 

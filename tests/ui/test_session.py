@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from pytestqt.qtbot import QtBot
 
 from core.changes import Change
@@ -53,3 +55,16 @@ def test_the_home_page_refreshes_from_the_announcement_alone(
     assert "(draft)" in home.next_button.text()
     demo_session.start_meeting(draft.id)
     assert "(live)" in home.next_button.text()
+
+
+def test_every_operation_reads_the_session_clock(qtbot: QtBot, demo_session: Session) -> None:
+    """A fixed clock fixes what is recorded: the meeting's start and end, the next meeting's
+    proposed date, and the month readings are judged against."""
+    fixed = dt.datetime(2026, 12, 8, 9, 30, 15)
+    demo_session.now = lambda: fixed
+    draft = next(m for m in demo_session.meetings() if m.status is MeetingStatus.DRAFT)
+    started = demo_session.start_meeting(draft.id)
+    ended = demo_session.end_meeting(draft.id)
+    assert started.actual_start == fixed and ended.actual_end == fixed
+    assert demo_session.today() == dt.date(2026, 12, 8)
+    assert demo_session.this_month() == "2026-12"
