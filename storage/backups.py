@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from core.backups import BackupContents
+from storage.checks import in_use, inspect
 from storage.errors import (
     DamagedDatabaseError,
     DatabaseLockedError,
@@ -151,8 +152,6 @@ def newest_good_backup(db_path: Path) -> Path | None:
 
 
 def _is_good(path: Path) -> bool:
-    from storage.database import inspect  # storage.database takes backups: imported late
-
     try:
         inspect(path)
     except StorageError:
@@ -211,8 +210,6 @@ def restore(db_path: Path | str, source: Path | str, now: dt.datetime | None = N
     aside, with its -wal and -shm files, as `NAME.replaced-YYYYmmdd-HHMMSS`, and the copy renamed
     into place. Nothing is deleted. A database open in the app (or any program) is refused.
     """
-    from storage.database import in_use, inspect  # storage.database takes backups
-
     db_path, source = Path(db_path), Path(source)
     if not source.is_file():
         raise StorageError(f"{source} does not exist: there is no backup there to restore.")

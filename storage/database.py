@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sqlite3
-import subprocess
-import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import quote
 
 from sqlite_utils import Database
 
 from storage import backups
+from storage.checks import LOCK_WAIT_MS, in_use, inspect, user_error
 from storage.errors import (
     DamagedDatabaseError,
     DatabaseLockedError,
@@ -22,14 +20,10 @@ from storage.errors import (
     ReadOnlyError,
     StorageError,
     read_only_because,
-    translate,
 )
-from storage.migrations import MIGRATION_SET, MIGRATIONS, known_migrations
+from storage.migrations import MIGRATIONS
 
-SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
-LOCK_WAIT_MS = 2000  # opening waits this long for another program's write to finish
-SHM_DMS_BYTE = 128  # SQLite's unix VFS: every connection holds this byte of -shm while open
 
 
 def configure(conn: sqlite3.Connection) -> None:
@@ -117,7 +111,7 @@ def open_database(
     except sqlite3.Error as error:
         if claim is not None:
             claim.release()
-        raise _user_error(error, path) from None
+        raise user_error(error, path) from None
     db = AppDatabase(conn, path, claim, reason)
     try:
         configure(conn)
@@ -146,7 +140,7 @@ def open_database(
         MIGRATIONS.apply(db)
     except sqlite3.Error as error:
         db.close()
-        raise _user_error(error, path) from None
+        raise user_error(error, path) from None
     except BaseException:
         db.close()
         raise
@@ -162,7 +156,7 @@ def open_for_reading(path: Path | str) -> Database:
         conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     except sqlite3.Error as error:
-        raise _user_error(error, path) from None
+        raise user_error(error, path) from None
     return Database(conn, execute_plugins=False)
 
 
@@ -193,7 +187,7 @@ def open_read_only(path: Path | str) -> Database:
             )
     except sqlite3.Error as error:
         db.close()
-        raise _user_error(error, path) from None
+        raise user_error(error, path) from None
     except BaseException:
         db.close()
         raise
@@ -259,99 +253,6 @@ def _refuse_if_locked(conn: sqlite3.Connection, path: Path) -> None:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
 
-def inspect(path: Path) -> None:
-    """Check an existing file without writing to it; raise a StorageError saying what is wrong.
-
-    Everything is asked of SQLite: a descriptor of the file opened and closed here with the
-    operating system's own calls would drop every lock this process's connections hold on it
-    (POSIX locks belong to the process), and another program would then delete its journal.
-    """
-    if not os.access(path, os.R_OK):
-        raise ReadOnlyError(f"{path} cannot be read: permission denied.")
-    with _read_only(path) as conn:
-        try:
-            check = conn.execute("PRAGMA quick_check").fetchone()[0]
-            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
-            applied: set[str] = set()
-            if "_sqlite_migrations" in tables:
-                applied = {
-                    row[0]
-                    for row in conn.execute(
-                        "SELECT name FROM _sqlite_migrations WHERE migration_set = ?",
-                        (MIGRATION_SET,),
-                    )
-                }
-        except sqlite3.Error as error:
-            if "not a database" in str(error).lower() and not _starts_like_sqlite(path):
-                raise NotADatabaseError(
-                    f"{path} is not a database of this app (it is not an SQLite file). "
-                    "Choose another file, or create a new partnership."
-                ) from None
-            raise _user_error(error, path) from None
-    if check != "ok":
-        raise DamagedDatabaseError(f"{path} is damaged ({check}). It was left as it is.")
-    user_tables = {t for t in tables if not t.startswith("sqlite_")}
-    if user_tables and not applied:
-        raise NotADatabaseError(
-            f"{path} is an SQLite database of another program, not of this app. "
-            "It was left as it is."
-        )
-    unknown = applied - set(known_migrations())
-    if unknown:
-        raise NewerVersionError(
-            f"{path} was written by a newer version of this app. It was left as it is: "
-            "update the app to open it."
-        )
-
-
-def _starts_like_sqlite(path: Path) -> bool:
-    """Whether `path` begins with SQLite's header, read by a short-lived child process.
-
-    Only asked once SQLite has refused the file, to tell another kind of file from a damaged
-    database; read here, the file's descriptor would cost this process its SQLite locks.
-    """
-    read_header = "import sys; sys.stdout.buffer.write(open(sys.argv[1], 'rb').read(16))"
-    try:
-        child = subprocess.run(
-            [sys.executable, "-I", "-S", "-c", read_header, str(path)],
-            capture_output=True,
-            timeout=30,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return True  # unknown: called damaged, which offers a backup rather than hiding one
-    return child.stdout == SQLITE_HEADER
-
-
-@contextlib.contextmanager
-def _read_only(path: Path) -> Iterator[sqlite3.Connection]:
-    uri = f"file:{quote(str(path.resolve()))}?mode=ro"
-    try:
-        conn = sqlite3.connect(uri, uri=True, timeout=LOCK_WAIT_MS / 1000)
-    except sqlite3.Error as error:
-        raise _user_error(error, path) from None
-    try:
-        conn.execute(f"PRAGMA busy_timeout = {LOCK_WAIT_MS}")
-        yield conn
-    finally:
-        conn.close()
-
-
-def _user_error(error: sqlite3.Error, path: Path) -> StorageError:
-    """The refusal to open `path`, in words (a bug, an error not of the file, is raised)."""
-    known = translate(error, path)
-    if isinstance(known, DamagedDatabaseError):
-        return DamagedDatabaseError(f"{path} is damaged ({error}). It was left as it is.")
-    if isinstance(known, NotADatabaseError):
-        return NotADatabaseError(
-            f"{path} is not a database of this app, or is damaged beyond reading ({error}). "
-            "It was left as it is."
-        )
-    if known is not None:
-        return known
-    raise error
-
-
 def database_path(db: Database) -> Path:
     """The file behind an open database."""
     row = db.execute("PRAGMA database_list").fetchone()
@@ -404,39 +305,15 @@ def claim_window(path: Path) -> tuple[WindowClaim | None, str]:
     return WindowClaim(fd), ""
 
 
-def in_use(path: Path) -> bool:
-    """Whether any process, this one included, has the database `path` open.
-
-    Every SQLite connection holds a shared lock on byte SHM_DMS_BYTE of the -shm file while it
-    is open. A short-lived child process asks for that byte exclusively: it can neither take
-    nor drop a lock of this process's connections, as this process's own descriptor would
-    (POSIX locks belong to the process), and it changes no file.
-    """
-    shm = path.with_name(path.name + "-shm")
-    if not shm.exists():
-        return False
-    try:
-        child = subprocess.run(
-            [sys.executable, "-I", "-S", "-c", _SHM_PROBE, str(shm), str(SHM_DMS_BYTE)],
-            capture_output=True,
-            timeout=30,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return True  # unknown: refusing is the safe answer
-    return child.returncode == _SHM_LOCKED
-
-
-_SHM_LOCKED = 3
-_SHM_PROBE = f"""
-import os, sys
-try:
-    import fcntl
-    fd = os.open(sys.argv[1], os.O_RDWR)
-except (ImportError, OSError):
-    sys.exit(0)
-try:
-    fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, int(sys.argv[2]))
-except OSError:
-    sys.exit({_SHM_LOCKED})
-"""
+__all__ = [
+    "AppDatabase",
+    "Database",
+    "claim_window",
+    "in_use",
+    "inspect",
+    "open_database",
+    "open_for_reading",
+    "open_read_only",
+    "open_warnings",
+    "read_only_reason",
+]
