@@ -198,39 +198,20 @@ def _verify(args: argparse.Namespace) -> int:
 
     # pyHanko logs each untrusted or damaged signature itself; our own lines say it once.
     logging.getLogger("pyhanko").setLevel(logging.CRITICAL)
-    from core.verification import RecordInDatabase, describe, verify_minutes
+    from core.verification import describe, verify_minutes
 
     pdf = _read_input(args.pdf, "a PDF")
-    known: list[bytes] | None = None
-    record: RecordInDatabase | None = None
-    if args.db is not None:
-        import hashlib
-
-        from core.signatures import embedded_record
+    if args.db is None:
+        result = verify_minutes(pdf, None, None, database_checked=False)
+    else:
         from storage.database import open_read_only
-        from storage.integrity import tampered_meetings
-        from storage.minutes import known_certificates, meeting_with_content_hash
+        from storage.verification import verify_against
 
-        attached = embedded_record(pdf) if pdf.startswith(b"%PDF") else None
         db = open_read_only(args.db)
         try:
-            known = known_certificates(db)
-            meeting = (
-                meeting_with_content_hash(db, hashlib.sha256(attached).hexdigest())
-                if attached is not None
-                else None
-            )
-            if meeting is not None:
-                tampered = {t.meeting_id: t for t in tampered_meetings(db)}.get(meeting.id)
-                record = RecordInDatabase(
-                    f"Meeting {meeting.number} (revision {meeting.revision})",
-                    meeting.content_hash or "",
-                    meeting.minutes_sha256,
-                    tampered=tampered.reasons if tampered is not None else (),
-                )
+            result = verify_against(db, pdf)
         finally:
             db.close()
-    result = verify_minutes(pdf, known, record, database_checked=args.db is not None)
     for report in result.signatures:
         print(describe(report))
     if result.content_hash:

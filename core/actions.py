@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from core.errors import ValidationError
-from core.model import Action, ActionReview, ActionState
+from core.model import Action, ActionReview, ActionState, RaciAssignment, RaciRole
 from core.text import one_line
 
 
@@ -94,3 +94,23 @@ def normalise_review(
     if review.new_due is not None and review.new_due == in_force:
         return dataclasses.replace(review, new_due=None)
     return review
+
+
+def raci_assignments(
+    action_id: str,
+    owner_id: str,
+    raci: Mapping[RaciRole, Sequence[str]],
+    people: Iterable[str],
+) -> list[RaciAssignment]:
+    """Who is what for a new action: the owner is Responsible, whatever else is said; the
+    others as given, each person once per role; anyone not of either party is refused."""
+    known = set(people)
+    assignments = [RaciAssignment(action_id, owner_id, RaciRole.RESPONSIBLE)]
+    for role, person_ids in raci.items():
+        if role is RaciRole.RESPONSIBLE:
+            continue
+        for person_id in dict.fromkeys(person_ids):
+            if person_id not in known:
+                raise ValidationError(role.value, "RACI people must be of one of the parties.")
+            assignments.append(RaciAssignment(action_id, person_id, role))
+    return assignments

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import enum
 from collections.abc import Callable, Sequence
 
 from dateutil.relativedelta import relativedelta, weekday
@@ -130,3 +131,22 @@ def prepare_next(
         for index, item in enumerate(sorted(standing_agenda, key=lambda i: i.position))
     ]
     return meeting, items
+
+
+TIMEBOX_AMBER_AT = 0.8  # the share of an item's timebox from which its timer shows amber
+
+
+class TimeboxState(enum.Enum):
+    """How an agenda item's time stands against its timebox."""
+
+    NORMAL = "normal"  # below 80% of the timebox
+    AMBER = "amber"  # from 80%
+    RED = "red"  # past the timebox
+
+
+def timebox_state(elapsed_seconds: int, timebox_minutes: int) -> TimeboxState:
+    """The timer's state after `elapsed_seconds` of a `timebox_minutes` item."""
+    share = elapsed_seconds / max(1, timebox_minutes * 60)
+    if share > 1.0:
+        return TimeboxState.RED
+    return TimeboxState.AMBER if share >= TIMEBOX_AMBER_AT else TimeboxState.NORMAL

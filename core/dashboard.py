@@ -125,3 +125,23 @@ def summary(tiles: Iterable[KpiTile]) -> dict[str, object]:
         "no_reading": missing,
         "turned_red": turned_red,
     }
+
+
+def kpi_note_lines(markdown: str, kpi_name: str) -> list[str]:
+    """The notes' bullets and paragraphs (Markdown wraps long ones) that name one KPI, bold
+    marks removed: what the dashboard item's notes say of it."""
+    entries: list[str] = []
+    current: list[str] = []
+    for line in markdown.splitlines():
+        text = line.strip()
+        starts = text[:2] in ("- ", "* ", "+ ") or (text[:1].isdigit() and ". " in text[:5])
+        if not text or starts:
+            if current:
+                entries.append(" ".join(current))
+            current = []
+        if text:
+            current.append(text.lstrip("-*+").strip() if starts else text)
+    if current:
+        entries.append(" ".join(current))
+    key = kpi_name.casefold()
+    return [e.replace("**", "") for e in entries if key in e.replace("**", "").casefold()]

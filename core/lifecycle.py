@@ -54,3 +54,14 @@ def sign(meeting: Meeting, sign_offs: Iterable[SignOff], content_hash: str) -> M
     if missing:
         raise LifecycleError(f"The minutes still need the sign-off of: {', '.join(missing)}.")
     return dataclasses.replace(meeting, status=MeetingStatus.SIGNED, content_hash=content_hash)
+
+
+def next_meeting(meetings: Iterable[Meeting]) -> Meeting | None:
+    """The meeting to work on next, of a partnership's meetings in their order: a live one,
+    else the earliest draft, else a closed one (its minutes to sign); None when all are signed."""
+    listed = list(meetings)
+    for status in (MeetingStatus.LIVE, MeetingStatus.DRAFT, MeetingStatus.CLOSED):
+        found = next((m for m in listed if m.status is status), None)
+        if found is not None:
+            return found
+    return None

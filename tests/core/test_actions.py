@@ -12,11 +12,12 @@ from core.actions import (
     done_by_current_due,
     done_on_time,
     is_overdue,
+    raci_assignments,
     slip_count,
     slip_days,
 )
 from core.errors import ValidationError
-from core.model import Action, ActionReview, ActionState, ReviewStatus, Side
+from core.model import Action, ActionReview, ActionState, RaciRole, ReviewStatus, Side
 
 D = dt.date.fromisoformat
 
@@ -187,3 +188,31 @@ def test_a_review_repeating_the_due_date_in_force_is_no_slip() -> None:
     )
     assert normalise_review(action, [moved], later).new_due == D("2026-05-01")
     assert normalise_review(action, [], moved).new_due == D("2026-04-01")
+
+
+def test_raci_makes_the_owner_responsible_and_each_person_once_per_role() -> None:
+    """The owner is R whatever else is said; duplicates go; the order given is kept."""
+    found = raci_assignments(
+        "a1",
+        "owner",
+        {
+            RaciRole.RESPONSIBLE: ["someone-else"],
+            RaciRole.ACCOUNTABLE: ["boss", "boss"],
+            RaciRole.CONSULTED: ["expert", "owner"],
+            RaciRole.INFORMED: ["reader"],
+        },
+        ["owner", "boss", "expert", "reader", "someone-else"],
+    )
+    assert [(a.person_id, a.role) for a in found] == [
+        ("owner", RaciRole.RESPONSIBLE),
+        ("boss", RaciRole.ACCOUNTABLE),
+        ("expert", RaciRole.CONSULTED),
+        ("owner", RaciRole.CONSULTED),
+        ("reader", RaciRole.INFORMED),
+    ]
+
+
+def test_raci_refuses_a_person_of_neither_party() -> None:
+    with pytest.raises(ValidationError) as caught:
+        raci_assignments("a1", "owner", {RaciRole.INFORMED: ["stranger"]}, ["owner"])
+    assert caught.value.field == "informed"

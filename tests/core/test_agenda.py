@@ -7,7 +7,14 @@ import random
 
 import pytest
 
-from core.agenda import check_meeting_date, check_timebox, month_after, prepare_next
+from core.agenda import (
+    TimeboxState,
+    check_meeting_date,
+    check_timebox,
+    month_after,
+    prepare_next,
+    timebox_state,
+)
 from core.errors import ValidationError
 from core.ids import seeded_ids
 from core.model import AgendaItemKind, Meeting, MeetingItem, MeetingStatus, StandingAgendaItem
@@ -149,3 +156,25 @@ def test_check_meeting_date_refuses_before_previous(start: str, meeting_id: str)
 def test_check_meeting_date_accepts(start: str, meeting_id: str, previous: list[Meeting]) -> None:
     """A meeting on or after the one before it is accepted."""
     check_meeting_date(T(start), previous, meeting_id)
+
+
+@pytest.mark.parametrize(
+    ("elapsed", "state"),
+    [
+        (0, TimeboxState.NORMAL),
+        (479, TimeboxState.NORMAL),
+        (480, TimeboxState.AMBER),
+        (600, TimeboxState.AMBER),
+        (601, TimeboxState.RED),
+    ],
+)
+def test_the_timer_turns_amber_at_80_percent_and_red_past_the_timebox(
+    elapsed: int, state: TimeboxState
+) -> None:
+    """A 10-minute item: amber from 8 minutes, red once past 10."""
+    assert timebox_state(elapsed, 10) is state
+
+
+def test_a_timebox_of_zero_minutes_is_red_after_a_second() -> None:
+    assert timebox_state(0, 0) is TimeboxState.NORMAL
+    assert timebox_state(61, 0) is TimeboxState.RED

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.dashboard import first_period_shown, summary, tiles
+from core.dashboard import first_period_shown, kpi_note_lines, summary, tiles
 from core.model import (
     Direction,
     Kpi,
@@ -210,3 +210,19 @@ def test_summary_counts_each_rag_and_missing_readings() -> None:
         "no_reading": 1,
         "turned_red": ["r1", "r2"],
     }
+
+
+def test_the_notes_on_a_kpi_are_its_bullets_and_paragraphs_that_name_it() -> None:
+    """Bullets of any marker and wrapped paragraphs, matched without case or bold marks."""
+    notes = (
+        "- **P1 incidents:** two this month,\n  both closed within the SLA\n"
+        "- Invoices paid on time\n"
+        "\n"
+        "The room agreed p1 INCIDENTS need an RCA.\n"
+        "1. Something else entirely\n"
+    )
+    assert kpi_note_lines(notes, "P1 incidents") == [
+        "P1 incidents: two this month, both closed within the SLA",
+        "The room agreed p1 INCIDENTS need an RCA.",
+    ]
+    assert kpi_note_lines(notes, "Availability") == []

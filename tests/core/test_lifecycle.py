@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 
 import pytest
 
 from core.errors import LifecycleError
-from core.lifecycle import close, is_editable, sign, start
+from core.lifecycle import close, is_editable, next_meeting, sign, start
 from core.model import Meeting, MeetingStatus, Side, SignOff
 
 NOW = dt.datetime(2026, 3, 10, 10, 0)
@@ -129,3 +130,26 @@ def test_sign_needs_matching_content_hash() -> None:
 def test_is_editable(status: MeetingStatus, editable: bool) -> None:
     """Only a signed meeting is frozen."""
     assert is_editable(meeting(status)) is editable
+
+
+@pytest.mark.parametrize(
+    ("statuses", "expected"),
+    [
+        (["signed", "signed", "live", "draft"], 2),
+        (["signed", "closed", "draft", "draft"], 2),
+        (["signed", "closed", "signed"], 1),
+        (["signed", "signed"], None),
+        ([], None),
+    ],
+)
+def test_the_next_meeting_is_the_live_one_else_the_earliest_draft_else_a_closed_one(
+    statuses: list[str], expected: int | None
+) -> None:
+    """What the home page opens: the meeting in progress, else the first one prepared, else
+    the one whose minutes wait to be signed."""
+    meetings = [
+        dataclasses.replace(meeting(MeetingStatus(status)), id=f"m{i}", number=i)
+        for i, status in enumerate(statuses)
+    ]
+    found = next_meeting(meetings)
+    assert (found.number if found else None) == expected
