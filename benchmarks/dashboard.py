@@ -189,7 +189,7 @@ def _child(
     settle()
     # Tall enough for every tile to be shown without scrolling: all of them are painted.
     for _ in range(10):
-        extra = view.scroll.verticalScrollBar().maximum()
+        extra = view.tile_scroll.verticalScrollBar().maximum()
         if not extra:
             break
         view.resize(WIDTH, view.height() + extra)

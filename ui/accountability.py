@@ -142,7 +142,9 @@ class AccountabilityDialog(QDialog):
                 self.table.setItem(row, column, cell)
         for side in Side:
             points = [
-                (m.number, 100 * ratios[side]) for m, ratios in trend if ratios[side] is not None
+                (m.number, 100 * ratio)
+                for m, ratios in trend
+                if (ratio := ratios[side]) is not None
             ]
             self.series[side] = points
             self.lines[side].setData([x for x, _ in points], [y for _, y in points])

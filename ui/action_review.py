@@ -6,7 +6,7 @@ import datetime as dt
 import html
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -205,7 +205,8 @@ class NewDueDialog(QDialog):
         form = QFormLayout(self)
         form.addRow(QLabel(f"<b>{html.escape(row.action.title)}</b>"))
         form.addRow("Current due", QLabel(row.action.due.isoformat()))
-        self.date = QDateEdit(max(row.action.due, today) + dt.timedelta(days=14))
+        proposed = max(row.action.due, today) + dt.timedelta(days=14)
+        self.date = QDateEdit(QDate(proposed.year, proposed.month, proposed.day))
         self.date.setCalendarPopup(True)
         self.date.setDisplayFormat("yyyy-MM-dd")
         self.comment = QLineEdit(placeholderText="Why the date moves")
@@ -375,7 +376,8 @@ class ActionReviewView(QWidget):
     def ask_new_due(self, row: ActionRow) -> tuple[dt.date, str] | None:
         dialog = NewDueDialog(row, self._on)
         if dialog.exec():
-            return dialog.date.date().toPython(), dialog.comment.text()
+            chosen = dialog.date.date()
+            return dt.date(chosen.year(), chosen.month(), chosen.day()), dialog.comment.text()
         return None
 
     def apply_review(

@@ -12,11 +12,12 @@ RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 
 
 def create_application() -> QApplication:
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setOrganizationName("review-facilitator")
     app.setApplicationName("Partnership review")
     app.setStyleSheet((RESOURCES / "style.qss").read_text(encoding="utf-8"))
-    return app  # type: ignore[return-value]
+    return app
 
 
 def run(db: Path | None, quit_when_ready: bool = False) -> int:

@@ -93,7 +93,7 @@ class QuickAddLine(QLineEdit):
     def _on_text_edited(self, _text: str) -> None:
         token = self._token()
         if token is None or not token[1]:
-            self._completer.popup().hide()
+            self._hide_popup()
             return
         matches = [p.name for p in quickadd.owners_matching(token[1], self._people)]
         self._names.setStringList(matches)
@@ -101,7 +101,12 @@ class QuickAddLine(QLineEdit):
         if matches:
             self._completer.complete()
         else:
-            self._completer.popup().hide()
+            self._hide_popup()
+
+    def _hide_popup(self) -> None:
+        popup = self._completer.popup()
+        if popup is not None:
+            popup.hide()
 
     def _on_completer_activated(self, name: str) -> None:
         token = self._token()
@@ -114,11 +119,8 @@ class QuickAddLine(QLineEdit):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         popup = self._completer.popup()
-        if popup.isVisible() and event.key() in (
-            Qt.Key.Key_Return,
-            Qt.Key.Key_Enter,
-            Qt.Key.Key_Tab,
-        ):
+        choosing = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab)
+        if popup is not None and popup.isVisible() and choosing:
             index = popup.currentIndex()
             if index.isValid():
                 self._on_completer_activated(index.data())
@@ -219,7 +221,8 @@ class CommitmentForm(QWidget):
         self.title.setText(understood.title)
         index = self.owner.findData(understood.owner.id) if understood.owner else 0
         self.owner.setCurrentIndex(max(0, index))
-        self.due.setDate(QDate(understood.due) if understood.due else NO_DATE)
+        due = understood.due
+        self.due.setDate(QDate(due.year, due.month, due.day) if due else NO_DATE)
         problems = list(understood.problems)
         if understood.candidates:
             names = ", ".join(p.name for p in understood.candidates)
@@ -237,7 +240,7 @@ class CommitmentForm(QWidget):
 
     def _due(self) -> dt.date | None:
         date = self.due.date()
-        return None if date == NO_DATE else date.toPython()
+        return None if date == NO_DATE else dt.date(date.year(), date.month(), date.day())
 
     # --- committing -------------------------------------------------------------------------
 

@@ -227,13 +227,13 @@ class KpiSetupDialog(QDialog):
             ("Amber", self.new_amber, "amber"),
             ("Red", self.new_red, "red"),
         ):
-            column = QVBoxLayout()
-            column.addWidget(QLabel(label))
-            column.addWidget(widget)
+            cell = QVBoxLayout()
+            cell.addWidget(QLabel(label))
+            cell.addWidget(widget)
             # One line under the row says why; the refused field is outlined in red.
             self.target_errors[name] = self.target_row_error
             self.target_inputs[name] = widget
-            new_row.addLayout(column, 1)
+            new_row.addLayout(cell, 1)
         self.add_target_button = QPushButton("Add target")
         self.add_target_button.setToolTip(
             "The new target judges the readings from its period on; older ones keep theirs"
@@ -491,6 +491,7 @@ class KpiSetupDialog(QDialog):
         form = self.first_target_box.layout()
         if isinstance(form, QFormLayout):
             for field, word in ((self.first_amber, "Amber"), (self.first_red, "Red")):
-                caption = form.labelForField(field.parentWidget())
+                box = field.parentWidget()  # the field sits in a box with its error line
+                caption = form.labelForField(box) if box is not None else None
                 if isinstance(caption, QLabel):
                     caption.setText(f"&{word} {worse}")

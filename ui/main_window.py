@@ -59,7 +59,11 @@ class MainWindow(QMainWindow):
     # --- menus ---------------------------------------------------------------------------
 
     def _action(
-        self, menu_name: str, text: str, slot: object, shortcut: QKeySequence | str | None = None
+        self,
+        menu_name: str,
+        text: str,
+        slot: object,
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
     ) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
@@ -216,9 +220,9 @@ class MainWindow(QMainWindow):
 
     def recent_files(self) -> list[str]:
         value = self.settings.value("recent", [])
-        if isinstance(value, str):
-            value = [value]
-        return [str(v) for v in (value or [])]
+        if isinstance(value, str):  # a list of one comes back from the file as its item
+            return [value]
+        return [str(v) for v in value] if isinstance(value, list) else []
 
     def open_database(self, path: Path) -> bool:
         """Open `path` in place of the current database; on failure, say why and change nothing.
@@ -691,7 +695,7 @@ class MainWindow(QMainWindow):
         self.projector = ProjectorWindow(
             self.session.partnership.name,
             str(self.settings.value("projector/theme", "dark")),
-            float(self.settings.value("projector/scale", 1.0)),
+            float(str(self.settings.value("projector/scale", 1.0))),
         )
         page = self.meeting_page
         item = page.current_item

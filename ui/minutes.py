@@ -66,13 +66,15 @@ class SignOffDialog(QDialog):
             )
         form.addRow("&Signatory:", self.signatory)
         self.use_kept = QRadioButton("The key this app keeps for them")
-        self.create = QRadioButton("Create a key for them now (self-signed, kept on this computer)")
+        self.create_key = QRadioButton(
+            "Create a key for them now (self-signed, kept on this computer)"
+        )
         self.use_file = QRadioButton("A PKCS#12 file they have (.p12, .pfx)…")
         group = QButtonGroup(self)
-        for button in (self.use_kept, self.create, self.use_file):
+        for button in (self.use_kept, self.create_key, self.use_file):
             group.addButton(button)
         key_box = QVBoxLayout()
-        for button in (self.use_kept, self.create, self.use_file):
+        for button in (self.use_kept, self.create_key, self.use_file):
             key_box.addWidget(button)
         self.file_line = QLineEdit()
         self.file_line.setPlaceholderText("Choose the file…")
@@ -112,11 +114,11 @@ class SignOffDialog(QDialog):
     def _on_signatory_changed(self) -> None:
         kept = self._keeps_key(self.person_id())
         self.use_kept.setEnabled(kept)
-        (self.use_kept if kept else self.create).setChecked(True)
+        (self.use_kept if kept else self.create_key).setChecked(True)
         self._on_key_choice_toggled()
 
     def _on_key_choice_toggled(self, *_: object) -> None:
-        creating = self.create.isChecked()
+        creating = self.create_key.isChecked()
         self.repeat.setVisible(creating)
         self.repeat_label.setVisible(creating)
         self.file_line.setEnabled(self.use_file.isChecked())
@@ -131,9 +133,12 @@ class SignOffDialog(QDialog):
 
     def key_choice(self) -> tuple[str, str, str]:
         """("kept" | "create" | "file", file path, passphrase)."""
-        choice = (
-            "kept" if self.use_kept.isChecked() else "create" if self.create.isChecked() else "file"
-        )
+        if self.use_kept.isChecked():
+            choice = "kept"
+        elif self.create_key.isChecked():
+            choice = "create"
+        else:
+            choice = "file"
         return choice, self.file_line.text().strip(), self.passphrase.text()
 
     def show_error(self, message: str) -> None:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 
-from PySide6.QtCore import QDateTime
+from PySide6.QtCore import QDate, QDateTime, QTime
 from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
@@ -41,7 +42,13 @@ class PrepareMeetingDialog(QDialog):
         self.meeting: Meeting | None = None
         form = QFormLayout()
         self.title = QLineEdit(self._draft.title)
-        self.when = QDateTimeEdit(QDateTime(self._draft.scheduled_start))
+        start = self._draft.scheduled_start
+        self.when = QDateTimeEdit(
+            QDateTime(
+                QDate(start.year, start.month, start.day),
+                QTime(start.hour, start.minute, start.second, start.microsecond // 1000),
+            )
+        )
         self.when.setCalendarPopup(True)
         self.when.setDisplayFormat("ddd d MMM yyyy, HH:mm")
         self.location = QLineEdit(self._draft.location)
@@ -89,7 +96,7 @@ class PrepareMeetingDialog(QDialog):
         draft = dataclasses.replace(
             self._draft,
             title=title,
-            scheduled_start=self.when.dateTime().toPython().replace(second=0, microsecond=0),
+            scheduled_start=self._chosen_start(),
             location=" ".join(self.location.text().split()),
             facilitator_id=self.facilitator.currentData(),
         )
@@ -106,6 +113,12 @@ class PrepareMeetingDialog(QDialog):
             self._refuse(self.title, error.message)
             return
         self.accept()
+
+    def _chosen_start(self) -> dt.datetime:
+        """The start as edited, to the minute (seconds are not shown, so not kept)."""
+        chosen = self.when.dateTime()
+        day, time = chosen.date(), chosen.time()
+        return dt.datetime(day.year(), day.month(), day.day(), time.hour(), time.minute())
 
     def _refuse(self, field: QLineEdit | QDateTimeEdit, message: str) -> None:
         self.error.setText(message)

@@ -877,20 +877,20 @@ class ImportReadingsDialog(QDialog):
         self.progress.deleteLater()
         self.progress = None
         self._worker = None
-        error = worker.error
-        if isinstance(error, ReadingsImportError):
-            self.problems = error.problems
-            self._refuse(error.message.splitlines()[0])
+        failure = worker.error
+        if isinstance(failure, ReadingsImportError):
+            self.problems = failure.problems
+            self._refuse(failure.message.splitlines()[0])
             if self.problems:
                 self.problems_dialog = ImportProblemsDialog(self, path.name, self.problems)
                 if self._interactive:
                     self.problems_dialog.exec()
             return False
-        if isinstance(error, ReviewError):
-            self._refuse(error.message)
+        if isinstance(failure, ReviewError):
+            self._refuse(failure.message)
             return False
-        if error is not None:
-            raise error
+        if failure is not None:
+            raise failure
         assert worker.result is not None
         self.result_ = worker.result
         self._session.readings_imported()
