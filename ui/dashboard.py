@@ -52,7 +52,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.changes import Change
-from core.dashboard import KpiTile, first_period_shown, summary, tiles
+from core.dashboard import KpiTile, first_period_shown, kpi_note_lines, summary, tiles
 from core.kpis import can_confirm, disputed_readings, latest_dispute, reviewing_side
 from core.model import (
     Direction,
@@ -795,25 +795,6 @@ def confirmation_text(reading: Reading, kpi: Kpi) -> str:
     if reading.confirmation is ReadingConfirmation.TO_BE_CONFIRMED:
         return f"? entered by {entered.label}, to be confirmed by {reviewer.label}"
     return f"✔ confirmed (entered by {entered.label})"
-
-
-def kpi_note_lines(markdown: str, kpi_name: str) -> list[str]:
-    """The notes' bullets and paragraphs (Markdown wraps long ones) that name one KPI."""
-    entries: list[str] = []
-    current: list[str] = []
-    for line in markdown.splitlines():
-        text = line.strip()
-        starts = text[:2] in ("- ", "* ", "+ ") or (text[:1].isdigit() and ". " in text[:5])
-        if not text or starts:
-            if current:
-                entries.append(" ".join(current))
-            current = []
-        if text:
-            current.append(text.lstrip("-*+").strip() if starts else text)
-    if current:
-        entries.append(" ".join(current))
-    key = kpi_name.casefold()
-    return [e.replace("**", "") for e in entries if key in e.replace("**", "").casefold()]
 
 
 class KpiDrillDown(QWidget):

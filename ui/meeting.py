@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from core import agenda, lifecycle
+from core.agenda import timebox_state
 from core.changes import Change
 from core.errors import ReviewError
 from core.model import AgendaItemKind, Meeting, MeetingItem, MeetingStatus
@@ -33,17 +34,8 @@ from ui.notes import NotesEditor
 from ui.session import Session
 from ui.undo import push_applied
 
-AMBER_AT = 0.8
 SECONDS_SAVE_EVERY = 10
 TIMER_COLOURS = {"normal": "#1b5e20", "amber": "#9a6700", "red": "#b3261e"}
-
-
-def timer_state(elapsed: int, timebox_minutes: int) -> str:
-    """normal below 80% of the timebox, amber from 80%, red past 100%."""
-    share = elapsed / max(1, timebox_minutes * 60)
-    if share > 1.0:
-        return "red"
-    return "amber" if share >= AMBER_AT else "normal"
 
 
 class MeetingPage(QWidget):
@@ -387,7 +379,7 @@ class MeetingPage(QWidget):
         if item is None:
             return
         elapsed = self.elapsed()
-        state = timer_state(elapsed, item.timebox_minutes)
+        state = timebox_state(elapsed, item.timebox_minutes).value
         over = elapsed - item.timebox_minutes * 60
         suffix = f"  over by {format_duration(over)}" if over > 0 else ""
         self.timer_label.setText(f"{format_duration(elapsed)} / {item.timebox_minutes}:00{suffix}")

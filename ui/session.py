@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
-from core import accountability, agenda, initiatives, lifecycle, quickadd
+from core import accountability, actions, agenda, initiatives, lifecycle, quickadd
 from core.accountability import SideRecord
 from core.backups import BackupContents
 from core.changes import Change
-from core.errors import ReviewError, ValidationError
+from core.errors import ReviewError
 from core.ids import new_id
 from core.initiatives import DueMilestone, InitiativeStatus
 from core.kpis import ImportResult, ReadingEntry, reviewing_side
@@ -225,7 +225,6 @@ class Session(QObject):
         today = meeting.actual_start.date() if meeting.actual_start else self.today()
         clean = quickadd.check_commitment(title, owner, due, people, today, past_confirmed)
         assert owner is not None and due is not None
-        known = {p.id for p in people}
         new = Action(
             action_id or new_id(),
             self._pid,
@@ -237,14 +236,7 @@ class Session(QObject):
             today,
             due,
         )
-        assignments = [RaciAssignment(new.id, owner.id, RaciRole.RESPONSIBLE)]
-        for role, person_ids in (raci or {}).items():
-            if role is RaciRole.RESPONSIBLE:
-                continue
-            for person_id in dict.fromkeys(person_ids):
-                if person_id not in known:
-                    raise ValidationError(role.value, "RACI people must be of one of the parties.")
-                assignments.append(RaciAssignment(new.id, person_id, role))
+        assignments = actions.raci_assignments(new.id, owner.id, raci or {}, (p.id for p in people))
         repository.add_action(self._db, new, assignments, by=self._facilitator_name(meeting))
         self.changed.emit(Change.ACTIONS)
         return new
@@ -263,13 +255,8 @@ class Session(QObject):
         return repository.latest_period(self._db, self._pid)
 
     def next_meeting(self, meetings: list[Meeting] | None = None) -> Meeting | None:
-        """The meeting to work on next: a live one, else the earliest draft, else a closed one."""
-        meetings = self.meetings() if meetings is None else meetings
-        for status in ("live", "draft", "closed"):
-            found = [m for m in meetings if m.status.value == status]
-            if found:
-                return found[0]
-        return None
+        """The meeting to work on next (core.lifecycle.next_meeting)."""
+        return lifecycle.next_meeting(self.meetings() if meetings is None else meetings)
 
     @property
     def _pid(self) -> str:

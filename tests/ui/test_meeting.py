@@ -14,7 +14,6 @@ from storage import repository
 from storage.database import open_database
 from ui.attendance import AttendanceDialog
 from ui.main_window import MainWindow
-from ui.meeting import timer_state
 from ui.notes import SAVE_DELAY_MS
 from ui.undo import push_applied
 
@@ -177,15 +176,6 @@ def test_attendance_change_can_be_undone(
     assert [a.status for a in window.session.attendance(draft.id)] == [AttendanceStatus.PRESENT]
     window.undo_stack.undo()
     assert window.session.attendance(draft.id) == []
-
-
-def test_timer_turns_amber_at_80_percent_and_red_past_the_timebox() -> None:
-    """The item timer's colour follows the share of the timebox used."""
-    assert timer_state(0, 10) == "normal"
-    assert timer_state(479, 10) == "normal"
-    assert timer_state(480, 10) == "amber"
-    assert timer_state(600, 10) == "amber"
-    assert timer_state(601, 10) == "red"
 
 
 def test_notes_survive_a_full_disk_and_are_saved_once_space_returns(
