@@ -51,6 +51,7 @@ from reportlab.platypus import (  # type: ignore[import-untyped]
 )
 from reportlab.platypus.doctemplate import LayoutError  # type: ignore[import-untyped]
 
+from core.figures import figure, figure_with_unit
 from core.minutes import (
     AccountabilityEntry,
     AgendaEntry,
@@ -115,7 +116,6 @@ _CONFIRMATION = {
     "to_be_confirmed": "To be confirmed",
     "disputed": "Disputed",
 }
-_BARE_UNITS = {"count", "number", "#"}
 _RACI_ORDER = ("responsible", "accountable", "consulted", "informed")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _MONTH_NAMES = (
@@ -369,29 +369,6 @@ def _small(text: str) -> str:
 
 def _side_label(side: str) -> str:
     return side.capitalize()
-
-
-def _number(value: float) -> str:
-    """A figure as people write it: no needless decimals, thousands separated, a true minus."""
-    if math.isfinite(value) and value == int(value) and abs(value) < 1e15:
-        text = f"{int(value):,}"
-    else:
-        text = f"{value:,.2f}".rstrip("0").rstrip(".")
-    return text.replace("-", "−")
-
-
-def _with_unit(value: float | None, unit: str) -> str:
-    if value is None:
-        return "—"
-    number = _number(value)
-    unit = _clean(unit).strip()
-    if not unit or unit.casefold() in _BARE_UNITS:
-        return number
-    if unit == "%" or unit.startswith("/"):
-        return f"{number}{unit}"
-    if unit in ("£", "$", "€"):
-        return f"{unit}{number}"
-    return f"{number} {unit}"
 
 
 def _fixed(value: float | None, suffix: str = "") -> str:
@@ -1402,7 +1379,7 @@ class _Story:
                 [
                     self._p(name),
                     self._p(escape(_target_text(k)), "cell_right"),
-                    self._p(f"<b>{escape(_with_unit(k.value, k.unit))}</b>", "cell_right"),
+                    self._p(f"<b>{escape(figure_with_unit(k.value, k.unit))}</b>", "cell_right"),
                     self._p(_trend_markup(k)),
                     self._p(_rag_markup(k.rag)),
                     self._p(_confirmation_markup(k.confirmation)),
@@ -1464,7 +1441,7 @@ class _Story:
     def _chart_cell(self, k: KpiEntry, width: float) -> list[Any]:
         title = f"{_rag_markup(k.rag, word=False)} {_esc(k.name)}"
         caption = (
-            f"{escape(_with_unit(k.value, k.unit))} against a target of "
+            f"{escape(figure_with_unit(k.value, k.unit))} against a target of "
             f"{escape(_target_text(k))} · {escape((k.rag or 'not rated').capitalize())}"
         )
         return [
@@ -1496,7 +1473,7 @@ class _Story:
                 [
                     self._p(_esc(d.kpi)),
                     self._p(escape(d.period)),
-                    self._p(escape(_number(d.value)), "cell_right"),
+                    self._p(escape(figure(d.value)), "cell_right"),
                     self._p(escape(_side_label(d.side))),
                     self._p(f"{verdict}<br/>{when}"),
                     self._p(_esc(d.comment) or "—"),
@@ -1751,7 +1728,7 @@ def _target_text(k: KpiEntry) -> str:
     if k.target is None:
         return "—"
     sign = {"higher": "≥ ", "lower": "≤ "}.get(k.direction, "")
-    return sign + _with_unit(k.target, k.unit)
+    return sign + figure_with_unit(k.target, k.unit)
 
 
 def _trend_markup(k: KpiEntry) -> str:
@@ -1765,7 +1742,7 @@ def _trend_markup(k: KpiEntry) -> str:
     else:
         text = f"{arrow} unchanged"
     if k.previous_value is not None:
-        text += "<br/>" + _small(f"was {escape(_with_unit(k.previous_value, k.unit))}")
+        text += "<br/>" + _small(f"was {escape(figure_with_unit(k.previous_value, k.unit))}")
     return text
 
 

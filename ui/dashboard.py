@@ -53,6 +53,7 @@ from PySide6.QtWidgets import (
 
 from core.changes import Change
 from core.dashboard import KpiTile, first_period_shown, kpi_note_lines, summary, tiles
+from core.figures import figure, figure_with_unit
 from core.kpis import can_confirm, disputed_readings, latest_dispute, reviewing_side
 from core.model import (
     Direction,
@@ -111,20 +112,6 @@ TILE_COLOURS = {
 }
 
 
-def number_text(value: float) -> str:
-    """A reading as the room reads it: at most two decimals, no trailing zeros."""
-    text = f"{value:,.2f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
-
-
-def value_text(value: float, unit: str) -> str:
-    if unit.strip().lower() in ("", "count", "number", "#"):  # "3 count" reads oddly: just 3
-        return number_text(value)
-    if unit in ("%", "/5"):
-        return f"{number_text(value)}{'' if unit == '/5' else ' '}{unit}"
-    return f"{number_text(value)} {unit}"
-
-
 def rag_text(rag: Rag | None) -> str:
     """The RAG in words with its shape, so it never rests on colour alone."""
     return "— NO READING" if rag is None else f"{RAG_SHAPES[rag]} {rag.label}"
@@ -147,8 +134,8 @@ def target_text(target: KpiTarget | None, direction: Direction) -> str:
         return "No target in force"
     worse = "<" if direction is Direction.HIGHER_IS_BETTER else ">"
     return (
-        f"Target {number_text(target.target)} · amber {worse} {number_text(target.amber)}"
-        f" · red {worse} {number_text(target.red)}"
+        f"Target {figure(target.target)} · amber {worse} {figure(target.amber)}"
+        f" · red {worse} {figure(target.red)}"
     )
 
 
@@ -159,7 +146,7 @@ def change_text(tile: KpiTile) -> str:
         return "→ unchanged since last month"
     arrow = "↑" if tile.change > 0 else "↓"
     verdict = "better" if tile.improved else "worse"
-    return f"{arrow} {number_text(abs(tile.change))} since last month · {verdict}"
+    return f"{arrow} {figure(abs(tile.change))} since last month · {verdict}"
 
 
 def _release(plot: pg.PlotWidget) -> None:
@@ -187,7 +174,7 @@ class TileTexts:
         return cls(
             name=kpi.name,
             rag=rag_text(tile.rag),
-            value="—" if tile.value is None else value_text(tile.value, kpi.unit),
+            value="—" if tile.value is None else figure_with_unit(tile.value, kpi.unit),
             target=target_text(tile.target, kpi.direction),
             change=change_text(tile),
             owner=f"{kpi.owner_side.label} · {kpi.category.value}",
@@ -1085,7 +1072,7 @@ class KpiDrillDown(QWidget):
 
 
 def _point_tip(reading: Reading, kpi: Kpi) -> str:
-    text = f"{reading.period}: {value_text(reading.value, kpi.unit)}"
+    text = f"{reading.period}: {figure_with_unit(reading.value, kpi.unit)}"
     if reading.comment:
         text += f"\n{reading.comment}"
     if reading.confirmation is not ReadingConfirmation.CONFIRMED:
@@ -1253,7 +1240,7 @@ class DashboardView(QWidget):
             self._review(ReadingVerdict.DISPUTED, reason)
             return
         kpi = self._kpis[reading.kpi_id]
-        what = f"{kpi.name}, {reading.period}: {value_text(reading.value, kpi.unit)}"
+        what = f"{kpi.name}, {reading.period}: {figure_with_unit(reading.value, kpi.unit)}"
         dialog = DisputeDialog(
             self,
             what,
@@ -1383,7 +1370,7 @@ class DashboardView(QWidget):
         ]
         waiting.sort(key=lambda r: r.period, reverse=True)
         entries = [
-            (r.id, f"{r.period} · {value_text(r.value, kpi.unit)} · {_state_word(r)}")
+            (r.id, f"{r.period} · {figure_with_unit(r.value, kpi.unit)} · {_state_word(r)}")
             for r in waiting
         ]
         self.drill_down.show_readings(entries, keep)
@@ -1401,7 +1388,7 @@ class DashboardView(QWidget):
         side = reviewing_side(kpi, reading)
         parts = [
             f"<span style='font-size:15pt; font-weight:700'>"
-            f"{html.escape(value_text(reading.value, kpi.unit))}</span>"
+            f"{html.escape(figure_with_unit(reading.value, kpi.unit))}</span>"
             f" &nbsp;for {reading.period}",
             f"<b>{html.escape(confirmation_text(reading, kpi))}</b>",
         ]
@@ -1463,7 +1450,7 @@ class DashboardView(QWidget):
             return self._drill_down_html()
         rows = []
         for tile in self.shown_tiles():
-            value = "—" if tile.value is None else value_text(tile.value, tile.kpi.unit)
+            value = "—" if tile.value is None else figure_with_unit(tile.value, tile.kpi.unit)
             state = ""
             if tile.confirmation in CONFIRMATION_TEXT:
                 word, _ = CONFIRMATION_TEXT[tile.confirmation]
@@ -1492,7 +1479,7 @@ class DashboardView(QWidget):
         for period, value, rag in reversed(self.drill_down.points[-6:]):
             rows.append(
                 f"<tr><td>{period}</td><td align=right><b>"
-                f"{html.escape(value_text(value, kpi.unit))}</b></td>"
+                f"{html.escape(figure_with_unit(value, kpi.unit))}</b></td>"
                 f"<td>{rag_pill(rag)}</td></tr>"
             )
         reading = self._chosen()

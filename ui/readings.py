@@ -46,6 +46,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.errors import ReviewError, ValidationError
+from core.figures import figure
 from core.kpis import (
     ImportProblem,
     ImportResult,
@@ -59,7 +60,7 @@ from core.kpis import (
 from core.model import Kpi, KpiTarget, Reading, ReadingConfirmation, Side
 from core.periods import add_months, parse_period
 from core.rag import rag_of_reading, target_in_force
-from ui.dashboard import RAG_SHAPES, number_text, target_text
+from ui.dashboard import RAG_SHAPES, target_text
 from ui.session import Session
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -232,7 +233,7 @@ class ReadingsGridModel(QAbstractTableModel):
                     marks += " ?"
                 elif saved.confirmation is ReadingConfirmation.DISPUTED:
                     marks += " ⚑"
-            return number_text(value) + marks
+            return figure(value) + marks
         if role == Qt.ItemDataRole.EditRole:
             if typed is not None and typed.problem:
                 return typed.text
@@ -574,11 +575,11 @@ class ReadingsDialog(QDialog):
             saved = self.model.saved(index)
             if saved is not None:
                 details.append(
-                    f"Saved: {number_text(saved.value)} {kpi.unit}, " + _provenance(saved, kpi)
+                    f"Saved: {figure(saved.value)} {kpi.unit}, " + _provenance(saved, kpi)
                 )
             typed = self.model.typed.get(self.model.key(index))
             if typed is not None and not typed.problem and typed.value is not None:
-                details.append(f"Typed: {number_text(typed.value)} {kpi.unit}, not saved yet")
+                details.append(f"Typed: {figure(typed.value)} {kpi.unit}, not saved yet")
             if typed is not None and typed.problem:
                 self.cell_error.setText(typed.problem)
                 self.cell_error.show()

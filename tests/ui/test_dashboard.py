@@ -15,6 +15,7 @@ from pytestqt.qtbot import QtBot
 
 from core.changes import Change
 from core.dashboard import summary, tile, tiles
+from core.figures import figure_with_unit
 from core.kpis import ReadingEntry
 from core.model import (
     Direction,
@@ -41,7 +42,6 @@ from ui.dashboard import (
     change_text,
     rag_text,
     target_text,
-    value_text,
 )
 from ui.main_window import MainWindow
 from ui.session import Session
@@ -88,7 +88,7 @@ def test_each_tile_paints_its_words_inside_itself_and_says_them(view: DashboardV
         words = [
             kpi.name,
             rag_text(shown.rag),
-            "—" if shown.value is None else value_text(shown.value, kpi.unit),
+            "—" if shown.value is None else figure_with_unit(shown.value, kpi.unit),
             target_text(shown.target, kpi.direction),
             change_text(shown),
             f"{kpi.owner_side.label} · {kpi.category.value}",
@@ -168,7 +168,7 @@ def test_a_long_name_and_a_long_figure_stay_inside_their_tile(qtbot: QtBot) -> N
     qtbot.addWidget(frame)
     texts = painted(frame)
     assert texts[0] != name and texts[0].endswith("…") and name.startswith(texts[0][:-1])
-    assert texts[2] == value_text(made.value or 0, "tickets") == "123,456,801.25 tickets"
+    assert texts[2] == figure_with_unit(made.value or 0, "tickets") == "123,456,801.25 tickets"
     assert frame.toolTip().startswith(name)
     assert frame.accessibleName().startswith(name)
     inside = QRectF(frame.rect())
@@ -441,3 +441,26 @@ def test_projector_html_names_every_kpi_with_its_rag_in_words(view: DashboardVie
     for frame in view.tile_frames:
         assert frame.tile.kpi.name.replace("&", "&amp;").replace(">", "&gt;") in html
         assert rag_text(frame.tile.rag) in html
+
+
+def test_the_dashboard_and_the_minutes_print_each_figure_alike(
+    qtbot: QtBot, demo_session: Session
+) -> None:
+    """For the demo's newest signed meeting, every value a tile paints appears, as the same
+    text, in that meeting's signed PDF (read back with pypdf): one formatter for both."""
+    import io
+
+    from pypdf import PdfReader
+
+    signed = [m for m in demo_session.meetings() if m.status is MeetingStatus.SIGNED][-1]
+    view = DashboardView(demo_session)
+    qtbot.addWidget(view)
+    view.show_meeting(signed.id)
+    pdf = demo_session.minutes_pdf(signed.id)
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    values = [frame.texts.value for frame in view.tile_frames if frame.tile.value is not None]
+    units = {frame.tile.kpi.unit for frame in view.tile_frames}
+    assert len(values) >= 10 and {"%", "count"} <= units
+    missing = [value for value in values if value not in text]
+    assert missing == []
+    view.close()
