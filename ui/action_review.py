@@ -25,11 +25,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.model import ActionReview, ReviewStatus, Side
+from core.changes import Change
+from core.model import ReviewStatus, Side
 from core.register import ActionFilter, ActionRow
 from ui.models import RowsTableModel
 from ui.session import Session
-from ui.undo import AppliedCommand, push_applied
+from ui.undo import push_operation
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -145,32 +146,6 @@ class ReviewTableModel(RowsTableModel):
         return text
 
 
-class ReviewCommand(AppliedCommand):
-    """Undoable review of one action in one meeting (replacing this meeting's earlier one)."""
-
-    def __init__(
-        self,
-        view: ActionReviewView,
-        row: ActionRow,
-        status: ReviewStatus,
-        comment: str,
-        new_due: dt.date | None,
-    ) -> None:
-        super().__init__(f"Review '{row.action.title[:40]}' as {status.label}")
-        self._view = view
-        self._action_id = row.action.id
-        self._previous: ActionReview | None = row.review_here
-        self._status = status
-        self._comment = comment
-        self._new_due = new_due
-
-    def apply(self) -> None:
-        self._view.apply_review(self._action_id, self._status, self._comment, self._new_due)
-
-    def undo(self) -> None:
-        self._view.take_back(self._action_id, self._previous)
-
-
 class ReviewTable(QTableView):
     """Keys review the selected action: D, T, R, L, X; C comments; N gives a new due date."""
 
@@ -284,8 +259,13 @@ class ActionReviewView(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
         layout.addLayout(bottom)
+        session.changed.connect(self._on_session_changed)
 
     # --- showing ---
+
+    def _on_session_changed(self, what: Change) -> None:
+        if what & (Change.REVIEWS | Change.ACTIONS):
+            self.reload()
 
     def show_meeting(self, meeting_id: str) -> None:
         meeting = self._session.meeting(meeting_id)
@@ -341,11 +321,25 @@ class ActionReviewView(QWidget):
         here = row.review_here
         keep_comment = here.comment if here and comment is None else (comment or "")
         keep_due = here.new_due if here and new_due is None else new_due
-        refused = push_applied(self._undo, ReviewCommand(self, row, status, keep_comment, keep_due))
+        meeting_id, action_id, earlier = self._meeting_id, row.action.id, row.review_here
+        refused = push_operation(
+            self._undo,
+            f"Review '{row.action.title[:40]}' as {status.label}",
+            lambda: self._session.review_action(
+                meeting_id, action_id, status, keep_comment, keep_due
+            ),
+        )
         if refused:
             self.notice.setText(refused)
             return
-        self._move_to_next(row.action.id)
+        if earlier is not None and earlier.status is not status:
+            self.notice.setText(
+                f"Replaced this meeting's earlier review of “{row.action.title}”: "
+                f"{earlier.status.label} → {status.label}."
+            )
+        else:
+            self.notice.clear()
+        self._move_to_next(action_id)
 
     def comment_current(self) -> None:
         row = self.current_row()
@@ -379,40 +373,6 @@ class ActionReviewView(QWidget):
             chosen = dialog.date.date()
             return dt.date(chosen.year(), chosen.month(), chosen.day()), dialog.comment.text()
         return None
-
-    def apply_review(
-        self, action_id: str, status: ReviewStatus, comment: str, new_due: dt.date | None
-    ) -> None:
-        """Record a review now (the undo command's redo)."""
-        assert self._meeting_id is not None
-        row = (
-            self.model.rows()[self.model.row_of(action_id)]
-            if self.model.row_of(action_id) >= 0
-            else None
-        )
-        earlier = row.review_here if row else None
-        self._session.review_action(self._meeting_id, action_id, status, comment, new_due)
-        if earlier is not None and earlier.status is not status:
-            self.notice.setText(
-                f"Replaced this meeting's earlier review of “{row.action.title if row else ''}”: "
-                f"{earlier.status.label} → {status.label}."
-            )
-        else:
-            self.notice.clear()
-        self.reload()
-
-    def take_back(self, action_id: str, previous: ActionReview | None) -> None:
-        """Undo a review: put back this meeting's earlier one, or none."""
-        assert self._meeting_id is not None
-        if previous is not None:
-            self._session.restore_review(previous)
-        else:
-            self._session.remove_review(self._meeting_id, action_id)
-        self.notice.setText("Review undone.")
-        self.reload()
-        row = self.model.row_of(action_id)
-        if row >= 0:
-            self.table.selectRow(row)
 
     def _move_to_next(self, action_id: str) -> None:
         row = self.model.row_of(action_id)

@@ -19,10 +19,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from core.errors import ReviewError
-from core.model import Attendance, AttendanceStatus, Side
+from core.model import AttendanceStatus, Side
 from ui.session import Session
-from ui.undo import AppliedCommand, push_applied
+from ui.undo import push_operation
 
 _KEYS = {
     Qt.Key.Key_P: AttendanceStatus.PRESENT,
@@ -35,37 +34,6 @@ _COLOURS = {
     AttendanceStatus.APOLOGIES: "#fdf1d8",
     AttendanceStatus.ABSENT: "#f7dcdc",
 }
-
-
-class SetAttendanceCommand(AppliedCommand):
-    """Undoable change of one person's attendance."""
-
-    def __init__(
-        self, session: Session, meeting_id: str, person_id: str, status: AttendanceStatus, name: str
-    ) -> None:
-        super().__init__(f"Mark {name} {status.value}")
-        self._session = session
-        self._meeting_id = meeting_id
-        self._person_id = person_id
-        self._status = status
-        self._before: Attendance | None = None
-        self._added_id: str | None = None
-
-    def apply(self) -> None:
-        self._before = self._session.set_attendance(self._meeting_id, self._person_id, self._status)
-        if self._before is None:
-            found = [
-                a
-                for a in self._session.attendance(self._meeting_id)
-                if a.person_id == self._person_id
-            ]
-            self._added_id = found[0].id if found else None
-
-    def undo(self) -> None:
-        if self._before is not None:
-            self._session.restore_attendance(self._before)
-        elif self._added_id is not None:
-            self._session.clear_attendance(self._added_id)
 
 
 class AttendanceTable(QTableWidget):
@@ -150,9 +118,11 @@ class AttendanceDialog(QDialog):
         person = self._people[row] if row < len(self._people) else None
         if person is None:
             return
-        refused = push_applied(
+        meeting_id = self._meeting_id
+        refused = push_operation(
             self._undo,
-            SetAttendanceCommand(self._session, self._meeting_id, person.id, status, person.name),
+            f"Mark {person.name} {status.value}",
+            lambda: self._session.set_attendance(meeting_id, person.id, status),
         )
         self.error.setText(refused or "")
         self._refresh()
@@ -172,12 +142,15 @@ class AttendanceDialog(QDialog):
         return None
 
     def _on_add_guest_clicked(self) -> None:
-        try:
-            self._session.add_guest(
-                self._meeting_id, self.guest_name.text(), Side(self.guest_side.currentData())
-            )
-        except ReviewError as error:
-            self.error.setText(error.message)
+        meeting_id, name = self._meeting_id, self.guest_name.text()
+        side = Side(self.guest_side.currentData())
+        refused = push_operation(
+            self._undo,
+            f"Add guest {' '.join(name.split())[:40]}",
+            lambda: self._session.add_guest(meeting_id, name, side),
+        )
+        if refused:
+            self.error.setText(refused)
             self.guest_name.setFocus()
             return
         self.error.clear()

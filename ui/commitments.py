@@ -29,38 +29,9 @@ from core.errors import ValidationError
 from core.ids import new_id
 from core.model import Person, RaciRole
 from ui.session import Session
-from ui.undo import AppliedCommand, push_applied
+from ui.undo import push_operation
 
 NO_DATE = QDate(2000, 1, 1)
-
-
-class AddCommitmentCommand(AppliedCommand):
-    """Undoable commitment: undo removes the action again, redo raises it with the same id."""
-
-    def __init__(self, session: Session, meeting_id: str, values: dict[str, object]) -> None:
-        super().__init__(f"Add commitment '{str(values['title'])[:40]}'")
-        self._session = session
-        self._meeting_id = meeting_id
-        self._values = values
-
-    def apply(self) -> None:
-        values = self._values
-        owner, due, raci = values["owner"], values["due"], values["raci"]
-        assert owner is None or isinstance(owner, Person)
-        assert due is None or isinstance(due, dt.date)
-        assert isinstance(raci, dict)
-        self._session.add_commitment(
-            self._meeting_id,
-            str(values["title"]),
-            owner,
-            due,
-            raci,
-            bool(values["past_confirmed"]),
-            str(values["action_id"]),
-        )
-
-    def undo(self) -> None:
-        self._session.remove_commitment(str(self._values["action_id"]))
 
 
 class QuickAddLine(QLineEdit):
@@ -268,22 +239,20 @@ class CommitmentForm(QWidget):
                     else self.due
                 ).setFocus()
                 return False
-        values: dict[str, object] = {
-            "action_id": new_id(),
-            "title": self.title.text(),
-            "owner": owner,
-            "due": due,
-            "raci": self._raci(),
-            "past_confirmed": past_confirmed,
-        }
-        refused = push_applied(
-            self._undo, AddCommitmentCommand(self._session, self._meeting_id, values)
+        action_id, title, raci = new_id(), self.title.text(), self._raci()
+        meeting_id = self._meeting_id
+        refused = push_operation(
+            self._undo,
+            f"Add commitment '{title[:40]}'",
+            lambda: self._session.add_commitment(
+                meeting_id, title, owner, due, raci, past_confirmed, action_id
+            ),
         )
         if refused:
             self.problems.setText(refused)
             return False
         self.clear()
-        self.committed.emit(str(values["action_id"]))
+        self.committed.emit(action_id)
         return True
 
     def confirm_past(self, due: dt.date) -> bool:

@@ -64,14 +64,13 @@ from core.model import (
     Rag,
     Reading,
     ReadingConfirmation,
-    ReadingReview,
     ReadingVerdict,
     Side,
 )
 from core.periods import add_months
 from core.rag import rag_of_reading, target_in_force
 from ui.session import Session
-from ui.undo import AppliedCommand, push_applied
+from ui.undo import push_operation
 
 # A palette told apart by colour-blind viewers too; the shape and word are always shown as well.
 RAG_COLOURS = {Rag.RED: "#b2182b", Rag.AMBER: "#e08214", Rag.GREEN: "#1b7837"}
@@ -738,41 +737,6 @@ class DisputeDialog(QDialog):
         self.accept()
 
 
-class ReadingReviewCommand(AppliedCommand):
-    """Undoable confirmation or dispute of one reading in one meeting."""
-
-    def __init__(
-        self,
-        session: Session,
-        meeting_id: str,
-        kpi: Kpi,
-        reading: Reading,
-        verdict: ReadingVerdict,
-        comment: str,
-    ) -> None:
-        word = "Confirm" if verdict is ReadingVerdict.CONFIRMED else "Dispute"
-        super().__init__(f"{word} {kpi.name} for {reading.period}")
-        self._session = session
-        self._meeting_id = meeting_id
-        self._kpi = kpi
-        self._reading = reading
-        self._verdict = verdict
-        self._comment = comment
-        self.review: ReadingReview | None = None
-
-    def apply(self) -> None:
-        if self.review is None:
-            self.review = self._session.review_reading(
-                self._meeting_id, self._kpi, self._reading, self._verdict, self._comment
-            )
-        else:
-            self._session.restore_reading_review(self.review)
-
-    def undo(self) -> None:
-        if self.review is not None:
-            self._session.take_back_reading_review(self.review, self._reading.confirmation)
-
-
 def confirmation_text(reading: Reading, kpi: Kpi) -> str:
     """Where a reading stands, in words: who entered it and who is to confirm it."""
     entered = reading.entered_by or kpi.owner_side
@@ -1254,10 +1218,13 @@ class DashboardView(QWidget):
         reading = self.chosen_reading()
         if reading is None or self.meeting_id is None:
             return None
-        command = ReadingReviewCommand(
-            self.session, self.meeting_id, self._kpis[reading.kpi_id], reading, verdict, comment
+        kpi, meeting_id = self._kpis[reading.kpi_id], self.meeting_id
+        word = "Confirm" if verdict is ReadingVerdict.CONFIRMED else "Dispute"
+        refused = push_operation(
+            self._undo,
+            f"{word} {kpi.name} for {reading.period}",
+            lambda: self.session.review_reading(meeting_id, kpi, reading, verdict, comment),
         )
-        refused = push_applied(self._undo, command)
         if refused:
             self.drill_down.show_message(refused)
             return refused

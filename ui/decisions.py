@@ -18,20 +18,6 @@ from PySide6.QtWidgets import (
 from core.ids import new_id
 from core.model import AttendanceStatus, Decision, Side
 from ui.session import Session
-from ui.undo import AppliedCommand
-
-
-class AddDecisionCommand(AppliedCommand):
-    def __init__(self, session: Session, decision: Decision) -> None:
-        super().__init__("Record decision")
-        self._session = session
-        self._decision = decision
-
-    def apply(self) -> None:
-        self._session.add_decision(self._decision)
-
-    def undo(self) -> None:
-        self._session.remove_decision(self._decision.id)
 
 
 class DecisionDialog(QDialog):

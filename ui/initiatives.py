@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from core.changes import Change
 from core.initiatives import MAX_PROGRESS_COMMENT, DueMilestone, InitiativeStatus
-from core.model import InitiativeProgress, MeetingStatus, Rag
+from core.model import MeetingStatus, Rag
 from ui.dashboard import (
     RAG_COLOURS,
     RAG_SHAPES,
@@ -39,7 +39,7 @@ from ui.dashboard import (
 )
 from ui.models import RowsTableModel, rows_table
 from ui.session import Session
-from ui.undo import AppliedCommand, push_applied
+from ui.undo import push_operation
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -133,42 +133,6 @@ class InitiativesModel(RowsTableModel):
         if previous is None:
             return "—"
         return f"{previous.percent_complete}% {RAG_SHAPES[previous.rag]} {previous.rag.label}"
-
-
-class ProgressCommand(AppliedCommand):
-    """Undoable record of one initiative's progress in one meeting (replacing this meeting's)."""
-
-    def __init__(
-        self,
-        session: Session,
-        meeting_id: str,
-        initiative_id: str,
-        name: str,
-        percent: int,
-        rag: Rag,
-        comment: str,
-    ) -> None:
-        super().__init__(f"Progress of '{name[:40]}': {percent}% {rag.label}")
-        self._session = session
-        self._meeting_id = meeting_id
-        self._initiative_id = initiative_id
-        self._values = (percent, rag, comment)
-        self._recorded: InitiativeProgress | None = None
-        self._before: InitiativeProgress | None = None
-
-    def apply(self) -> None:
-        if self._recorded is None:
-            self._recorded, self._before = self._session.record_progress(
-                self._meeting_id, self._initiative_id, *self._values
-            )
-        else:
-            self._session.restore_progress(self._recorded)
-
-    def undo(self) -> None:
-        if self._before is not None:
-            self._session.restore_progress(self._before)
-        else:
-            self._session.remove_progress(self._initiative_id, self._meeting_id)
 
 
 class ProgressForm(QGroupBox):
@@ -522,10 +486,12 @@ class InitiativesView(QWidget):
             return None
         row = self.model.row_of(initiative_id)
         name = self.model.row_at(row).initiative.name if row >= 0 else ""
-        command = ProgressCommand(
-            self._session, self.meeting_id, initiative_id, name, percent, rag, comment
+        meeting_id = self.meeting_id
+        refused = push_operation(
+            self._undo,
+            f"Progress of '{name[:40]}': {percent}% {rag.label}",
+            lambda: self._session.record_progress(meeting_id, initiative_id, percent, rag, comment),
         )
-        refused = push_applied(self._undo, command)
         if refused:
             self.form.show_message(refused)
             return refused

@@ -27,12 +27,12 @@ from core.model import AgendaItemKind, Meeting, MeetingItem, MeetingStatus
 from ui.action_review import ActionReviewView
 from ui.commitments import CommitmentsView
 from ui.dashboard import DashboardView
-from ui.decisions import AddDecisionCommand, DecisionDialog
+from ui.decisions import DecisionDialog
 from ui.initiatives import InitiativesView
 from ui.models import STATUS_LABELS, AgendaRailModel, format_duration
 from ui.notes import NotesEditor
 from ui.session import Session
-from ui.undo import push_applied
+from ui.undo import push_operation
 
 SECONDS_SAVE_EVERY = 10
 TIMER_COLOURS = {"normal": "#1b5e20", "amber": "#9a6700", "red": "#b3261e"}
@@ -450,7 +450,10 @@ class MeetingPage(QWidget):
         item = self.current_item
         dialog = DecisionDialog(self._session, self.meeting.id, item.id if item else None)
         if dialog.exec() and dialog.decision is not None:
-            refused = push_applied(self._undo, AddDecisionCommand(self._session, dialog.decision))
+            decision = dialog.decision
+            refused = push_operation(
+                self._undo, "Record decision", lambda: self._session.add_decision(decision)
+            )
             if refused:
                 self._show_error(refused)
 

@@ -65,6 +65,15 @@ if TYPE_CHECKING:
 TREND_WINDOW = 3
 
 
+@dataclasses.dataclass(frozen=True)
+class Reversal:
+    """How to take an operation back, and do it again exactly (the same records, the same
+    ids): what every undoable operation returns, for ui.undo's one command."""
+
+    undo: Callable[[], None]
+    redo: Callable[[], None]
+
+
 class Session(QObject):
     """One open database and the partnership being worked on."""
 
@@ -161,9 +170,18 @@ class Session(QObject):
         status: ReviewStatus,
         comment: str = "",
         new_due: dt.date | None = None,
-    ) -> ActionReview:
-        """Record this meeting's review of an action, replacing an earlier one of this meeting."""
+    ) -> Reversal:
+        """Record this meeting's review of an action, replacing an earlier one of this meeting;
+        undone, the earlier one (or none) is back."""
         meeting = self.meeting(meeting_id)
+        earlier = next(
+            (
+                r
+                for r in repository.reviews_of_action(self._db, action_id)
+                if r.meeting_id == meeting_id
+            ),
+            None,
+        )
         review = ActionReview(
             new_id(),
             action_id,
@@ -173,17 +191,22 @@ class Session(QObject):
             new_due,
             meeting.date if meeting.actual_start is None else meeting.actual_start.date(),
         )
-        repository.record_review(self._db, review, by=self._facilitator_name(meeting))
-        self.changed.emit(Change.REVIEWS)
-        return review
+        self._put_review(review)
+        return Reversal(
+            undo=lambda: (
+                self._put_review(earlier)
+                if earlier is not None
+                else self._remove_review(meeting_id, action_id)
+            ),
+            redo=lambda: self._put_review(review),
+        )
 
-    def restore_review(self, review: ActionReview) -> None:
-        """Put back a review taken back by undo."""
+    def _put_review(self, review: ActionReview) -> None:
         meeting = self.meeting(review.meeting_id)
         repository.record_review(self._db, review, by=self._facilitator_name(meeting))
         self.changed.emit(Change.REVIEWS)
 
-    def remove_review(self, meeting_id: str, action_id: str) -> None:
+    def _remove_review(self, meeting_id: str, action_id: str) -> None:
         meeting = self.meeting(meeting_id)
         repository.remove_review(
             self._db, action_id, meeting_id, by=self._facilitator_name(meeting)
@@ -218,8 +241,9 @@ class Session(QObject):
         raci: dict[RaciRole, list[str]] | None = None,
         past_confirmed: bool = False,
         action_id: str | None = None,
-    ) -> Action:
-        """A new action raised in this meeting: checked, with its RACI people (the owner is R)."""
+    ) -> Reversal:
+        """A new action raised in this meeting: checked, with its RACI people (the owner is R);
+        undone, it is removed, and done again with the same id."""
         meeting = self.meeting(meeting_id)
         people = self.people()
         today = meeting.actual_start.date() if meeting.actual_start else self.today()
@@ -237,11 +261,17 @@ class Session(QObject):
             due,
         )
         assignments = actions.raci_assignments(new.id, owner.id, raci or {}, (p.id for p in people))
-        repository.add_action(self._db, new, assignments, by=self._facilitator_name(meeting))
+        by = self._facilitator_name(meeting)
+        repository.add_action(self._db, new, assignments, by=by)
         self.changed.emit(Change.ACTIONS)
-        return new
 
-    def remove_commitment(self, action_id: str) -> None:
+        def again() -> None:
+            repository.add_action(self._db, new, assignments, by=by)
+            self.changed.emit(Change.ACTIONS)
+
+        return Reversal(undo=lambda: self._remove_commitment(new.id), redo=again)
+
+    def _remove_commitment(self, action_id: str) -> None:
         repository.remove_action(self._db, action_id)
         self.changed.emit(Change.ACTIONS)
 
@@ -362,39 +392,52 @@ class Session(QObject):
     def save_actual_seconds(self, item_id: str, seconds: int) -> None:
         repository.save_actual_seconds(self._db, item_id, seconds)
 
-    def set_attendance(
-        self, meeting_id: str, person_id: str, status: AttendanceStatus
-    ) -> Attendance | None:
-        """Record a person's attendance; returns what it replaced, for undo."""
+    def set_attendance(self, meeting_id: str, person_id: str, status: AttendanceStatus) -> Reversal:
+        """Record a person's attendance; undone, what it replaced (or nothing) is back."""
         before = next((a for a in self.attendance(meeting_id) if a.person_id == person_id), None)
-        repository.set_attendance(
-            self._db,
-            Attendance(before.id if before else new_id(), meeting_id, status, person_id),
+        after = Attendance(before.id if before else new_id(), meeting_id, status, person_id)
+        self._put_attendance(after)
+        return Reversal(
+            undo=lambda: (
+                self._put_attendance(before)
+                if before is not None
+                else self._clear_attendance(after.id)
+            ),
+            redo=lambda: self._put_attendance(after),
         )
-        self.changed.emit(Change.ATTENDANCE)
-        return before
 
-    def clear_attendance(self, attendance_id: str) -> None:
-        repository.remove_attendance(self._db, attendance_id)
-        self.changed.emit(Change.ATTENDANCE)
-
-    def add_guest(self, meeting_id: str, name: str, side: Side | None) -> Attendance:
+    def add_guest(self, meeting_id: str, name: str, side: Side | None) -> Reversal:
+        """A guest present at the meeting, by name (and side, if one); undone, gone again."""
         guest = Attendance(
             new_id(), meeting_id, AttendanceStatus.PRESENT, None, clean_name(name, "guest"), side
         )
-        repository.set_attendance(self._db, guest)
-        self.changed.emit(Change.ATTENDANCE)
-        return guest
+        self._put_attendance(guest)
+        return Reversal(
+            undo=lambda: self._clear_attendance(guest.id),
+            redo=lambda: self._put_attendance(guest),
+        )
 
-    def restore_attendance(self, record: Attendance) -> None:
+    def _put_attendance(self, record: Attendance) -> None:
         repository.set_attendance(self._db, record)
         self.changed.emit(Change.ATTENDANCE)
 
-    def add_decision(self, decision: Decision) -> None:
+    def _clear_attendance(self, attendance_id: str) -> None:
+        repository.remove_attendance(self._db, attendance_id)
+        self.changed.emit(Change.ATTENDANCE)
+
+    def add_decision(self, decision: Decision) -> Reversal:
+        """A decision taken in the meeting; undone, it is removed."""
+        self._put_decision(decision)
+        return Reversal(
+            undo=lambda: self._remove_decision(decision.id),
+            redo=lambda: self._put_decision(decision),
+        )
+
+    def _put_decision(self, decision: Decision) -> None:
         repository.add_decision(self._db, decision)
         self.changed.emit(Change.DECISIONS)
 
-    def remove_decision(self, decision_id: str) -> None:
+    def _remove_decision(self, decision_id: str) -> None:
         repository.remove_decision(self._db, decision_id)
         self.changed.emit(Change.DECISIONS)
 
@@ -487,9 +530,9 @@ class Session(QObject):
 
     def review_reading(
         self, meeting_id: str, kpi: Kpi, reading: Reading, verdict: ReadingVerdict, comment: str
-    ) -> ReadingReview:
+    ) -> Reversal:
         """The other side confirms or disputes a reading in this meeting (a dispute with its
-        reason); the reading's confirmation follows."""
+        reason); the reading's confirmation follows. Undone, the reading is as it was."""
         review = ReadingReview(
             new_id(),
             reading.id,
@@ -499,12 +542,14 @@ class Session(QObject):
             comment,
             self.now().replace(microsecond=0),
         )
-        meeting = self.meeting(meeting_id)
-        kpis.review_reading(self._db, review, by=self._facilitator_name(meeting))
-        self.changed.emit(Change.READINGS)
-        return review
+        self._put_reading_review(review)
+        was = reading.confirmation
+        return Reversal(
+            undo=lambda: self._take_back_reading_review(review, was),
+            redo=lambda: self._put_reading_review(review),
+        )
 
-    def take_back_reading_review(
+    def _take_back_reading_review(
         self, review: ReadingReview, confirmation: ReadingConfirmation
     ) -> None:
         """Undo a confirmation or dispute: the reading returns to `confirmation`."""
@@ -514,8 +559,7 @@ class Session(QObject):
         )
         self.changed.emit(Change.READINGS)
 
-    def restore_reading_review(self, review: ReadingReview) -> None:
-        """Redo a confirmation or dispute taken back by undo."""
+    def _put_reading_review(self, review: ReadingReview) -> None:
         meeting = self.meeting(review.meeting_id)
         kpis.review_reading(self._db, review, by=self._facilitator_name(meeting))
         self.changed.emit(Change.READINGS)
@@ -546,23 +590,30 @@ class Session(QObject):
 
     def record_progress(
         self, meeting_id: str, initiative_id: str, percent: int, rag: Rag, comment: str
-    ) -> tuple[InitiativeProgress, InitiativeProgress | None]:
-        """This meeting's progress on an initiative; returns it and what it replaced."""
+    ) -> Reversal:
+        """This meeting's progress on an initiative, replacing this meeting's earlier record;
+        undone, the earlier record (or none) is back."""
         progress = InitiativeProgress(new_id(), initiative_id, meeting_id, percent, rag, comment)
         meeting = self.meeting(meeting_id)
         before = initiative_store.record_progress(
             self._db, progress, by=self._facilitator_name(meeting)
         )
         self.changed.emit(Change.INITIATIVES)
-        return progress, before
+        return Reversal(
+            undo=lambda: (
+                self._put_progress(before)
+                if before is not None
+                else self._remove_progress(initiative_id, meeting_id)
+            ),
+            redo=lambda: self._put_progress(progress),
+        )
 
-    def restore_progress(self, progress: InitiativeProgress) -> None:
-        """Put back a meeting's progress (undo of a replacement, or redo)."""
+    def _put_progress(self, progress: InitiativeProgress) -> None:
         meeting = self.meeting(progress.meeting_id)
         initiative_store.record_progress(self._db, progress, by=self._facilitator_name(meeting))
         self.changed.emit(Change.INITIATIVES)
 
-    def remove_progress(self, initiative_id: str, meeting_id: str) -> None:
+    def _remove_progress(self, initiative_id: str, meeting_id: str) -> None:
         meeting = self.meeting(meeting_id)
         initiative_store.remove_progress(
             self._db, initiative_id, meeting_id, by=self._facilitator_name(meeting)

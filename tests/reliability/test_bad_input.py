@@ -260,13 +260,15 @@ def test_the_quick_add_line_commits_or_refuses_in_words(
     def check(text: str, today: dt.date, past_confirmed: bool) -> None:
         understood = quickadd.understand(text, people, today)
         before = digest(db)
+        action_id = new_id()
         try:
-            action = session.add_commitment(
+            session.add_commitment(
                 draft.id,
                 understood.title,
                 understood.owner,
                 understood.due,
                 past_confirmed=past_confirmed,
+                action_id=action_id,
             )
         except ReviewError as error:
             assert not isinstance(error, ValidationError) or error.field in (
@@ -275,7 +277,7 @@ def test_the_quick_add_line_commits_or_refuses_in_words(
                 "due",
             ), error.field
             refused_cleanly(db, before, error)
-        stored = repository.action(db, action.id)
+        stored = repository.action(db, action_id)
         assert stored.title == one_line(understood.title)
 
     run(

@@ -15,7 +15,7 @@ from storage.database import open_database
 from ui.attendance import AttendanceDialog
 from ui.main_window import MainWindow
 from ui.notes import SAVE_DELAY_MS
-from ui.undo import push_applied
+from ui.undo import push_operation
 
 
 def _window(qtbot: QtBot, settings: QSettings, path: Path) -> MainWindow:
@@ -79,7 +79,7 @@ def test_whole_meeting_is_recorded(qtbot: QtBot, settings: QSettings, demo_path:
     assert page.current_item is not None and page.current_item.position == 3
 
     decision_text = "Approve the change freeze from 15 December"
-    from ui.decisions import AddDecisionCommand, DecisionDialog
+    from ui.decisions import DecisionDialog
 
     decision = DecisionDialog(window.session, draft.id, page.current_item.id)
     qtbot.addWidget(decision)
@@ -87,11 +87,14 @@ def test_whole_meeting_is_recorded(qtbot: QtBot, settings: QSettings, demo_path:
     first = decision.agreed[next(iter(decision.agreed))]
     first.item(0).setCheckState(Qt.CheckState.Checked)
     decision._on_accepted()
-    assert decision.decision is not None
-    assert (
-        push_applied(window.undo_stack, AddDecisionCommand(window.session, decision.decision))
-        is None
-    )
+    made = decision.decision
+    assert made is not None
+    session = window.session
+    assert push_operation(window.undo_stack, "Record", lambda: session.add_decision(made)) is None
+    assert page.decisions.count() == 1
+    window.undo_stack.undo()
+    assert page.decisions.count() == 0
+    window.undo_stack.redo()
     assert page.decisions.count() == 1
 
     page.end_meeting()
