@@ -17,9 +17,10 @@ from PySide6.QtWidgets import (
 
 from core.accountability import SideRecord
 from core.model import Side
+from ui import palette
 from ui.session import TREND_WINDOW, Session
 
-SIDE_COLOURS = {Side.ENTERPRISE: "#1f5fa8", Side.PARTNER: "#c2570c"}
+SIDE_COLOURS = {Side.ENTERPRISE: palette.ACCENT, Side.PARTNER: palette.PARTNER}
 SIDE_SYMBOLS = {Side.ENTERPRISE: "o", Side.PARTNER: "s"}
 WINDOWS = (3, 6, 12)
 FIGURES = (
@@ -83,18 +84,18 @@ class AccountabilityDialog(QDialog):
         plot = self.chart.getPlotItem()
         plot.setTitle(
             f"Say/do ratio over the last {TREND_WINDOW} meetings, meeting by meeting",
-            color="#14213d",
+            color=palette.INK,
         )
-        plot.setLabel("left", "say/do", units="%", color="#333333")
-        plot.setLabel("bottom", "meeting", color="#333333")
+        plot.setLabel("left", "say/do", units="%", color=palette.TEXT)
+        plot.setLabel("bottom", "meeting", color=palette.TEXT)
         plot.showGrid(x=False, y=True, alpha=0.25)
         plot.setYRange(0, 100)
         self.legend = plot.addLegend(
-            offset=(10, 10), labelTextColor="#14213d", brush=pg.mkBrush(255, 255, 255, 230)
+            offset=(10, 10), labelTextColor=palette.INK, brush=pg.mkBrush(255, 255, 255, 230)
         )
         for axis in ("left", "bottom"):
-            plot.getAxis(axis).setPen(pg.mkPen("#555555"))
-            plot.getAxis(axis).setTextPen(pg.mkPen("#333333"))
+            plot.getAxis(axis).setPen(pg.mkPen(palette.AXIS))
+            plot.getAxis(axis).setTextPen(pg.mkPen(palette.TEXT))
         self.lines = {
             side: plot.plot(
                 [],

@@ -22,17 +22,18 @@ from PySide6.QtWidgets import (
 
 from core.model import ActionState, AuditEntry, Meeting, ReviewStatus
 from core.register import ActionRow
+from ui import palette
 from ui.session import Session
 
-SLIP_COLOUR = "#8a4b00"
-SLIP_BACKGROUND = "#fdf1d8"
-OVERDUE_RED = "#b3261e"
+SLIP_COLOUR = palette.WARNING
+SLIP_BACKGROUND = palette.AT_RISK_BACKGROUND
+OVERDUE_RED = palette.ERROR
 STATUS_COLOURS = {
-    ReviewStatus.DONE: "#1b5e20",
-    ReviewStatus.ON_TRACK: "#1f3b63",
-    ReviewStatus.AT_RISK: "#8a4b00",
+    ReviewStatus.DONE: palette.GOOD,
+    ReviewStatus.ON_TRACK: palette.ON_TRACK,
+    ReviewStatus.AT_RISK: palette.WARNING,
     ReviewStatus.LATE: OVERDUE_RED,
-    ReviewStatus.DROPPED: "#5f6b76",
+    ReviewStatus.DROPPED: palette.DROPPED,
 }
 FIELD_LABELS = {
     "title": "Title",

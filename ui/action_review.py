@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from core.changes import Change
 from core.model import ReviewStatus, Side
 from core.register import ActionFilter, ActionRow
+from ui import palette
 from ui.models import RowsTableModel
 from ui.session import Session
 from ui.undo import push_operation
@@ -42,13 +43,13 @@ STATUS_KEYS = {
     Qt.Key.Key_X: ReviewStatus.DROPPED,
 }
 STATUS_COLOURS = {
-    ReviewStatus.DONE: "#e3f1e6",
-    ReviewStatus.ON_TRACK: "#e8eef7",
-    ReviewStatus.AT_RISK: "#fdf1d8",
-    ReviewStatus.LATE: "#f7dcdc",
-    ReviewStatus.DROPPED: "#eceff1",
+    ReviewStatus.DONE: palette.DONE_BACKGROUND,
+    ReviewStatus.ON_TRACK: palette.ON_TRACK_BACKGROUND,
+    ReviewStatus.AT_RISK: palette.AT_RISK_BACKGROUND,
+    ReviewStatus.LATE: palette.LATE_BACKGROUND,
+    ReviewStatus.DROPPED: palette.DROPPED_BACKGROUND,
 }
-OVERDUE_RED = "#b3261e"
+OVERDUE_RED = palette.ERROR
 
 
 class ReviewTableModel(RowsTableModel):
@@ -391,7 +392,11 @@ class ActionReviewView(QWidget):
         for row in self.model.rows():
             overdue = row.days_overdue(self._on)
             here = row.review_here
-            style = ' style="background:#1f5fa8;color:#ffffff;"' if row is current else ""
+            style = (
+                f' style="background:{palette.ACCENT};color:{palette.WHITE};"'
+                if row is current
+                else ""
+            )
             mark = f"⚠ {overdue} d late" if overdue else ""
             status = here.status.label if here else "—"
             cells.append(

@@ -37,6 +37,7 @@ from core import agenda
 from core.errors import ReviewError, ValidationError
 from core.ids import new_id
 from core.model import AgendaItemKind, StandingAgendaItem
+from ui.field_error import FieldError
 from ui.session import Session
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -53,26 +54,6 @@ def format_minutes(minutes: int) -> str:
     if hours and rest:
         return f"{hours} h {rest} min"
     return f"{hours} h" if hours else f"{rest} min"
-
-
-class FieldMessage(QLabel):
-    """A visible line under a form that says why a value was refused; hidden when all is well."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("fieldError")
-        self.setWordWrap(True)
-        self.setAccessibleName("Error message")
-        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.hide()
-
-    def show_message(self, message: str) -> None:
-        self.setText(message)
-        self.show()
-
-    def clear_message(self) -> None:
-        self.clear()
-        self.hide()
 
 
 class StandingAgendaModel(QAbstractTableModel):
@@ -395,7 +376,7 @@ class StandingAgendaEditor(QWidget):
         self.total.setObjectName("plannedTotal")
         self.total.setStyleSheet("font-weight: 600;")
         self.total.setAccessibleName("Planned total")
-        self.message = FieldMessage()
+        self.message = FieldError()
 
         table_row = QHBoxLayout()
         table_row.setSpacing(10)
@@ -500,11 +481,11 @@ class StandingAgendaEditor(QWidget):
     def _on_model_changed(self, *_args: object) -> None:
         self._show_total()
         self._enable_actions()
-        self.message.clear_message()
+        self.message.setText("")
 
     def _on_model_edit_refused(self, message: str) -> None:
         self._refused = True
-        self.message.show_message(message)
+        self.message.setText(message)
 
     def _on_view_row_dropped(self, row: int, before: int) -> None:
         self.move_row(row, before)
@@ -554,6 +535,6 @@ class StandingAgendaDialog(QDialog):
         try:
             self._session.save_standing_agenda(self.model.items())
         except ReviewError as error:
-            self.editor.message.show_message(error.message)
+            self.editor.message.setText(error.message)
             return
         self.accept()

@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from core.model import AttendanceStatus, Side
+from ui import palette
+from ui.field_error import FieldError
 from ui.session import Session
 from ui.undo import push_operation
 
@@ -30,9 +32,9 @@ _KEYS = {
 }
 _ORDER = [AttendanceStatus.PRESENT, AttendanceStatus.APOLOGIES, AttendanceStatus.ABSENT]
 _COLOURS = {
-    AttendanceStatus.PRESENT: "#e3f1e6",
-    AttendanceStatus.APOLOGIES: "#fdf1d8",
-    AttendanceStatus.ABSENT: "#f7dcdc",
+    AttendanceStatus.PRESENT: palette.DONE_BACKGROUND,
+    AttendanceStatus.APOLOGIES: palette.AT_RISK_BACKGROUND,
+    AttendanceStatus.ABSENT: palette.LATE_BACKGROUND,
 }
 
 
@@ -103,8 +105,7 @@ class AttendanceDialog(QDialog):
         guests.addWidget(self.guest_side)
         guests.addWidget(add_guest)
         layout.addLayout(guests)
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #b3261e;")
+        self.error = FieldError()
         layout.addWidget(self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.accept)

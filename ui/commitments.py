@@ -28,6 +28,7 @@ from core.changes import Change
 from core.errors import ValidationError
 from core.ids import new_id
 from core.model import Person, RaciRole
+from ui.field_error import FieldError
 from ui.session import Session
 from ui.undo import push_operation
 
@@ -155,9 +156,7 @@ class CommitmentForm(QWidget):
             column.addWidget(widget)
             lists.addLayout(column)
         understood.addRow(lists)
-        self.problems = QLabel()
-        self.problems.setObjectName("fieldError")
-        self.problems.setWordWrap(True)
+        self.problems = FieldError()
         self.commit_button = QPushButton("Commit (Enter)")
         self.commit_button.clicked.connect(self.commit)
         bottom = QHBoxLayout()

@@ -69,22 +69,28 @@ from core.model import (
 )
 from core.periods import add_months
 from core.rag import rag_of_reading, target_in_force
+from ui import palette
+from ui.field_error import FieldError
 from ui.session import Session
 from ui.undo import push_operation
 
 # A palette told apart by colour-blind viewers too; the shape and word are always shown as well.
-RAG_COLOURS = {Rag.RED: "#b2182b", Rag.AMBER: "#e08214", Rag.GREEN: "#1b7837"}
-RAG_TEXT_COLOURS = {Rag.RED: "#ffffff", Rag.AMBER: "#1a1a1a", Rag.GREEN: "#ffffff"}
+RAG_COLOURS = {Rag.RED: palette.RAG_RED, Rag.AMBER: palette.RAG_AMBER, Rag.GREEN: palette.RAG_GREEN}
+RAG_TEXT_COLOURS = {
+    Rag.RED: palette.WHITE,
+    Rag.AMBER: palette.RAG_AMBER_TEXT,
+    Rag.GREEN: palette.WHITE,
+}
 RAG_SHAPES = {Rag.RED: "■", Rag.AMBER: "▲", Rag.GREEN: "●"}
 RAG_SYMBOLS = {Rag.RED: "s", Rag.AMBER: "t1", Rag.GREEN: "o"}
-NO_READING_COLOUR = "#8a94a3"
-LINE_COLOUR = "#2b3a55"
+NO_READING_COLOUR = palette.FAINT
+LINE_COLOUR = palette.LINE
 TILE_WIDTH = 320
 MAX_COLUMNS = 4
 DRILL_DOWN_MONTHS = 24
 CONFIRMATION_TEXT = {
-    ReadingConfirmation.TO_BE_CONFIRMED: ("? to confirm", "#8a5a00"),
-    ReadingConfirmation.DISPUTED: ("⚑ disputed", "#b2182b"),
+    ReadingConfirmation.TO_BE_CONFIRMED: ("? to confirm", palette.WARNING),
+    ReadingConfirmation.DISPUTED: ("⚑ disputed", palette.RAG_RED),
 }
 
 # A tile's geometry, in pixels: the border, the padding inside it, the space between its rows.
@@ -100,14 +106,14 @@ SPARKLINE_MARGIN = 7.0
 NAME_MAX_LINES = 3
 CONTENT_WIDTH = TILE_WIDTH - 2 * (TILE_BORDER + TILE_PADDING_X)
 TILE_COLOURS = {
-    "border": "#dde3ea",
-    "focus_border": "#1f5fa8",
-    "background": "#ffffff",
-    "focus_background": "#f4f8fd",
-    "name": "#14213d",
-    "detail": "#4a5563",
-    "better": "#1b5e20",
-    "worse": "#9c1c2b",
+    "border": palette.RULE,
+    "focus_border": palette.ACCENT,
+    "background": palette.WHITE,
+    "focus_background": palette.FOCUS_BACKGROUND,
+    "name": palette.INK,
+    "detail": palette.DETAIL,
+    "better": palette.GOOD,
+    "worse": palette.WORSE,
 }
 
 
@@ -120,7 +126,8 @@ def rag_pill(rag: Rag | None) -> str:
     """The RAG as a coloured label in rich text, legible on a dark or a light background."""
     if rag is None:
         return (
-            f"<span style='background:{NO_READING_COLOUR}; color:#ffffff'>&nbsp;— none&nbsp;</span>"
+            f"<span style='background:{NO_READING_COLOUR}; color:{palette.WHITE}'>"
+            "&nbsp;— none&nbsp;</span>"
         )
     return (
         f"<span style='background:{RAG_COLOURS[rag]}; color:{RAG_TEXT_COLOURS[rag]};"
@@ -465,7 +472,7 @@ class KpiTileFrame(QWidget):
         fonts = fonts or TileFonts.of(self)
         texts, rag = self.texts, tile.rag
         self._rag_colour = _colour(RAG_COLOURS[rag] if rag else NO_READING_COLOUR)
-        pill_colour = RAG_TEXT_COLOURS[rag] if rag else "#ffffff"
+        pill_colour = RAG_TEXT_COLOURS[rag] if rag else palette.WHITE
         self._pill = _Text(texts.rag, fonts.pill, pill_colour, shared=True)
         name_width = CONTENT_WIDTH - (ceil(self._pill.size.width()) + 20) - 8
         self._name = _name_text(texts.name, fonts, name_width)
@@ -486,7 +493,7 @@ class KpiTileFrame(QWidget):
         if waiting is not None:
             _, tint = waiting
             if tile.confirmation is ReadingConfirmation.DISPUTED:
-                self._badge = _Text(texts.confirmation, fonts.pill, "#ffffff", shared=True)
+                self._badge = _Text(texts.confirmation, fonts.pill, palette.WHITE, shared=True)
                 self._badge_fill = _colour(tint)
             else:
                 self._badge = _Text(texts.confirmation, fonts.to_confirm, tint, shared=True)
@@ -708,10 +715,7 @@ class DisputeDialog(QDialog):
             "e.g. Excludes the two outages of 14 and 15 November; our monitoring shows 99.1%."
         )
         self.reason.setTabChangesFocus(True)
-        self.message = QLabel()
-        self.message.setObjectName("fieldError")
-        self.message.setWordWrap(True)
-        self.message.hide()
+        self.message = FieldError()
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -783,7 +787,7 @@ class KpiDrillDown(QWidget):
                 f"<span style='color:{RAG_COLOURS[r]}'>{RAG_SHAPES[r]}</span> {r.label.lower()}"
                 for r in Rag
             )
-            + "  <span style='color:#1f5fa8'>━ ━</span> target"
+            + f"  <span style='color:{palette.ACCENT}'>━ ━</span> target"
             + f"  <span style='color:{RAG_COLOURS[Rag.AMBER]}'>▮</span> amber band"
             + f"  <span style='color:{RAG_COLOURS[Rag.RED]}'>▮</span> red band"
             + "  · hover a point for its comment"
@@ -797,7 +801,7 @@ class KpiDrillDown(QWidget):
         self.panel.setObjectName("readingPanel")
         self.panel.setFixedWidth(400)
         self.panel.setStyleSheet(
-            "QFrame#readingPanel { background: #f7f9fc; border: 1px solid #dde3ea;"
+            f"QFrame#readingPanel {{ background: {palette.PANEL}; border: 1px solid {palette.RULE};"
             " border-radius: 8px; }"
         )
         readings_title = QLabel("Confirmation by the other side")
@@ -823,10 +827,7 @@ class KpiDrillDown(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.confirm_button)
         buttons.addWidget(self.dispute_button)
-        self.message = QLabel()
-        self.message.setObjectName("fieldError")
-        self.message.setWordWrap(True)
-        self.message.hide()
+        self.message = FieldError()
         notes_title = QLabel("Notes on this KPI in this meeting")
         notes_title.setObjectName("sectionTitle")
         self.notes = QLabel()
@@ -899,8 +900,8 @@ class KpiDrillDown(QWidget):
         item.hideButtons()
         item.showGrid(x=False, y=True, alpha=0.2)
         for axis in ("left", "bottom"):
-            item.getAxis(axis).setPen(pg.mkPen("#555555"))
-            item.getAxis(axis).setTextPen(pg.mkPen("#333333"))
+            item.getAxis(axis).setPen(pg.mkPen(palette.AXIS))
+            item.getAxis(axis).setTextPen(pg.mkPen(palette.TEXT))
         item.setLabel("left", kpi.name if len(kpi.name) < 30 else "value", units=None)
         item.getAxis("bottom").setTicks(
             [[(i, p) for i, p in enumerate(periods) if i % 3 == (len(periods) - 1) % 3]]
@@ -968,7 +969,7 @@ class KpiDrillDown(QWidget):
             edges,
             line,
             stepMode="center",
-            pen=pg.mkPen("#1f5fa8", width=2, style=Qt.PenStyle.DashLine),
+            pen=pg.mkPen(palette.ACCENT, width=2, style=Qt.PenStyle.DashLine),
             connect="finite",
         )
 
@@ -1016,7 +1017,9 @@ class KpiDrillDown(QWidget):
         if lines:
             self.notes.setText("<br>".join(f"• {html.escape(line)}" for line in lines))
         else:
-            self.notes.setText("<span style='color:#6b7280'>No note on this KPI yet.</span>")
+            self.notes.setText(
+                f"<span style='color:{palette.MUTED}'>No note on this KPI yet.</span>"
+            )
 
     def _on_readings_row_changed(self, _row: int) -> None:
         self.reading_chosen.emit()
@@ -1081,7 +1084,7 @@ class DashboardView(QWidget):
         self.summary_label = QLabel()
         self.summary_label.setObjectName("dashboardSummary")
         self.summary_label.setWordWrap(True)
-        self.summary_label.setStyleSheet("font-size: 13pt; color: #14213d;")
+        self.summary_label.setStyleSheet(f"font-size: 13pt; color: {palette.INK};")
         self.disputes_label = QLabel()
         self.disputes_label.setObjectName("disputesSummary")
         self.disputes_label.setWordWrap(True)
@@ -1289,7 +1292,7 @@ class DashboardView(QWidget):
         """Counts per RAG, what turned red, what waits for confirmation; `plain` leaves the
         colours out (the projector's dark theme)."""
         counts = summary(shown)
-        colours = {Rag.RED: RAG_COLOURS[Rag.RED], Rag.AMBER: "#a35400"}
+        colours = {Rag.RED: RAG_COLOURS[Rag.RED], Rag.AMBER: palette.RAG_AMBER_DARK}
         colours[Rag.GREEN] = RAG_COLOURS[Rag.GREEN]
         parts = [
             f"<b style='color:{colours[rag]}'>{RAG_SHAPES[rag]} {counts[rag.value]} {rag.value}</b>"
@@ -1304,11 +1307,12 @@ class DashboardView(QWidget):
         parts.append("turned red: " + (", ".join(turned) if turned else "none"))
         to_confirm = sum(1 for t in shown if t.confirmation is ReadingConfirmation.TO_BE_CONFIRMED)
         if to_confirm:
-            tint = "" if plain else " style='color:#8a5a00'"
+            tint = "" if plain else f" style='color:{palette.WARNING}'"
             parts.append(f"<span{tint}>? {to_confirm} to confirm</span>")
         text = " · ".join(parts)
         if len(shown) != len(self.all_tiles):
-            text += f"  <span style='color:#4a5563'>({len(shown)} of {len(self.all_tiles)} KPIs)"
+            count = f"{len(shown)} of {len(self.all_tiles)} KPIs"
+            text += f"  <span style='color:{palette.DETAIL}'>({count})"
             text += "</span>"
         return text
 

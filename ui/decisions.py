@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from core.ids import new_id
 from core.model import AttendanceStatus, Decision, Side
+from ui.field_error import FieldError
 from ui.session import Session
 
 
@@ -59,8 +60,7 @@ class DecisionDialog(QDialog):
             self.agreed[side] = people
             sides.addWidget(box)
         layout.addLayout(sides, 1)
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #b3261e;")
+        self.error = FieldError()
         layout.addWidget(self.error)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel

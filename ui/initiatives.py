@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from core.changes import Change
 from core.initiatives import MAX_PROGRESS_COMMENT, DueMilestone, InitiativeStatus
 from core.model import MeetingStatus, Rag
+from ui import palette
 from ui.dashboard import (
     RAG_COLOURS,
     RAG_SHAPES,
@@ -37,13 +38,14 @@ from ui.dashboard import (
     rag_pill,
     rag_text,
 )
+from ui.field_error import FieldError
 from ui.models import RowsTableModel, rows_table
 from ui.session import Session
 from ui.undo import push_operation
 
 _Index = QModelIndex | QPersistentModelIndex
 
-PREVIOUS_GREY = "#6b7280"
+PREVIOUS_GREY = palette.MUTED
 RAG_KEYS = {Rag.GREEN: "G", Rag.AMBER: "A", Rag.RED: "R"}
 
 
@@ -179,10 +181,7 @@ class ProgressForm(QGroupBox):
         self.record_button.setObjectName("primaryButton")
         self.record_button.setToolTip("Record this meeting's progress (Ctrl+Return)")
         self.record_button.clicked.connect(self.recorded.emit)
-        self.message = QLabel()
-        self.message.setObjectName("fieldError")
-        self.message.setWordWrap(True)
-        self.message.hide()
+        self.message = FieldError()
         self.status = QLabel()
         self.status.setObjectName("subtitle")
         self.status.setWordWrap(True)
@@ -256,7 +255,7 @@ class InitiativesView(QWidget):
         self.title.setObjectName("pageTitle")
         self.summary = QLabel()
         self.summary.setObjectName("initiativesSummary")
-        self.summary.setStyleSheet("font-size: 12.5pt; color: #14213d;")
+        self.summary.setStyleSheet(f"font-size: 12.5pt; color: {palette.INK};")
         head = QHBoxLayout()
         head.addWidget(self.title)
         head.addSpacing(16)
@@ -296,12 +295,12 @@ class InitiativesView(QWidget):
         plot.hideButtons()
         plot.showGrid(x=False, y=True, alpha=0.25)
         plot.setYRange(0, 100, padding=0.04)
-        plot.setLabel("left", "% complete", color="#333333")
-        plot.setLabel("bottom", "meeting", color="#333333")
+        plot.setLabel("left", "% complete", color=palette.TEXT)
+        plot.setLabel("bottom", "meeting", color=palette.TEXT)
         for axis in ("left", "bottom"):
-            plot.getAxis(axis).setPen(pg.mkPen("#555555"))
-            plot.getAxis(axis).setTextPen(pg.mkPen("#333333"))
-        self.line = plot.plot([], [], pen=pg.mkPen("#2b3a55", width=2))
+            plot.getAxis(axis).setPen(pg.mkPen(palette.AXIS))
+            plot.getAxis(axis).setTextPen(pg.mkPen(palette.TEXT))
+        self.line = plot.plot([], [], pen=pg.mkPen(palette.LINE, width=2))
         self.points = pg.ScatterPlotItem(size=11, pen=pg.mkPen("w"))
         plot.addItem(self.points)
         self.chart_title = QLabel()
@@ -333,7 +332,7 @@ class InitiativesView(QWidget):
         lower.setStretchFactor(1, 2)
         line = QFrame()
         line.setFrameShape(QFrame.Shape.HLine)
-        line.setStyleSheet("color: #dde3ea;")
+        line.setStyleSheet(f"color: {palette.RULE};")
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -429,7 +428,7 @@ class InitiativesView(QWidget):
             self.milestones.addItem(entry)
             if due.overdue:
                 item = self.milestones.item(self.milestones.count() - 1)
-                item.setForeground(QBrush(QColor("#b3261e")))
+                item.setForeground(QBrush(QColor(palette.ERROR)))
 
     def _refresh_form(self) -> None:
         status = self.current_status()
@@ -518,7 +517,11 @@ class InitiativesView(QWidget):
             if progress is not None and status.here is None:
                 percent += "<br><span style='font-size:60%'>last meeting</span>"
             rag = rag_pill(progress.rag) if progress else "—"
-            style = ' style="background:#1f5fa8;color:#ffffff;"' if status is current else ""
+            style = (
+                f' style="background:{palette.ACCENT};color:{palette.WHITE};"'
+                if status is current
+                else ""
+            )
             comment = html.escape(status.here.comment) if status.here else "&nbsp;"
             rows.append(
                 f"<tr{style}><td width='36%'><b>{html.escape(status.initiative.name)}</b><br>"

@@ -34,6 +34,7 @@ from core.ids import new_id
 from core.kpis import read_value
 from core.model import Direction, Kpi, KpiCategory, KpiTarget, Side
 from core.rag import target_in_force
+from ui.field_error import FieldError
 from ui.models import RowsTableModel, rows_table
 from ui.session import Session
 
@@ -46,11 +47,6 @@ DIRECTION_LABELS = {
 }
 SIDES = (Side.ENTERPRISE, Side.PARTNER)
 CATEGORIES = tuple(KpiCategory)
-FORM_STYLE = """
-QLineEdit[invalid="true"], QComboBox[invalid="true"] { border: 2px solid #b3261e;
-    border-radius: 3px; background: #fff6f5; }
-QLabel#fieldError { color: #b3261e; }
-"""
 
 
 def number_field(text: str, field: str, what: str) -> float:
@@ -107,16 +103,6 @@ class KpisModel(RowsTableModel):
         return None
 
 
-class FieldError(QLabel):
-    """The words under one field saying why its value was refused; hidden when all is well."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.setObjectName("fieldError")
-        self.setWordWrap(True)
-        self.hide()
-
-
 class KpiSetupDialog(QDialog):
     """List, add and edit KPIs, and give a KPI a new target from a period on."""
 
@@ -126,7 +112,6 @@ class KpiSetupDialog(QDialog):
         self.kpi: Kpi | None = None
         self.setWindowTitle("KPIs")
         self.resize(1280, 760)
-        self.setStyleSheet(FORM_STYLE)
         self.errors: dict[str, FieldError] = {}
         self.inputs: dict[str, QWidget] = {}
 

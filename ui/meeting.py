@@ -24,6 +24,7 @@ from core.agenda import timebox_state
 from core.changes import Change
 from core.errors import ReviewError
 from core.model import AgendaItemKind, Meeting, MeetingItem, MeetingStatus
+from ui import palette
 from ui.action_review import ActionReviewView
 from ui.commitments import CommitmentsView
 from ui.dashboard import DashboardView
@@ -35,7 +36,7 @@ from ui.session import Session
 from ui.undo import push_operation
 
 SECONDS_SAVE_EVERY = 10
-TIMER_COLOURS = {"normal": "#1b5e20", "amber": "#9a6700", "red": "#b3261e"}
+TIMER_COLOURS = {"normal": palette.GOOD, "amber": palette.WARNING, "red": palette.ERROR}
 
 
 class MeetingPage(QWidget):

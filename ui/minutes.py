@@ -31,6 +31,7 @@ from core.distribution import file_stem, minutes_email
 from core.errors import ReviewError
 from core.exports import write_atomically
 from core.model import AttendanceStatus, Meeting, MeetingStatus, Person, Side
+from ui.field_error import FieldError
 from ui.session import Session
 
 
@@ -94,10 +95,7 @@ class SignOffDialog(QDialog):
         self.repeat_label.setBuddy(self.repeat)
         form.addRow(self.repeat_label, self.repeat)
         layout.addLayout(form)
-        self.error = QLabel()
-        self.error.setObjectName("fieldError")
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #b2182b;")
+        self.error = FieldError()
         layout.addWidget(self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.sign_button = buttons.addButton("Sign", QDialogButtonBox.ButtonRole.AcceptRole)

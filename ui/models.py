@@ -16,6 +16,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractItemView, QTableView
 
 from core.model import Meeting, MeetingItem, MeetingStatus
+from ui import palette
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -125,10 +126,10 @@ class MeetingsModel(RowsTableModel):
             return self._tampered[meeting.id]
         if role == Qt.ItemDataRole.ForegroundRole and column == 4:
             if meeting.id in self._tampered:
-                return QColor("#b3261e")
+                return QColor(palette.ERROR)
             return {
-                MeetingStatus.LIVE: QColor("#b3261e"),
-                MeetingStatus.DRAFT: QColor("#1f5fa8"),
+                MeetingStatus.LIVE: QColor(palette.ERROR),
+                MeetingStatus.DRAFT: QColor(palette.ACCENT),
             }.get(meeting.status)
         if role == Qt.ItemDataRole.UserRole:
             return meeting.id

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from core import agenda
 from core.errors import ReviewError, ValidationError
 from core.model import Meeting, MeetingStatus
+from ui.field_error import FieldError
 from ui.session import Session
 
 
@@ -70,9 +71,7 @@ class PrepareMeetingDialog(QDialog):
             f"Dashboard period: {self._draft.period}."
         )
         summary.setObjectName("subtitle")
-        self.error = QLabel()
-        self.error.setObjectName("fieldError")
-        self.error.setWordWrap(True)
+        self.error = FieldError()
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )

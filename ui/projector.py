@@ -7,26 +7,10 @@ from PySide6.QtGui import QKeySequence, QScreen, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from core.model import MeetingItem
+from ui import palette
 from ui.models import format_duration
 
-THEMES = {
-    "dark": {
-        "bg": "#101418",
-        "fg": "#f5f7fa",
-        "muted": "#aab4c0",
-        "normal": "#7ee2a8",
-        "amber": "#ffd166",
-        "red": "#ff6b6b",
-    },
-    "light": {
-        "bg": "#ffffff",
-        "fg": "#111111",
-        "muted": "#4a5563",
-        "normal": "#1b5e20",
-        "amber": "#8a5a00",
-        "red": "#b3261e",
-    },
-}
+THEMES = palette.PROJECTOR_THEMES
 BASE_POINT_SIZE = 26
 MIN_SCALE, MAX_SCALE = 0.6, 2.5
 
@@ -52,8 +36,8 @@ class ProjectorWindow(QWidget):
         self.content.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         # Tables read from the back of the room: header and rows set apart by rules.
         self.content.document().setDefaultStyleSheet(
-            "th { font-weight: 700; border-bottom: 2px solid #888888; }"
-            " td { border-bottom: 1px solid #555555; }"
+            f"th {{ font-weight: 700; border-bottom: 2px solid {palette.PROJECTOR_RULE}; }}"
+            f" td {{ border-bottom: 1px solid {palette.AXIS}; }}"
         )
         top = QHBoxLayout()
         top.addWidget(self.partnership, 1)

@@ -60,15 +60,17 @@ from core.kpis import (
 from core.model import Kpi, KpiTarget, Reading, ReadingConfirmation, Side
 from core.periods import add_months, parse_period
 from core.rag import rag_of_reading, target_in_force
+from ui import palette
 from ui.dashboard import RAG_SHAPES, target_text
+from ui.field_error import FieldError
 from ui.session import Session
 
 _Index = QModelIndex | QPersistentModelIndex
 
 MONTHS_SHOWN = 12
-PENDING_BACKGROUND = "#fff4c2"
-PROBLEM_BACKGROUND = "#fde2e1"
-FUTURE_BACKGROUND = "#f1f3f6"
+PENDING_BACKGROUND = palette.PENDING_BACKGROUND
+PROBLEM_BACKGROUND = palette.PROBLEM_BACKGROUND
+FUTURE_BACKGROUND = palette.FUTURE_BACKGROUND
 SIDES = (Side.ENTERPRISE, Side.PARTNER)
 
 
@@ -196,7 +198,7 @@ class ReadingsGridModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.DisplayRole:
                 return f"{period}\n(future)" if future else period
             if role == Qt.ItemDataRole.ForegroundRole and future:
-                return QBrush(QColor("#8a94a3"))
+                return QBrush(QColor(palette.FAINT))
             if role == Qt.ItemDataRole.ToolTipRole and future:
                 return f"{period} has not begun: its readings are entered from then on."
             return None
@@ -249,12 +251,12 @@ class ReadingsGridModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.ForegroundRole:
             if typed is not None and typed.problem:
-                return QBrush(QColor("#8c1d18"))
+                return QBrush(QColor(palette.ERROR_DARK))
             if typed is None and saved is not None:
                 if saved.confirmation is ReadingConfirmation.DISPUTED:
-                    return QBrush(QColor("#b2182b"))
+                    return QBrush(QColor(palette.RAG_RED))
                 if saved.confirmation is ReadingConfirmation.TO_BE_CONFIRMED:
-                    return QBrush(QColor("#8a5a00"))
+                    return QBrush(QColor(palette.WARNING))
             return None
         if role == Qt.ItemDataRole.FontRole and typed is not None:
             font = QFont()
@@ -401,10 +403,7 @@ class ReadingsDialog(QDialog):
         self.comment.setTabChangesFocus(True)
         self.comment.setMaximumHeight(120)
         self.comment.textChanged.connect(self._on_comment_changed)
-        self.cell_error = QLabel()
-        self.cell_error.setObjectName("fieldError")
-        self.cell_error.setWordWrap(True)
-        self.cell_error.hide()
+        self.cell_error = FieldError()
         cell_layout = QVBoxLayout(self.cell_box)
         cell_layout.addWidget(self.cell_title)
         cell_layout.addWidget(self.cell_detail)
@@ -413,10 +412,11 @@ class ReadingsDialog(QDialog):
         cell_layout.addWidget(self.cell_error)
         cell_layout.addStretch(1)
         legend = QLabel(
-            "<span style='background:#fff4c2'>&nbsp;typed&nbsp;</span> not saved yet · "
-            "<span style='background:#fde2e1'>&nbsp;⚠&nbsp;</span> refused · "
-            "✎ has a comment · <span style='color:#8a5a00'>?</span> to be confirmed · "
-            "<span style='color:#b2182b'>⚑</span> disputed"
+            f"<span style='background:{palette.PENDING_BACKGROUND}'>&nbsp;typed&nbsp;</span> "
+            f"not saved yet · <span style='background:{palette.PROBLEM_BACKGROUND}'>"
+            f"&nbsp;⚠&nbsp;</span> refused · ✎ has a comment · "
+            f"<span style='color:{palette.WARNING}'>?</span> to be confirmed · "
+            f"<span style='color:{palette.RAG_RED}'>⚑</span> disputed"
         )
         legend.setObjectName("subtitle")
         legend.setWordWrap(True)
@@ -656,7 +656,7 @@ class ReadingsDialog(QDialog):
 
     def _say(self, text: str, error: bool = False) -> None:
         self.message.setText(text)
-        self.message.setStyleSheet("color: #b3261e; font-weight: 600;" if error else "")
+        self.message.setStyleSheet(f"color: {palette.ERROR}; font-weight: 600;" if error else "")
 
 
 # --- importing a CSV file ------------------------------------------------------------------
@@ -781,10 +781,7 @@ class ImportReadingsDialog(QDialog):
         form = QFormLayout()
         form.addRow("File", file_row)
         form.addRow("Entered by", side_row)
-        self.error = QLabel()
-        self.error.setObjectName("fieldError")
-        self.error.setWordWrap(True)
-        self.error.hide()
+        self.error = FieldError()
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )

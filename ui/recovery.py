@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.errors import ReviewError
+from ui.field_error import FieldError
 from ui.session import Session, backup_taken, good_backups, opening_problem, restore_backup
 
 READ_ONLY_BAR = "readOnlyBar"
@@ -53,9 +54,7 @@ class RecoveryDialog(QDialog):
         self.problem.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.offer = QLabel()
         self.offer.setWordWrap(True)
-        self.outcome = QLabel()
-        self.outcome.setObjectName("fieldError")
-        self.outcome.setWordWrap(True)
+        self.outcome = FieldError()
         buttons = QDialogButtonBox()
         self.restore_button: QPushButton | None = None
         if backup is not None:
@@ -129,9 +128,7 @@ class RestoreBackupDialog(QDialog):
             else f"{self.path.name} has no good automatic backup yet."
         )
         explanation.setWordWrap(True)
-        self.outcome = QLabel()
-        self.outcome.setObjectName("fieldError")
-        self.outcome.setWordWrap(True)
+        self.outcome = FieldError()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.restore_button = buttons.addButton("Restore", QDialogButtonBox.ButtonRole.AcceptRole)
         self.restore_button.setEnabled(self.choices.count() > 0)

@@ -35,6 +35,7 @@ from core.errors import ReviewError
 from core.exports import actions_csv, open_actions_ics, write_atomically
 from core.model import ActionState, Side
 from core.register import ActionFilter, ActionRow
+from ui import palette
 from ui.action_history import ActionHistoryDialog
 from ui.models import RowsTableModel
 from ui.session import Session
@@ -43,8 +44,8 @@ _Index = QModelIndex | QPersistentModelIndex
 
 PAGE_SIZE = 200
 SEARCH_DELAY_MS = 250
-OVERDUE_RED = "#b3261e"
-STATE_COLOURS = {ActionState.DONE: "#1b5e20", ActionState.DROPPED: "#5f6b76"}
+OVERDUE_RED = palette.ERROR
+STATE_COLOURS = {ActionState.DONE: palette.GOOD, ActionState.DROPPED: palette.DROPPED}
 
 
 class RegisterModel(RowsTableModel):

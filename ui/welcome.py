@@ -26,7 +26,8 @@ from PySide6.QtWidgets import (
 from core.errors import ValidationError
 from core.model import Person, Side
 from core.people import check_person, clean_name
-from ui.agenda_editor import TABLE_STYLE, FieldMessage, StandingAgendaEditor, StandingAgendaModel
+from ui.agenda_editor import TABLE_STYLE, StandingAgendaEditor, StandingAgendaModel
+from ui.field_error import FieldError
 
 _PARTY_LABELS = {Side.ENTERPRISE: "Enterprise", Side.PARTNER: "Technology partner"}
 _BIG_BUTTON = "QPushButton { font-size: 12pt; padding: 12px 20px; min-height: 26px; }"
@@ -127,7 +128,7 @@ class PartiesPage(QWizardPage):
             form.addRow(mnemonics[side], edit)
             self.registerField(side.value, edit)
             self.edits[side] = edit
-        self.message = FieldMessage()
+        self.message = FieldError()
         layout = QVBoxLayout(self)
         layout.setSpacing(12)
         layout.addLayout(form)
@@ -142,15 +143,15 @@ class PartiesPage(QWizardPage):
             try:
                 clean_name(edit.text(), side.value)
             except ValidationError as error:
-                self.message.show_message(f"{_PARTY_LABELS[side]}: {error.message}")
+                self.message.setText(f"{_PARTY_LABELS[side]}: {error.message}")
                 edit.setFocus()
                 edit.selectAll()
                 return False
-        self.message.clear_message()
+        self.message.setText("")
         return True
 
     def _on_edit_text_edited(self, _text: str) -> None:
-        self.message.clear_message()
+        self.message.setText("")
 
 
 class PartyPeopleEditor(QWidget):
@@ -277,7 +278,7 @@ class PeoplePage(QWizardPage):
             "Who represents each side at the review? Add at least one person per side."
         )
         self.parties = {side: PartyPeopleEditor(side) for side in Side}
-        self.message = FieldMessage()
+        self.message = FieldError()
         layout = QVBoxLayout(self)
         layout.setSpacing(14)
         for party in self.parties.values():
@@ -303,10 +304,10 @@ class PeoplePage(QWizardPage):
             party.finish_editing()
         _people, problem = self._check()
         if problem is not None:
-            self.message.show_message(problem.message)
+            self.message.setText(problem.message)
             problem.party.show_cell(problem.row, problem.column)
             return False
-        self.message.clear_message()
+        self.message.setText("")
         return True
 
     def _check(self) -> tuple[list[tuple[Side, str, str, str]], _Problem | None]:
@@ -332,9 +333,9 @@ class PeoplePage(QWizardPage):
     def _on_party_edited(self, party: PartyPeopleEditor, row: int) -> None:
         _people, problem = self._check()
         if problem is None:
-            self.message.clear_message()
+            self.message.setText("")
         elif (problem.party is party and problem.row == row) or self.message.isVisible():
-            self.message.show_message(problem.message)
+            self.message.setText(problem.message)
 
 
 class AgendaPage(QWizardPage):
