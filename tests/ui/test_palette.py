@@ -18,7 +18,7 @@ HEX = re.compile(r"#[0-9a-fA-F]{6}\b")
 def test_every_colour_of_the_screens_comes_from_the_palette() -> None:
     """No module but ui/palette.py spells a colour (in code, a style sheet or rich text)."""
     found = []
-    for path in sorted(UI.glob("*.py")):
+    for path in sorted(UI.rglob("*.py")):
         if path.name == "palette.py":
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):

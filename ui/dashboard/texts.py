@@ -1,0 +1,70 @@
+"""The dashboard's words and colours for a KPI: its RAG in words and as a pill, its target and
+its change since last month, said the same way on tiles, the drill-down and the projector."""
+
+from __future__ import annotations
+
+from core.dashboard import KpiTile
+from core.figures import figure
+from core.model import (
+    Direction,
+    KpiTarget,
+    Rag,
+    ReadingConfirmation,
+)
+from ui import palette
+
+# A palette told apart by colour-blind viewers too; the shape and word are always shown as well.
+RAG_COLOURS = {Rag.RED: palette.RAG_RED, Rag.AMBER: palette.RAG_AMBER, Rag.GREEN: palette.RAG_GREEN}
+RAG_TEXT_COLOURS = {
+    Rag.RED: palette.WHITE,
+    Rag.AMBER: palette.RAG_AMBER_TEXT,
+    Rag.GREEN: palette.WHITE,
+}
+RAG_SHAPES = {Rag.RED: "■", Rag.AMBER: "▲", Rag.GREEN: "●"}
+RAG_SYMBOLS = {Rag.RED: "s", Rag.AMBER: "t1", Rag.GREEN: "o"}
+NO_READING_COLOUR = palette.FAINT
+LINE_COLOUR = palette.LINE
+
+
+CONFIRMATION_TEXT = {
+    ReadingConfirmation.TO_BE_CONFIRMED: ("? to confirm", palette.WARNING),
+    ReadingConfirmation.DISPUTED: ("⚑ disputed", palette.RAG_RED),
+}
+
+
+def rag_text(rag: Rag | None) -> str:
+    """The RAG in words with its shape, so it never rests on colour alone."""
+    return "— NO READING" if rag is None else f"{RAG_SHAPES[rag]} {rag.label}"
+
+
+def rag_pill(rag: Rag | None) -> str:
+    """The RAG as a coloured label in rich text, legible on a dark or a light background."""
+    if rag is None:
+        return (
+            f"<span style='background:{NO_READING_COLOUR}; color:{palette.WHITE}'>"
+            "&nbsp;— none&nbsp;</span>"
+        )
+    return (
+        f"<span style='background:{RAG_COLOURS[rag]}; color:{RAG_TEXT_COLOURS[rag]};"
+        f" font-weight:700'>&nbsp;{rag_text(rag)}&nbsp;</span>"
+    )
+
+
+def target_text(target: KpiTarget | None, direction: Direction) -> str:
+    if target is None:
+        return "No target in force"
+    worse = "<" if direction is Direction.HIGHER_IS_BETTER else ">"
+    return (
+        f"Target {figure(target.target)} · amber {worse} {figure(target.amber)}"
+        f" · red {worse} {figure(target.red)}"
+    )
+
+
+def change_text(tile: KpiTile) -> str:
+    if tile.change is None:
+        return "No reading last month to compare"
+    if tile.improved is None:
+        return "→ unchanged since last month"
+    arrow = "↑" if tile.change > 0 else "↓"
+    verdict = "better" if tile.improved else "worse"
+    return f"{arrow} {figure(abs(tile.change))} since last month · {verdict}"
