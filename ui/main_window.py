@@ -567,7 +567,7 @@ class MainWindow(QMainWindow):
 
     def import_readings(self) -> None:
         """A spreadsheet's CSV of readings, imported all or nothing with a progress bar."""
-        from ui.readings import ImportReadingsDialog
+        from ui.readings_import import ImportReadingsDialog
 
         if self.session is not None and self.session.partnership_id is not None:
             dialog = ImportReadingsDialog(self.session, self, self.interactive)

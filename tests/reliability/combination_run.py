@@ -43,7 +43,7 @@ from storage.keys import key_file  # noqa: E402
 from ui.app import create_application  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
 from ui.minutes import MinutesDialog  # noqa: E402
-from ui.readings import ImportReadingsDialog  # noqa: E402
+from ui.readings_import import ImportReadingsDialog  # noqa: E402
 from ui.recovery import RestoreBackupDialog  # noqa: E402
 
 DEMO_PASSPHRASE = "demo-passphrase"

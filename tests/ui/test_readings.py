@@ -15,7 +15,8 @@ from core.changes import Change
 from core.model import ReadingConfirmation, Side
 from core.periods import add_months
 from storage import repository
-from ui.readings import ImportReadingsDialog, ReadingsDialog
+from ui.readings import ReadingsDialog
+from ui.readings_import import ImportReadingsDialog
 from ui.session import Session
 
 
