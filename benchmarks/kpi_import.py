@@ -2,7 +2,7 @@
 rows, already parsed, into the same table with the same pragmas (WAL, synchronous=FULL).
 
 The app's path is `storage.kpis.import_readings` (what `main.py import-kpis` runs once the
-database is open): it reads the file with `core.kpis.parse_readings_csv`, checks every line,
+database is open): it reads the file with `core.readings_csv.parse_readings_csv`, checks every line,
 and writes the readings and their audit log in one transaction. The floor is `insert_all` of
 the parsed rows in one transaction. Each run starts from a fresh copy of the same database.
 """
@@ -78,8 +78,8 @@ def build(work: Path, kpis: int, months: int, seed: int = 8) -> tuple[Path, str,
 
 def run(work: Path, kpis: int, months: int, pairs: int, warmup: int = 1) -> Result:
     from core.ids import new_id
-    from core.kpis import parse_readings_csv
     from core.model import ReadingConfirmation, Side
+    from core.readings_csv import parse_readings_csv
     from storage import repository
     from storage.database import open_database
     from storage.kpis import import_readings

@@ -14,7 +14,6 @@ from sqlite_utils import Database
 from core.errors import ValidationError
 from core.ids import new_id
 from core.kpis import (
-    ImportResult,
     ReadingEntry,
     check_kpi,
     check_kpi_change,
@@ -24,9 +23,9 @@ from core.kpis import (
     check_target,
     confirmation_after_entry,
     confirmation_of,
-    parse_readings_csv,
 )
 from core.model import Kpi, KpiTarget, Reading, ReadingConfirmation, ReadingReview, Side
+from core.readings_csv import ImportResult, parse_readings_csv
 from core.text import many_lines, without_controls
 from storage import repository
 from storage.rows import from_row, to_row

@@ -34,12 +34,8 @@ from PySide6.QtWidgets import (
 )
 
 from core.errors import ReviewError
-from core.kpis import (
-    ImportProblem,
-    ImportResult,
-    ReadingsImportError,
-)
 from core.model import Side
+from core.readings_csv import ImportProblem, ImportResult, ReadingsImportError
 from ui.field_error import FieldError
 from ui.session import Session
 

@@ -21,7 +21,7 @@ from core.changes import Change
 from core.errors import ReviewError
 from core.ids import new_id
 from core.initiatives import DueMilestone, InitiativeStatus
-from core.kpis import ImportResult, ReadingEntry, reviewing_side
+from core.kpis import ReadingEntry, reviewing_side
 from core.model import (
     Action,
     ActionReview,
@@ -52,6 +52,7 @@ from core.model import (
 )
 from core.people import clean_name
 from core.periods import period_of
+from core.readings_csv import ImportResult
 from core.record import TamperedMeeting
 from core.register import ActionFilter, ActionRow
 from storage import backups, dashboard, kpis, register, repository

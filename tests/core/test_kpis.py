@@ -11,14 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from core.cells import read_period
 from core.errors import LifecycleError, ReviewError, ValidationError
 from core.kpis import (
-    MAX_LISTED_PROBLEMS,
-    ImportPlan,
-    ImportProblem,
-    PlannedReading,
     ReadingEntry,
-    ReadingsImportError,
     check_kpi,
     check_kpi_change,
     check_new_target,
@@ -29,8 +25,6 @@ from core.kpis import (
     confirmation_of,
     disputed_readings,
     latest_dispute,
-    parse_readings_csv,
-    read_period,
     read_value,
     reviewing_side,
 )
@@ -46,6 +40,14 @@ from core.model import (
     ReadingReview,
     ReadingVerdict,
     Side,
+)
+from core.readings_csv import (
+    MAX_LISTED_PROBLEMS,
+    ImportPlan,
+    ImportProblem,
+    PlannedReading,
+    ReadingsImportError,
+    parse_readings_csv,
 )
 
 PID = "partnership"

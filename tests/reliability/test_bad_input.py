@@ -26,12 +26,14 @@ from hypothesis import strategies as st
 from sqlite_utils import Database
 
 from core import quickadd
+from core.cells import read_period
 from core.errors import ReviewError, ValidationError
 from core.ids import new_id
-from core.kpis import ReadingEntry, ReadingsImportError, read_period, read_value
+from core.kpis import ReadingEntry, read_value
 from core.minutes_pdf import render_minutes
 from core.model import Decision, MeetingStatus, Person, Side
 from core.periods import parse_period
+from core.readings_csv import ReadingsImportError
 from core.text import many_lines, one_line
 from storage import repository
 from storage.database import open_database

@@ -11,7 +11,7 @@ from sqlite_utils import Database
 
 from core.errors import LifecycleError, ValidationError
 from core.ids import new_id
-from core.kpis import ReadingEntry, ReadingsImportError, reviewing_side
+from core.kpis import ReadingEntry, reviewing_side
 from core.model import (
     Direction,
     Kpi,
@@ -27,6 +27,7 @@ from core.model import (
     Side,
 )
 from core.rag import rag_of_reading
+from core.readings_csv import ReadingsImportError
 from storage import repository
 from storage.kpis import (
     add_kpi,
