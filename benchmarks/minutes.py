@@ -122,7 +122,7 @@ def closed_meeting(ctx: Context, reviewed: int, kpis: int) -> tuple[Path, str]:
 
 def run_export(ctx: Context, reviewed: int, kpis: int) -> Result:
     from core.minutes import build_minutes, content_hash
-    from core.minutes_pdf import render_minutes
+    from core.pdf import render_minutes
     from storage.database import open_database
     from storage.minutes import minutes_source
     from storage.sign_off import minutes_pdf

@@ -2,7 +2,7 @@
 
 `build_minutes` turns what storage gathered (a `MinutesSource` of core objects) into a
 `Minutes` of names, dates and figures only: no ids a reader cannot resolve, no Qt, no
-reportlab. The renderer (core/minutes_pdf.py) draws it; `minutes_json` is its canonical JSON
+reportlab. The renderer (core/pdf/) draws it; `minutes_json` is its canonical JSON
 form, whose SHA-256 is the minutes' content hash, the value each sign-off approves.
 The sign-off block itself is outside the hash: it records who approved that hash.
 """

@@ -17,8 +17,8 @@ from core import sign_off
 from core.errors import LifecycleError, ValidationError
 from core.ids import new_id
 from core.minutes import Minutes, build_minutes, content_hash, minutes_json
-from core.minutes_pdf import render_minutes
 from core.model import Meeting, MeetingStatus, Side, SignatoryCertificate, SignOff
+from core.pdf import render_minutes
 from core.signatures import Identity, prepare_for_signing, sign
 from storage import repository
 from storage.minutes import minutes_source, stored_pdf

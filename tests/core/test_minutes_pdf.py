@@ -28,7 +28,7 @@ from core.minutes import (
     SideAttendance,
     SignOffEntry,
 )
-from core.minutes_pdf import RenderedMinutes, markdown_flowables, render_minutes
+from core.pdf import RenderedMinutes, markdown_flowables, render_minutes
 
 HASH = hashlib.sha256(b"the minutes of meeting 24").hexdigest()
 CREATED = dt.datetime(2026, 11, 4, 9, 30, tzinfo=dt.UTC)

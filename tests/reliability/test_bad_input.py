@@ -30,8 +30,8 @@ from core.cells import read_period
 from core.errors import ReviewError, ValidationError
 from core.ids import new_id
 from core.kpis import ReadingEntry, read_value
-from core.minutes_pdf import render_minutes
 from core.model import Decision, MeetingStatus, Person, Side
+from core.pdf import render_minutes
 from core.periods import parse_period
 from core.readings_csv import ReadingsImportError
 from core.text import many_lines, one_line
