@@ -3,15 +3,20 @@
 An insurer and its IT services partner, meeting monthly: people of both sides, the standing
 agenda, signed meetings with notes, attendance and decisions, actions kept and broken by both
 sides, KPI readings drifting around their targets (one target changed mid-history), strategic
-initiatives, and the next meeting ready as a draft.
+initiatives, and the next meeting ready as a draft. Its catalogue (names, KPIs, phrases) is
+data: resources/demo/catalogue.json. The generator stays one module: each part of the history
+(meetings, actions, readings, minutes) draws on the ones before it through one random stream.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import random
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from dateutil.relativedelta import TU, relativedelta
 
@@ -56,42 +61,7 @@ DEFAULT_SEED = 20240601
 MONTHS_PER_SCALE = 24
 STALLED_DAYS = 270
 
-ENTERPRISE_NAME = "Halden Mutual Insurance"
-PARTNER_NAME = "Brightline IT Services"
-
-_PEOPLE: dict[Side, list[tuple[str, str]]] = {
-    Side.ENTERPRISE: [
-        ("Margaret Okafor", "Chief Information Officer"),
-        ("Łukasz Nowak", "Head of Vendor Management"),
-        ("Ζωή Papadopoulou", "Service Owner, Claims Platforms"),
-        ("Daniel Reyes", "IT Finance Controller"),
-        ("Priya Raman", "Enterprise Architect"),
-        ("Helen Achterberg", "Information Security Officer"),
-        ("Tom Whitfield", "PMO Lead"),
-        ("Aisha Bello", "Business Relationship Manager"),
-    ],
-    Side.PARTNER: [
-        ("Stefan Lindqvist", "Client Partner"),
-        ("Дмитрий Смирнов", "Service Delivery Manager"),
-        ("Emre Çelik", "Head of Infrastructure Operations"),
-        ("Sophie Marchand", "Delivery Director, Applications"),
-        ("Kenji Watanabe", "Cloud Platform Lead"),
-        ("Grace O'Neill", "Commercial Manager"),
-        ("Rafael Duarte", "Service Desk Manager"),
-        ("Nadia Haddad", "Security Operations Lead"),
-    ],
-}
-
-_AGENDA: tuple[tuple[str, AgendaItemKind, int], ...] = (
-    ("Welcome, attendance and minutes of last meeting", AgendaItemKind.OPENING, 5),
-    ("Review of actions from last meeting", AgendaItemKind.ACTION_REVIEW, 20),
-    ("Operational performance dashboard", AgendaItemKind.DASHBOARD, 20),
-    ("Strategic initiatives", AgendaItemKind.INITIATIVES, 15),
-    ("Risks, issues and escalations", AgendaItemKind.DISCUSSION, 15),
-    ("New commitments", AgendaItemKind.COMMITMENTS, 10),
-    ("Any other business", AgendaItemKind.AOB, 5),
-    ("Summary and close", AgendaItemKind.CLOSING, 5),
-)
+CATALOGUE = Path(__file__).resolve().parent.parent / "resources" / "demo" / "catalogue.json"
 
 
 @dataclass(frozen=True)
@@ -108,286 +78,44 @@ class _KpiSpec:
     decimals: int
 
 
-_KPIS: tuple[_KpiSpec, ...] = (
-    _KpiSpec(
-        "Core platform availability",
-        "%",
-        Direction.HIGHER_IS_BETTER,
-        Side.PARTNER,
-        KpiCategory.SERVICE,
-        99.9,
-        99.8,
-        99.5,
-        0.15,
-        2,
-    ),
-    _KpiSpec(
-        "P1 incidents",
-        "count",
-        Direction.LOWER_IS_BETTER,
-        Side.PARTNER,
-        KpiCategory.SERVICE,
-        1,
-        2,
-        4,
-        1.3,
-        0,
-    ),
-    _KpiSpec(
-        "Mean time to restore (P1/P2)",
-        "hours",
-        Direction.LOWER_IS_BETTER,
-        Side.PARTNER,
-        KpiCategory.SERVICE,
-        4,
-        5,
-        8,
-        1.5,
-        1,
-    ),
-    _KpiSpec(
-        "SLA attainment",
-        "%",
-        Direction.HIGHER_IS_BETTER,
-        Side.PARTNER,
-        KpiCategory.SERVICE,
-        95,
-        93,
-        90,
-        2.0,
-        1,
-    ),
-    _KpiSpec(
-        "Service desk first-contact resolution",
-        "%",
-        Direction.HIGHER_IS_BETTER,
-        Side.PARTNER,
-        KpiCategory.SERVICE,
-        75,
-        70,
-        65,
-        4.0,
-        1,
-    ),
-    _KpiSpec(
-        "Change success rate",
-        "%",
-        Direction.HIGHER_IS_BETTER,
-        Side.PARTNER,
-        KpiCategory.DELIVERY,
-        98,
-        96,
-        93,
-        1.5,
-        1,
-    ),
-    _KpiSpec(
-        "Release on schedule",
-        "%",
-        Direction.HIGHER_IS_BETTER,
-        Side.PARTNER,
-        KpiCategory.DELIVERY,
-        90,
-        85,
-        75,
-        6.0,
-        0,
-    ),
-    _KpiSpec(
-        "Open backlog (work items)",
-        "items",
-        Direction.LOWER_IS_BETTER,
-        Side.PARTNER,
-        KpiCategory.DELIVERY,
-        120,
-        150,
-        200,
-        25.0,
-        0,
-    ),
-    _KpiSpec(
-        "Critical vulnerabilities open > 30 days",
-        "count",
-        Direction.LOWER_IS_BETTER,
-        Side.PARTNER,
-        KpiCategory.SERVICE,
-        0,
-        2,
-        5,
-        1.5,
-        0,
-    ),
-    _KpiSpec(
-        "Requirements signed off on time",
-        "%",
-        Direction.HIGHER_IS_BETTER,
-        Side.ENTERPRISE,
-        KpiCategory.DELIVERY,
-        90,
-        80,
-        70,
-        8.0,
-        0,
-    ),
-    _KpiSpec(
-        "Test environment availability (enterprise)",
-        "%",
-        Direction.HIGHER_IS_BETTER,
-        Side.ENTERPRISE,
-        KpiCategory.DELIVERY,
-        97,
-        95,
-        90,
-        2.0,
-        1,
-    ),
-    _KpiSpec(
-        "Invoices paid within terms",
-        "%",
-        Direction.HIGHER_IS_BETTER,
-        Side.ENTERPRISE,
-        KpiCategory.COMMERCIAL,
-        95,
-        90,
-        80,
-        5.0,
-        0,
-    ),
-    _KpiSpec(
-        "Run cost against budget",
-        "%",
-        Direction.LOWER_IS_BETTER,
-        Side.PARTNER,
-        KpiCategory.COMMERCIAL,
-        100,
-        103,
-        108,
-        3.0,
-        1,
-    ),
-    _KpiSpec(
-        "User satisfaction (CSAT)",
-        "/5",
-        Direction.HIGHER_IS_BETTER,
-        Side.PARTNER,
-        KpiCategory.SATISFACTION,
-        4.2,
-        4.0,
-        3.6,
-        0.2,
-        2,
-    ),
-)
+def _catalogue() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(CATALOGUE.read_text(encoding="utf-8"))
+    return data
 
+
+_DATA = _catalogue()
+ENTERPRISE_NAME: str = _DATA["enterprise"]
+PARTNER_NAME: str = _DATA["partner"]
+_PEOPLE: dict[Side, list[tuple[str, str]]] = {
+    Side(side): [(p["name"], p["role"]) for p in people] for side, people in _DATA["people"].items()
+}
+_AGENDA: tuple[tuple[str, AgendaItemKind, int], ...] = tuple(
+    (a["title"], AgendaItemKind(a["kind"]), int(a["minutes"])) for a in _DATA["standing_agenda"]
+)
+_KPIS: tuple[_KpiSpec, ...] = tuple(
+    _KpiSpec(
+        k["name"],
+        k["unit"],
+        Direction(k["direction"]),
+        Side(k["owner"]),
+        KpiCategory(k["category"]),
+        k["target"],  # as written: a count's target stays a whole number
+        k["amber"],
+        k["red"],
+        k["spread"],
+        k["decimals"],
+    )
+    for k in _DATA["kpis"]
+)
 _ACTION_TITLES: dict[Side, tuple[str, ...]] = {
-    Side.PARTNER: (
-        "Root-cause report for the {month} P1 outage on the claims portal",
-        "Publish the patching calendar for Q{quarter}",
-        "Propose a capacity plan for the policy administration database",
-        "Close the {n} critical vulnerabilities older than 30 days",
-        "Deliver the revised service-desk staffing model",
-        "Share the disaster-recovery test results",
-        "Present options to reduce the run cost of the data warehouse",
-        "Update the runbook for batch-failure escalation",
-        "Walk through the change-freeze plan for year end",
-        "Provide monthly CSAT verbatims by service line",
-        "Automate the monthly SLA report extract",
-        "Review monitoring thresholds for the payments gateway",
-        "Confirm the named on-call roster for the release weekend",
-        "Draft the cloud landing-zone migration plan for wave {n}",
-    ),
-    Side.ENTERPRISE: (
-        "Sign off the requirements for the broker portal release {n}",
-        "Approve the budget change request for extra test capacity",
-        "Nominate business testers for the {month} release",
-        "Provide production-like test data for the claims rebuild",
-        "Confirm priorities for the Q{quarter} backlog",
-        "Settle the invoices overdue beyond terms",
-        "Arrange access to the underwriting systems for the new team",
-        "Decide on the retention policy for call recordings",
-        "Share the three-year architecture roadmap",
-        "Agree the acceptance criteria for the DR test",
-        "Escalate the firewall change approval to the CISO",
-        "Book the joint security workshop",
-        "Review the partner's proposal for service-desk staffing",
-    ),
+    Side(side): tuple(titles) for side, titles in _DATA["action_titles"].items()
 }
-
-_NOTE_LINES = {
-    AgendaItemKind.OPENING: (
-        "Minutes of meeting {prev} **approved** without change.",
-        "Quorum confirmed for both sides.",
-        "{guest} joined as a guest for the infrastructure item.",
-    ),
-    AgendaItemKind.ACTION_REVIEW: (
-        "Open actions reviewed one by one; **{late} late** across both sides.",
-        "The enterprise accepted that its own sign-offs held up two partner actions.",
-        "Agreed that slipped dates are re-baselined only once.",
-    ),
-    AgendaItemKind.DASHBOARD: (
-        "**Availability** held above target apart from one weekend incident.",
-        "Backlog trending down for the third month.",
-        "Partner's SLA figure for the month accepted by the enterprise.",
-        "Cost against budget discussed: licences renewal lands next month.",
-    ),
-    AgendaItemKind.INITIATIVES: (
-        "Cloud migration wave on track; next milestone is the **cut-over rehearsal**.",
-        "Claims rebuild amber: test data still the constraint.",
-        "Service-desk automation pilot showing a 12% deflection rate.",
-    ),
-    AgendaItemKind.DISCUSSION: (
-        "Risk: key-person dependency in the database team; mitigation agreed.",
-        "Escalation on the firewall change approvals resolved in the room.",
-        "Both sides to bring the renewal position to next month's meeting.",
-    ),
-    AgendaItemKind.COMMITMENTS: (
-        "New commitments read back to the room and accepted by both sides.",
-        "Owners confirmed their due dates.",
-    ),
-    AgendaItemKind.AOB: ("No other business.", "Office move in spring noted for planning."),
-    AgendaItemKind.CLOSING: (
-        "Summary read out by the facilitator.",
-        "Next meeting confirmed for {next}.",
-    ),
+_NOTE_LINES: dict[AgendaItemKind, tuple[str, ...]] = {
+    AgendaItemKind(kind): tuple(lines) for kind, lines in _DATA["note_lines"].items()
 }
-
-_DECISIONS = (
-    "Adopt the revised P1 communication template from next month.",
-    "Approve the change freeze from 15 December to 5 January.",
-    "Accept the partner's DR test results as evidence for the audit.",
-    "Move the service review of the payments gateway to a fortnightly cadence.",
-    "Fund two extra test environments from the enterprise's budget.",
-    "Retire the legacy reporting server by the end of the quarter.",
-    "Escalate the licence dispute to the steering committee.",
-    "Keep the current SLA thresholds for another quarter.",
-)
-
-_INITIATIVES = (
-    (
-        "Cloud landing zone and migration",
-        Side.PARTNER,
-        ("Landing zone approved", "Wave 1 migrated", "Wave 2 migrated", "Data centre exit"),
-    ),
-    (
-        "Claims platform rebuild",
-        Side.ENTERPRISE,
-        ("Requirements baselined", "Build complete", "User acceptance", "Go-live"),
-    ),
-    (
-        "Service-desk automation",
-        Side.PARTNER,
-        ("Chatbot pilot", "Knowledge base refresh", "Self-service password reset"),
-    ),
-    (
-        "Security operations uplift",
-        Side.PARTNER,
-        ("SIEM onboarding", "24x7 SOC cover", "Red-team exercise"),
-    ),
-    (
-        "Data platform modernisation",
-        Side.ENTERPRISE,
-        ("Target architecture agreed", "Warehouse migrated", "Legacy reports retired"),
-    ),
+_DECISIONS: tuple[str, ...] = tuple(_DATA["decisions"])
+_INITIATIVES: tuple[tuple[str, Side, tuple[str, ...]], ...] = tuple(
+    (i["name"], Side(i["owner"]), tuple(i["milestones"])) for i in _DATA["initiatives"]
 )
 
 

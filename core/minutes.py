@@ -5,6 +5,9 @@
 reportlab. The renderer (core/pdf/) draws it; `minutes_json` is its canonical JSON
 form, whose SHA-256 is the minutes' content hash, the value each sign-off approves.
 The sign-off block itself is outside the hash: it records who approved that hash.
+
+One module on purpose (about 640 lines): every section's data is built in one pass over
+the same source, and the canonical JSON must follow that data exactly.
 """
 
 from __future__ import annotations

@@ -1,4 +1,8 @@
-"""Sign the minutes PDF and check its signatures, fully offline, with self-signed certificates."""
+"""Sign the minutes PDF and check its signatures, fully offline, with self-signed certificates.
+
+Long on purpose: everything that touches keys and cryptography is in this one module, so that
+it can be reviewed as one.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,8 @@
-"""The facilitator's window: pages, menus and shortcuts, all wired in one place."""
+"""The facilitator's window: pages, menus and shortcuts, all wired in one place.
+
+Long on purpose: the menus, their shortcuts and the wiring between screens live here and
+nowhere else (STYLE.md 3), so one file answers "what does this key do".
+"""
 
 from __future__ import annotations
 

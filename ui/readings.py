@@ -1,5 +1,6 @@
 """Readings: a period × KPI grid to type them in as one side, with a comment each, saved
-all at once (the CSV import is ui/readings_import.py)."""
+all at once (the CSV import is ui/readings_import.py). The grid's model and its dialog share
+the state of figures typed but not saved yet, hence one module of about 640 lines."""
 
 from __future__ import annotations
 

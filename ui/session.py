@@ -2,6 +2,8 @@
 
 Each operation calls core for the rules and storage for the writes, then emits `changed`
 with what changed, so screens redraw from one signal instead of calling each other.
+Undoable operations hand back a `Reversal` (ui/undo.py pushes it). Long on purpose: this is
+the one door, every change a user can make is a method here and nowhere else.
 """
 
 from __future__ import annotations
