@@ -24,7 +24,6 @@ from the dialog), second-window (another window on the file, read-only, then clo
 
 from __future__ import annotations
 
-import json
 import os
 import random
 import sys
@@ -40,6 +39,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from core.model import AttendanceStatus, MeetingStatus, Side  # noqa: E402
 from storage.keys import key_file  # noqa: E402
+from tests.reliability.live_meeting_run import Log  # noqa: E402
 from ui.app import create_application  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
 from ui.minutes import MinutesDialog  # noqa: E402
@@ -48,15 +48,6 @@ from ui.recovery import RestoreBackupDialog  # noqa: E402
 
 DEMO_PASSPHRASE = "demo-passphrase"
 WORDS = ("the partner agreed", "RCA by Friday", "Łukasz to follow up", "SLA credit €12 400")
-
-
-class Log:
-    def __init__(self, path: Path) -> None:
-        self._fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-
-    def write(self, op: str, **fields: Any) -> None:
-        line = json.dumps({"op": op, **fields}, ensure_ascii=False) + "\n"
-        os.write(self._fd, line.encode("utf-8"))
 
 
 def watch_raw_opens(db: Path, log: Log) -> None:
