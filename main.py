@@ -68,9 +68,21 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--meeting", required=True, help="a meeting id or number, or 'latest'")
     export.add_argument("--out", type=Path, required=True, help="the PDF to write")
 
-    verify = commands.add_parser("verify", help="check a signed PDF's signatures and content hash")
+    verify = commands.add_parser(
+        "verify",
+        help="check a signed PDF: intact signatures by established signers, and its hashes",
+    )
     verify.add_argument("pdf", type=Path)
-    verify.add_argument("--db", type=Path)
+    verify.add_argument("--db", type=Path, help="the partnership's database (its certificates)")
+    verify.add_argument(
+        "--trust",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="CERT",
+        help="a certificate (PEM or DER) to trust: a signatory's, or a company authority "
+        "that issued theirs; repeatable",
+    )
 
     kpis = commands.add_parser("import-kpis", help="import KPI readings from CSV, all or none")
     kpis.add_argument("--db", type=Path, required=True)
@@ -198,18 +210,25 @@ def _verify(args: argparse.Namespace) -> int:
 
     # pyHanko logs each untrusted or damaged signature itself; our own lines say it once.
     logging.getLogger("pyhanko").setLevel(logging.CRITICAL)
+    from core.signatures import certificate_fingerprint
     from core.verification import describe, verify_minutes
 
     pdf = _read_input(args.pdf, "a PDF")
+    trusted = [_read_input(path, "a certificate") for path in args.trust]
+    for path, data in zip(args.trust, trusted, strict=True):
+        try:
+            certificate_fingerprint(data)
+        except ReviewError as error:
+            raise ReviewError(f"{path}: {error.message}") from None
     if args.db is None:
-        result = verify_minutes(pdf, None, None, database_checked=False)
+        result = verify_minutes(pdf, trusted or None, None, database_checked=False)
     else:
         from storage.database import open_read_only
         from storage.verification import verify_against
 
         db = open_read_only(args.db)
         try:
-            result = verify_against(db, pdf)
+            result = verify_against(db, pdf, trusted)
         finally:
             db.close()
     for report in result.signatures:

@@ -53,8 +53,10 @@ def minutes_email(
         f"Attached are the minutes of meeting {meeting.number} of the {partnership} "
         f"partnership review, held on {meeting.date.isoformat()}, signed off by a "
         "representative of each side.\n\n"
-        "The PDF carries both digital signatures and its machine-readable record; anyone can "
-        "check it with `python main.py verify` on the attached file.\n"
+        "The PDF carries both digital signatures and its machine-readable record. Any PDF "
+        "reader shows the signatures; to establish who signed, compare each signer's "
+        "certificate fingerprint with the certificates the partners exchanged (the app's "
+        "`verify --trust CERT` does so).\n"
     )
     message.add_attachment(pdf, maintype="application", subtype="pdf", filename=pdf_name)
     return bytes(message)

@@ -653,7 +653,9 @@ def _check_one(
     checked.whole_file = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
     checked.later_changes_allowed = _later_changes_allowed(status, signature_fields)
 
-    if checked.fingerprint not in known:
+    # Trusted: the certificate is one given, or a trusted authority (a company CA) issued it.
+    validated = status.trust_problem_indic is None and status.validation_path is not None
+    if checked.fingerprint not in known and not validated:
         checked.problems.append(
             f"The certificate of {who} (fingerprint {checked.fingerprint[:16]}…) "
             "is not one of the partnership's known certificates."
@@ -667,7 +669,7 @@ def _check_one(
             f"The certificate of {who} is not valid before "
             f"{certificate.not_valid_before_utc:%Y-%m-%d %H:%M} UTC; check the computer's clock."
         )
-    elif status.trust_problem_indic is not None or status.validation_path is None:
+    elif not validated:
         indication = status.trust_problem_indic
         reason = str(indication.standard_name) if indication is not None else "NO_TRUST_PATH"
         checked.problems.append(

@@ -66,7 +66,9 @@ def verify_minutes(
     in_database: RecordInDatabase | None = None,
     database_checked: bool = False,
 ) -> Verification:
-    """Check signatures and hashes; `known_certificates` None means no partnership was given."""
+    """Check signatures and hashes against `known_certificates` (the partnership's registered
+    certificates, or certificates and authorities the reader trusts). None means none was
+    given: the signatures can be intact, but who signed is not established, and that fails."""
     try:
         reports = verify(pdf, known_certificates or ())
     except SigningError as error:
@@ -96,8 +98,14 @@ def verify_minutes(
             failures.append(
                 f"Signature {report.field_name!r}: the file was changed after it was signed."
             )
-    if known_certificates is None:
-        notes.append("Certificates not checked against a partnership: give --db FILE to do so.")
+    if known_certificates is None and reports:
+        failures.append(
+            "The signatures were checked, but who signed is not established: nothing here "
+            "says these certificates are the partners'. Give --db FILE (the partnership's "
+            "registered certificates) or --trust CERT (a signatory's certificate, or the "
+            "certificate of the company authority that issued theirs), and compare the "
+            "fingerprints above with those the partners gave you."
+        )
     record = embedded_record(pdf)
     digest = hashlib.sha256(record).hexdigest() if record is not None else None
     footer = None
@@ -160,5 +168,5 @@ def describe(report: SignatureReport) -> str:
     side = report.side or "unknown side"
     return (
         f"{report.field_name}: signed by {report.signer} ({side}) at {when} (signer's claim); "
-        f"{state}, {cover}, {trust}"
+        f"{state}, {cover}, {trust}; certificate SHA-256 {report.fingerprint}"
     )

@@ -5,6 +5,7 @@ integrity check says of that meeting. The judgement itself is core.verification'
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 
 from sqlite_utils import Database
 
@@ -32,6 +33,8 @@ def record_of(db: Database, pdf: bytes) -> RecordInDatabase | None:
     )
 
 
-def verify_against(db: Database, pdf: bytes) -> Verification:
-    """Check a minutes PDF's signatures and hashes against what the database keeps."""
-    return verify_minutes(pdf, known_certificates(db), record_of(db, pdf), database_checked=True)
+def verify_against(db: Database, pdf: bytes, trusted: Sequence[bytes] = ()) -> Verification:
+    """Check a minutes PDF's signatures and hashes against what the database keeps (and any
+    certificate or authority the reader trusts besides)."""
+    known = [*known_certificates(db), *trusted]
+    return verify_minutes(pdf, known, record_of(db, pdf), database_checked=True)

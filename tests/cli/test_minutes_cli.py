@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
 
 import pytest
 
+from core.signatures import create_identity, load_identity
 from tests.cli.test_cli import assert_one_line_error, run
 
 
@@ -42,9 +44,67 @@ def test_verify_a_signed_pdf_with_and_without_the_database(
     assert result.returncode == 0, result.stderr
     assert result.stdout.count("intact, covers the whole document, known certificate") == 2
     assert "every signature and hash holds" in result.stdout
+    fingerprints = re.findall(r"certificate SHA-256 ([0-9a-f]{64})", result.stdout)
+    assert len(fingerprints) == 2
+
+
+def test_without_a_database_or_a_trusted_certificate_the_signers_are_not_established(
+    signed_pdf: Path,
+) -> None:
+    """Intact signatures alone prove nothing of who signed: exit 1, in words, with each
+    signer's certificate fingerprint printed to compare with what the partners gave."""
     alone = run("verify", signed_pdf)
-    assert alone.returncode == 0, alone.stderr
-    assert "give --db" in alone.stdout
+    assert alone.returncode == 1 and "Traceback" not in alone.stderr
+    assert "who signed is not established" in alone.stderr
+    assert "--trust CERT" in alone.stderr
+    assert len(re.findall(r"certificate SHA-256 [0-9a-f]{64}", alone.stdout)) == 2
+    assert "every signature and hash holds" not in alone.stdout
+
+
+def _certificates(db: Path, folder: Path) -> list[Path]:
+    conn = sqlite3.connect(db)
+    try:
+        rows = conn.execute("SELECT certificate_pem FROM signatory_certificate").fetchall()
+    finally:
+        conn.close()
+    paths = []
+    for number, (pem,) in enumerate(rows):
+        path = folder / f"signatory-{number}.pem"
+        path.write_text(pem, encoding="ascii")
+        paths.append(path)
+    return paths
+
+
+def test_trusting_the_signatories_certificates_establishes_them(
+    demo_master: Path, signed_pdf: Path, tmp_path: Path
+) -> None:
+    """--trust each signatory's certificate (as a partner would, from the certificates
+    exchanged): exit 0 with no database; an unrelated certificate establishes nobody."""
+    args: list[str | Path] = []
+    for path in _certificates(demo_master, tmp_path):
+        args += ["--trust", path]
+    trusted = run("verify", signed_pdf, *args)
+    assert trusted.returncode == 0, trusted.stderr
+    assert trusted.stdout.count("known certificate;") == 2
+    stranger = tmp_path / "stranger.pem"
+    stranger.write_bytes(
+        load_identity(
+            create_identity("Mallory", "m@example.org", "partner", "X", "long enough"),
+            "long enough",
+        ).certificate_pem
+    )
+    refused = run("verify", signed_pdf, "--trust", stranger)
+    assert refused.returncode == 1
+    assert "is not one of the partnership's known certificates" in refused.stderr
+
+
+def test_a_trust_file_that_is_not_a_certificate_is_refused_in_one_line(
+    signed_pdf: Path, tmp_path: Path
+) -> None:
+    junk = tmp_path / "junk.pem"
+    junk.write_text("not a certificate", encoding="ascii")
+    assert_one_line_error(run("verify", signed_pdf, "--trust", junk), "not a readable X.509")
+    assert_one_line_error(run("verify", signed_pdf, "--trust", tmp_path / "none.pem"), "exist")
 
 
 def test_verify_fails_on_a_flipped_byte(

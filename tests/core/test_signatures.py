@@ -425,3 +425,85 @@ def test_report_ok_needs_every_check() -> None:
     assert not SignatureReport("e", "A", None, "ab", None, False, True, True, ()).ok
     assert not SignatureReport("e", "A", None, "ab", None, True, False, True, ()).ok
     assert not SignatureReport("e", "A", None, "ab", None, True, True, False, ()).ok
+
+
+# --- a company authority ---------------------------------------------------------------------
+
+
+def _issued_by_a_company_ca(side: str, name: str) -> tuple[bytes, bytes, bytes]:
+    """A company CA, and a signatory's PKCS#12 file issued by it (the CA inside as its chain):
+    (the CA's certificate PEM, the PKCS#12 bytes, an unrelated CA's certificate PEM)."""
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    def authority(common_name: str) -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
+        key = ec.generate_private_key(ec.SECP256R1())
+        subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+        certificate = (
+            x509.CertificateBuilder()
+            .subject_name(subject)
+            .issuer_name(subject)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(NOW - dt.timedelta(days=1))
+            .not_valid_after(NOW + dt.timedelta(days=3650))
+            .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+            .add_extension(
+                x509.KeyUsage(False, False, False, False, False, True, True, False, False),
+                critical=True,
+            )
+            .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), False)
+            .sign(key, hashes.SHA256())
+        )
+        return key, certificate
+
+    ca_key, ca = authority("Partner plc Signing CA")
+    _, other = authority("Someone Else CA")
+    key = ec.generate_private_key(ec.SECP256R1())
+    leaf = (
+        x509.CertificateBuilder()
+        .subject_name(
+            x509.Name(
+                [
+                    x509.NameAttribute(NameOID.COMMON_NAME, name),
+                    x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, side),
+                    x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Partner plc"),
+                ]
+            )
+        )
+        .issuer_name(ca.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(NOW - dt.timedelta(hours=1))
+        .not_valid_after(NOW + dt.timedelta(days=365))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(True, True, False, False, False, False, False, False, False),
+            critical=True,
+        )
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), False
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
+    p12 = pkcs12.serialize_key_and_certificates(
+        name.encode(), key, leaf, [ca], serialization.BestAvailableEncryption(b"long enough")
+    )
+    pem = serialization.Encoding.PEM
+    return ca.public_bytes(pem), p12, other.public_bytes(pem)
+
+
+def test_a_signature_by_a_certificate_a_trusted_company_ca_issued_is_trusted(
+    signed_once: bytes, enterprise: Identity
+) -> None:
+    """Trust the partner's company CA instead of each signatory's certificate: a signature by
+    a certificate it issued is trusted; with another CA, or none, it is not."""
+    ca_pem, p12, other_ca = _issued_by_a_company_ca("partner", "Carla Ruiz")
+    signed = sign(signed_once, load_identity(p12, "long enough"), "partner", reason="Approved")
+    first, second = verify(signed, [enterprise.certificate_pem, ca_pem])
+    assert first.ok and second.ok, second.problems
+    assert second.signer == "Carla Ruiz" and second.fingerprint != certificate_fingerprint(ca_pem)
+    _, untrusted = verify(signed, [enterprise.certificate_pem, other_ca])
+    assert not untrusted.trusted
+    assert "is not one of the partnership's known certificates" in untrusted.problems[0]
