@@ -57,6 +57,10 @@ def inspect(path: Path) -> None:
                         (MIGRATION_SET,),
                     )
                 }
+        except UnicodeDecodeError:  # SQLite's own report quotes bytes of the damage
+            raise DamagedDatabaseError(
+                f"{path} is damaged (its pages hold bytes that are no text). It was left as it is."
+            ) from None
         except sqlite3.Error as error:
             if "not a database" in str(error).lower() and not _starts_like_sqlite(path):
                 raise NotADatabaseError(
