@@ -476,6 +476,7 @@ def sign(
         location=location or None,
         name=identity.name,
         contact_info=identity.email or None,
+        subfilter=fields.SigSeedSubFilter.PADES,  # PAdES baseline B-B (ETSI.CAdES.detached)
     )
     output = io.BytesIO()
     _PdfSignerAt(meta, identity._signer, moment).sign_pdf(

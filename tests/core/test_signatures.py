@@ -7,6 +7,7 @@ import io
 import json
 import random
 import re
+from pathlib import Path
 
 import pytest
 from cryptography import x509
@@ -507,3 +508,26 @@ def test_a_signature_by_a_certificate_a_trusted_company_ca_issued_is_trusted(
     _, untrusted = verify(signed, [enterprise.certificate_pem, other_ca])
     assert not untrusted.trusted
     assert "is not one of the partnership's known certificates" in untrusted.problems[0]
+
+
+def test_the_signatures_are_pades_and_poppler_agrees(signed_twice: bytes, tmp_path: Path) -> None:
+    """Both signatures are PAdES baseline (SubFilter ETSI.CAdES.detached), and poppler's
+    pdfsig, a validator we did not write, finds both valid and covering what they should."""
+    import shutil
+    import subprocess
+
+    reader = PdfReader(io.BytesIO(signed_twice))
+    subfilters = {
+        str(field.get("/V", {}).get("/SubFilter"))
+        for field in reader.get_fields().values()
+        if field.get("/FT") == "/Sig"
+    }
+    assert subfilters == {"/ETSI.CAdES.detached"}
+    pdfsig = shutil.which("pdfsig")
+    if pdfsig is None:
+        pytest.skip("poppler's pdfsig is not installed (.ci/run installs poppler-utils)")
+    path = tmp_path / "signed.pdf"
+    path.write_bytes(signed_twice)
+    text = subprocess.run([pdfsig, str(path)], capture_output=True, text=True, check=False).stdout
+    assert text.count("Signature Type: ETSI.CAdES.detached") == 2, text
+    assert text.count("Signature Validation: Signature is Valid.") == 2, text
