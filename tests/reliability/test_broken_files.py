@@ -323,6 +323,8 @@ def locked(demo_path: Path) -> Iterator[Path]:
     finally:
         holder.send_signal(signal.SIGKILL)
         holder.wait()
+        if holder.stdout is not None:
+            holder.stdout.close()
 
 
 def test_a_file_locked_by_another_program_is_refused_untouched(locked: Path) -> None:
@@ -414,6 +416,8 @@ def test_restore_refuses_a_database_open_elsewhere(demo_path: Path) -> None:
     finally:
         holder.send_signal(signal.SIGKILL)
         holder.wait()
+        if holder.stdout is not None:
+            holder.stdout.close()
     assert backups.restore(demo_path, backup) is not None
 
 

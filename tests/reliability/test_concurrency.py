@@ -38,13 +38,21 @@ def _env(**extra: str) -> dict[str, str]:
 
 def _window(db: Path, folder: Path, name: str, seed: int) -> tuple[subprocess.Popen[bytes], Path]:
     log = folder / f"{name}.log"
-    child = subprocess.Popen(
-        [sys.executable, str(DRIVER), str(db), str(folder / f"{name}.ini"), str(log), str(seed)],
-        cwd=ROOT,
-        env=_env(RELIABILITY_ONE_WRITER="1"),
-        stdout=subprocess.DEVNULL,
-        stderr=(folder / f"{name}.err").open("wb"),
-    )
+    with (folder / f"{name}.err").open("wb") as err:  # the child keeps its own descriptor
+        child = subprocess.Popen(
+            [
+                sys.executable,
+                str(DRIVER),
+                str(db),
+                str(folder / f"{name}.ini"),
+                str(log),
+                str(seed),
+            ],
+            cwd=ROOT,
+            env=_env(RELIABILITY_ONE_WRITER="1"),
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+        )
     return child, log
 
 

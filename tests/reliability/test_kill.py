@@ -190,6 +190,9 @@ class Worker(threading.Thread):
             if self.server is not None:
                 self.server.kill()
                 self.server.wait()
+                for pipe in (self.server.stdin, self.server.stdout):
+                    if pipe is not None:
+                        pipe.close()
 
     def _env(self) -> dict[str, str]:
         env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
