@@ -385,4 +385,6 @@ def test_in_use_sees_another_process(demo_db_path: Path) -> None:
     finally:
         holder.kill()
         holder.wait()
+        if holder.stdout is not None:
+            holder.stdout.close()
     assert not in_use(demo_db_path)

@@ -198,6 +198,8 @@ def test_a_command_after_a_second_open_leaves_the_window_its_journal(
     finally:
         window.send_signal(signal.SIGKILL)
         window.wait()
+        window.stdin.close()
+        window.stdout.close()
     conn = sqlite3.connect(demo_db_path)
     try:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
