@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import io
 import logging
+import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -23,11 +24,11 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12 as crypto_pkcs12
 from cryptography.x509.oid import NameOID
 from pyhanko import stamp
-from pyhanko.pdf_utils import embed, generic
+from pyhanko.pdf_utils import content, embed, generic, layout
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.pdf_utils.writer import BasePdfFileWriter
-from pyhanko.sign import fields, signers
+from pyhanko.sign import fields, signers, timestamps
 from pyhanko.sign.diff_analysis import DiffResult, ModificationLevel
 from pyhanko.sign.signers.pdf_signer import PdfSigner, PdfSigningSession
 from pyhanko.sign.validation import (
@@ -42,7 +43,11 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 from core.errors import ReviewError
 
 SIDES = ("enterprise", "partner")
-MIN_PASSPHRASE_LENGTH = 8
+# Today's recommendation for PBKDF2-HMAC-SHA256 (OWASP, 2023 onwards): the key and the
+# integrity check of a key file each cost a guesser this many rounds.
+KEY_FILE_ROUNDS = 600_000
+# zxcvbn's score 3: "safely unguessable", protection from an offline attack on a slow hash.
+MIN_PASSPHRASE_SCORE = 3
 _MAX_NAME_LENGTH = 64  # X.509 upper bound for a common name and an organisation name
 _MAX_EMAIL_LENGTH = 128
 _DIGEST = "sha256"
@@ -71,7 +76,12 @@ for _name in ("pyhanko.sign.validation.generic_cms", "pyhanko.sign.diff_analysis
 
 @dataclass(frozen=True, slots=True)
 class Identity:
-    """A signatory's key and certificate, loaded from a PKCS#12 file."""
+    """A signatory's key and certificate: from a PKCS#12 file, or a token's signer.
+
+    `side` is what the certificate says (its organisational unit), or "" when it says neither
+    enterprise nor partner, as a company's or a card's certificate may: the partnership's
+    register of certificates decides then.
+    """
 
     name: str
     side: str
@@ -81,7 +91,7 @@ class Identity:
     certificate_pem: bytes
     not_after: dt.datetime
     _not_before: dt.datetime = field(repr=False, compare=False)
-    _signer: signers.SimpleSigner = field(repr=False, compare=False)
+    _signer: signers.Signer = field(repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,11 +153,9 @@ def create_identity(
         raise SigningError(f"{email!r} is not an e-mail address a certificate can hold.")
     if side not in SIDES:
         raise SigningError(f"The side must be enterprise or partner, not {side!r}.")
-    if len(passphrase) < MIN_PASSPHRASE_LENGTH:
-        raise SigningError(
-            f"Choose a passphrase of at least {MIN_PASSPHRASE_LENGTH} characters "
-            "to protect the certificate file."
-        )
+    problem = passphrase_problem(passphrase, (name, email, organisation, side))
+    if problem:
+        raise SigningError(problem)
     if valid_days < 1:
         raise SigningError("A certificate must be valid for at least one day.")
 
@@ -189,13 +197,71 @@ def create_identity(
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
         .sign(key, hashes.SHA256())
     )
-    return crypto_pkcs12.serialize_key_and_certificates(
-        name.encode("utf-8"),
-        key,
-        certificate,
-        None,
-        serialization.BestAvailableEncryption(passphrase.encode("utf-8")),
+    encryption = (
+        serialization.PrivateFormat.PKCS12.encryption_builder()
+        .kdf_rounds(KEY_FILE_ROUNDS)
+        .key_cert_algorithm(crypto_pkcs12.PBES.PBESv2SHA256AndAES256CBC)
+        .hmac_hash(hashes.SHA256())
+        .build(passphrase.encode("utf-8"))
     )
+    pkcs12 = crypto_pkcs12.serialize_key_and_certificates(
+        name.encode("utf-8"), key, certificate, None, encryption
+    )
+    return _with_strong_mac(pkcs12, passphrase)
+
+
+def passphrase_problem(passphrase: str, about_holder: Iterable[str] = ()) -> str | None:
+    """Why a passphrase is too easy to guess for a key file, or None when it is strong enough.
+
+    Judged by zxcvbn (common passwords, words, names, dates, keyboard patterns, and the
+    holder's own name, e-mail and organisation), not by its length alone.
+    """
+    if not passphrase:
+        return "Choose a passphrase to protect the key file."
+    from zxcvbn import zxcvbn
+
+    hints = [word for text in about_holder for word in text.replace("@", " ").split() if word]
+    judged = zxcvbn(passphrase[:100], user_inputs=hints)  # zxcvbn slows down on long inputs
+    if judged["score"] >= MIN_PASSPHRASE_SCORE:
+        return None
+    feedback = judged.get("feedback") or {}
+    said = [feedback.get("warning") or "", *(feedback.get("suggestions") or [])]
+    advice = " ".join(line.rstrip(".") + "." for line in said if line)
+    return (
+        "This passphrase is too easy to guess for a key that signs in your name. "
+        + (advice or "Add a few uncommon words.")
+    ).strip()
+
+
+def _pkcs12_mac_key(passphrase: str, salt: bytes, rounds: int) -> bytes:
+    """The MAC key of a PKCS#12 file (RFC 7292 appendix B.2, ID 3), for SHA-256."""
+    size = 64  # SHA-256's block size
+    password = passphrase.encode("utf-16-be") + b"\0\0"
+    salt_block = (salt * (size // len(salt) + 1))[: size * -(-len(salt) // size)]
+    password_block = (password * (size // len(password) + 1))[: size * -(-len(password) // size)]
+    digest = hashlib.sha256(bytes([3]) * size + salt_block + password_block).digest()
+    for _ in range(rounds - 1):
+        digest = hashlib.sha256(digest).digest()
+    return digest
+
+
+def _with_strong_mac(pkcs12: bytes, passphrase: str) -> bytes:
+    """The file's integrity check recomputed at KEY_FILE_ROUNDS: cryptography fixes it at 2,048,
+    which would let a guesser test passphrases against the MAC instead of the key."""
+    import hmac
+    import os
+
+    pfx = asn1_pkcs12.Pfx.load(pkcs12)
+    content = pfx["auth_safe"]["content"].native  # the bytes the MAC covers
+    salt = os.urandom(16)
+    key = _pkcs12_mac_key(passphrase, salt, KEY_FILE_ROUNDS)
+    mac = hmac.new(key, content, hashlib.sha256).digest()
+    pfx["mac_data"] = {
+        "mac": {"digest_algorithm": {"algorithm": "sha256"}, "digest": mac},
+        "mac_salt": salt,
+        "iterations": KEY_FILE_ROUNDS,
+    }
+    return pfx.dump(force=True)
 
 
 def _is_pkcs12(data: bytes) -> bool:
@@ -263,6 +329,37 @@ def load_identity(pkcs12: bytes, passphrase: str, *, now: dt.datetime | None = N
     ) != certificate.public_key().public_bytes(serialization.Encoding.DER, public_der):
         raise SigningError("The private key in this file does not belong to its certificate.")
 
+    key_der = key.private_bytes(
+        serialization.Encoding.DER,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    others = SimpleCertificateStore()
+    others.register_multiple(
+        asn1_x509.Certificate.load(c.public_bytes(serialization.Encoding.DER)) for c in extra
+    )
+    signer = signers.SimpleSigner(
+        signing_cert=asn1_x509.Certificate.load(
+            certificate.public_bytes(serialization.Encoding.DER)
+        ),
+        signing_key=asn1_keys.PrivateKeyInfo.load(key_der),
+        cert_registry=others,
+    )
+    return _identity(certificate, signer, now)
+
+
+def signer_identity(signer: signers.Signer, *, now: dt.datetime | None = None) -> Identity:
+    """The identity of a signer whose key stays where it is (a PKCS#11 token's): its
+    certificate is checked as a key file's is."""
+    if signer.signing_cert is None:
+        raise SigningError("This key has no certificate, so it cannot sign.")
+    return _identity(x509.load_der_x509_certificate(signer.signing_cert.dump()), signer, now)
+
+
+def _identity(
+    certificate: x509.Certificate, signer: signers.Signer, now: dt.datetime | None
+) -> Identity:
+    """Check a certificate can sign today and says who holds it."""
     moment = _as_utc(now)
     if moment < certificate.not_valid_before_utc:
         raise SigningError(
@@ -274,34 +371,14 @@ def load_identity(pkcs12: bytes, passphrase: str, *, now: dt.datetime | None = N
             f"This certificate expired on {certificate.not_valid_after_utc:%Y-%m-%d}; "
             "create a new one and share it with the other side."
         )
-
     name = _subject_value(certificate, NameOID.COMMON_NAME)
-    side = _subject_value(certificate, NameOID.ORGANIZATIONAL_UNIT_NAME)
     if not name:
         raise SigningError("This certificate does not name its holder (no common name).")
-    if side not in SIDES:
-        raise SigningError(
-            "This certificate does not say which side (enterprise or partner) its holder signs for."
-        )
-
-    key_der = key.private_bytes(
-        serialization.Encoding.DER,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    )
+    side = _subject_value(certificate, NameOID.ORGANIZATIONAL_UNIT_NAME)
     certificate_der = certificate.public_bytes(serialization.Encoding.DER)
-    others = SimpleCertificateStore()
-    others.register_multiple(
-        asn1_x509.Certificate.load(c.public_bytes(serialization.Encoding.DER)) for c in extra
-    )
-    signer = signers.SimpleSigner(
-        signing_cert=asn1_x509.Certificate.load(certificate_der),
-        signing_key=asn1_keys.PrivateKeyInfo.load(key_der),
-        cert_registry=others,
-    )
     return Identity(
         name=name,
-        side=side,
+        side=side if side in SIDES else "",
         organisation=_subject_value(certificate, NameOID.ORGANIZATION_NAME) or "",
         email=_email(certificate),
         fingerprint=hashlib.sha256(certificate_der).hexdigest(),
@@ -325,6 +402,20 @@ def _open_for_update(pdf: bytes) -> IncrementalPdfFileWriter:
 def _signature_fields(handler: IncrementalPdfFileWriter | PdfFileReader) -> dict[str, bool]:
     """Each signature field's name, and whether it is signed."""
     return {name: bool(value) for name, value, _ in fields.enumerate_sig_fields(handler)}
+
+
+def _field_size(reader: PdfFileReader, field_name: str) -> tuple[float, float]:
+    """The width and height of a signature field's box on its page (0 x 0 when invisible)."""
+    for name, _, ref in fields.enumerate_sig_fields(reader):
+        if name != field_name:
+            continue
+        widget = ref.get_object()
+        if "/Rect" not in widget and "/Kids" in widget:
+            widget = widget["/Kids"][0]
+        if "/Rect" in widget:
+            x1, y1, x2, y2 = (float(v) for v in widget["/Rect"])
+            return abs(x2 - x1), abs(y2 - y1)
+    return 0.0, 0.0
 
 
 def prepare_for_signing(
@@ -393,33 +484,58 @@ def prepare_for_signing(
     return output.getvalue()
 
 
-def _stamp_style(name: str) -> stamp.TextStampStyle:
-    """What a signature box shows: who signed and when (the signer's own clock).
+class _PageFromBytes(content.PdfContent):
+    """A PDF page given as bytes, placed as a form XObject (pyHanko's ImportedPdfPage reads a
+    file by its name)."""
 
-    pyHanko's OpenType text spaces glyphs badly in common viewers, so the box uses its standard
-    font, which has Latin letters only: a name it cannot print is left to the signature itself
-    (every PDF reader's signature panel, and `verify`, show it).
-    """
-    try:
-        name.encode("latin-1")
-        who = "Digitally signed by %(signer)s"
-    except UnicodeEncodeError:
-        who = "Digitally signed"
-    return stamp.TextStampStyle(
-        stamp_text=f"{who}\n%(ts)s",
-        timestamp_format="%Y-%m-%d %H:%M UTC (signer's clock)",
-        border_width=0,
-        background=None,
-    )
+    def __init__(self, pdf: bytes) -> None:
+        super().__init__()
+        self._pdf = pdf
+
+    def render(self) -> bytes:
+        writer = self._ensure_writer
+        page = writer.import_page_as_xobject(PdfFileReader(io.BytesIO(self._pdf)), page_ix=0)
+        name = "/Stamp" + uuid.uuid4().hex
+        self.resources.xobject[name] = page
+        x1, y1, x2, y2 = page.get_object()["/BBox"]
+        self.box = layout.BoxConstraints(width=abs(x1 - x2), height=abs(y1 - y2))
+        return name.encode("ascii") + b" Do"
+
+
+def _stamp_style(
+    identity: Identity, side: str, moment: dt.datetime, size: tuple[float, float]
+) -> stamp.StaticStampStyle:
+    """What a signature box shows: who signed, for which side, when by their own clock, and
+    the start of their certificate's fingerprint, in the minutes' embedded font (any script a
+    name is written in)."""
+    from core.pdf.stamp import signature_stamp
+
+    lines = [
+        f"for the {side} side" if side else "signature",
+        f"{moment:%Y-%m-%d %H:%M} UTC (signer's clock)",
+        f"certificate {short_fingerprint(identity.fingerprint)}",
+    ]
+    page = signature_stamp(size[0], size[1], f"Signed by {identity.name}", lines)
+    return stamp.StaticStampStyle(background=_PageFromBytes(page), border_width=0)
+
+
+def short_fingerprint(fingerprint: str) -> str:
+    """The first 16 hex digits of a fingerprint in groups of four, as people compare them."""
+    return " ".join(fingerprint[i : i + 4] for i in range(0, 16, 4)).upper()
 
 
 class _PdfSignerAt(PdfSigner):
     """A PdfSigner that claims a given signing time instead of the computer's clock."""
 
     def __init__(
-        self, meta: signers.PdfSignatureMetadata, signer: signers.Signer, signed_at: dt.datetime
+        self,
+        meta: signers.PdfSignatureMetadata,
+        signer: signers.Signer,
+        signed_at: dt.datetime,
+        stamp_style: stamp.BaseStampStyle,
+        timestamper: timestamps.TimeStamper | None = None,
     ) -> None:
-        super().__init__(meta, signer, stamp_style=_stamp_style(meta.name or ""))
+        super().__init__(meta, signer, stamp_style=stamp_style, timestamper=timestamper)
         self._signed_at = signed_at
 
     def init_signing_session(
@@ -438,8 +554,13 @@ def sign(
     reason: str,
     location: str = "",
     signed_at: dt.datetime | None = None,
+    timestamp_url: str | None = None,
 ) -> bytes:
-    """Sign one empty field incrementally, so that earlier signatures stay valid."""
+    """Sign one empty field incrementally, so that earlier signatures stay valid.
+
+    With a timestamp authority's URL the signature gets an RFC 3161 timestamp (PAdES B-T):
+    then the signing time is the authority's word, not only the signer's clock.
+    """
     moment = _as_utc(signed_at).replace(microsecond=0)  # CMS keeps whole seconds
     if moment > identity.not_after:
         raise SigningError(
@@ -478,10 +599,17 @@ def sign(
         contact_info=identity.email or None,
         subfilter=fields.SigSeedSubFilter.PADES,  # PAdES baseline B-B (ETSI.CAdES.detached)
     )
+    timestamper = timestamps.HTTPTimeStamper(timestamp_url) if timestamp_url else None
     output = io.BytesIO()
-    _PdfSignerAt(meta, identity._signer, moment).sign_pdf(
-        writer, existing_fields_only=True, output=output
-    )
+    try:
+        style = _stamp_style(identity, field_name, moment, _field_size(writer.prev, field_name))
+        _PdfSignerAt(meta, identity._signer, moment, style, timestamper).sign_pdf(
+            writer, existing_fields_only=True, output=output
+        )
+    except timestamps.TimestampRequestError as error:
+        raise SigningError(
+            f"The timestamp authority at {timestamp_url} did not answer as expected: {error}."
+        ) from None
     return output.getvalue()
 
 

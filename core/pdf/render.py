@@ -104,6 +104,8 @@ def _render(
     )
 
     def make_canvas(*args: Any, **kwargs: Any) -> _MinutesCanvas:
+        # reportlab's default first font is Helvetica, which no reader is sure to have
+        kwargs["initialFontName"] = "DejaVuSans"
         canvas = _MinutesCanvas(*args, furniture=furniture, **kwargs)
         if created is not None:
             canvas.setDateFormatter(_pdf_date(created))

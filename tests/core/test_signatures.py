@@ -7,6 +7,8 @@ import io
 import json
 import random
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -20,6 +22,7 @@ from reportlab.pdfgen import canvas
 
 from core.errors import ReviewError
 from core.signatures import (
+    KEY_FILE_ROUNDS,
     Identity,
     SignatureReport,
     SigningError,
@@ -27,6 +30,7 @@ from core.signatures import (
     create_identity,
     embedded_record,
     load_identity,
+    passphrase_problem,
     prepare_for_signing,
     sign,
     verify,
@@ -122,10 +126,49 @@ def test_the_same_file_loads_as_an_equal_identity(
     assert load_identity(enterprise_p12, ENTERPRISE_PASSPHRASE) == enterprise
 
 
-@pytest.mark.parametrize("passphrase", ["", "short", "1234567"])
-def test_a_short_passphrase_is_refused(passphrase: str) -> None:
-    with pytest.raises(SigningError, match="at least 8 characters"):
-        create_identity("A", "a@example.org", "partner", "P", passphrase)
+@pytest.mark.parametrize(
+    "passphrase",
+    ["", "short", "12345678", "password", "Password1!", "qwertyuiop", "Lindqvist2026"],
+)
+def test_a_guessable_passphrase_is_refused_with_advice(passphrase: str) -> None:
+    """Judged by strength, not length: common passwords, keyboard rows and the holder's own
+    name with a year are all refused, and nothing is created."""
+    with pytest.raises(SigningError, match="passphrase") as refused:
+        create_identity("Stefan Lindqvist", "s@example.org", "partner", "P", passphrase)
+    assert "\n" not in refused.value.message
+
+
+def test_a_long_uncommon_passphrase_is_accepted() -> None:
+    assert passphrase_problem("velvet harbour quietly sixteen") is None
+
+
+def test_a_key_file_costs_600000_rounds_for_its_key_and_its_integrity_check(
+    enterprise_p12: bytes, tmp_path: Path
+) -> None:
+    """Both the encryption and the MAC use today's recommended rounds; OpenSSL (a reader we
+    did not write) opens the file with the right passphrase and refuses a wrong one."""
+    from asn1crypto import pkcs12
+
+    pfx = pkcs12.Pfx.load(enterprise_p12)
+    assert pfx["mac_data"]["iterations"].native == KEY_FILE_ROUNDS >= 600_000
+    assert pfx["mac_data"]["mac"]["digest_algorithm"]["algorithm"].native == "sha256"
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is not installed")
+    path = tmp_path / "key.p12"
+    path.write_bytes(enterprise_p12)
+    shown = subprocess.run(
+        ["openssl", "pkcs12", "-info", "-noout", "-in", str(path),
+         "-passin", f"pass:{ENTERPRISE_PASSPHRASE}"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert shown.returncode == 0, shown.stderr
+    assert "MAC: sha256, Iteration 600000" in shown.stdout + shown.stderr
+    assert (shown.stdout + shown.stderr).count("Iteration 600000, PRF hmacWithSHA256") == 2
+    wrong = subprocess.run(
+        ["openssl", "pkcs12", "-info", "-noout", "-in", str(path), "-passin", "pass:wrong"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert wrong.returncode != 0
 
 
 @pytest.mark.parametrize(
@@ -142,7 +185,7 @@ def test_an_unusable_detail_is_refused_in_words(
     name: str, email: str, side: str, organisation: str, message: str
 ) -> None:
     with pytest.raises(SigningError, match=message):
-        create_identity(name, email, side, organisation, "long enough")
+        create_identity(name, email, side, organisation, "long enough lantern walk")
 
 
 def test_a_wrong_passphrase_says_so(enterprise_p12: bytes) -> None:
@@ -164,31 +207,31 @@ def test_an_expired_certificate_is_refused_with_its_date() -> None:
         "old@example.org",
         "partner",
         "P",
-        "long enough",
+        "long enough lantern walk",
         valid_days=2,
         now=dt.datetime(2020, 3, 1, 12, 0, tzinfo=dt.UTC),
     )
     with pytest.raises(SigningError, match="expired on 2020-03-03"):
-        load_identity(data, "long enough")
-    assert load_identity(data, "long enough", now=dt.datetime(2020, 3, 2, tzinfo=dt.UTC))
+        load_identity(data, "long enough lantern walk")
+    assert load_identity(data, "long enough lantern walk", now=dt.datetime(2020, 3, 2, tzinfo=dt.UTC))
 
 
 def test_a_not_yet_valid_certificate_is_refused_with_its_date() -> None:
     later = NOW + dt.timedelta(days=30)
-    data = create_identity("Soon", "soon@example.org", "partner", "P", "long enough", now=later)
+    data = create_identity("Soon", "soon@example.org", "partner", "P", "long enough lantern walk", now=later)
     with pytest.raises(
         SigningError, match=f"not valid before {later - dt.timedelta(hours=1):%Y-%m-%d}"
     ):
-        load_identity(data, "long enough")
+        load_identity(data, "long enough lantern walk")
 
 
 def test_a_file_without_a_private_key_cannot_sign(enterprise: Identity) -> None:
     certificate = x509.load_pem_x509_certificate(enterprise.certificate_pem)
     data = pkcs12.serialize_key_and_certificates(
-        b"cert only", None, certificate, None, serialization.BestAvailableEncryption(b"long enough")
+        b"cert only", None, certificate, None, serialization.BestAvailableEncryption(b"long enough lantern walk")
     )
     with pytest.raises(SigningError, match="no private key"):
-        load_identity(data, "long enough")
+        load_identity(data, "long enough lantern walk")
 
 
 def test_a_damaged_known_certificate_is_reported() -> None:
@@ -489,7 +532,7 @@ def _issued_by_a_company_ca(side: str, name: str) -> tuple[bytes, bytes, bytes]:
         .sign(ca_key, hashes.SHA256())
     )
     p12 = pkcs12.serialize_key_and_certificates(
-        name.encode(), key, leaf, [ca], serialization.BestAvailableEncryption(b"long enough")
+        name.encode(), key, leaf, [ca], serialization.BestAvailableEncryption(b"long enough lantern walk")
     )
     pem = serialization.Encoding.PEM
     return ca.public_bytes(pem), p12, other.public_bytes(pem)
@@ -501,7 +544,7 @@ def test_a_signature_by_a_certificate_a_trusted_company_ca_issued_is_trusted(
     """Trust the partner's company CA instead of each signatory's certificate: a signature by
     a certificate it issued is trusted; with another CA, or none, it is not."""
     ca_pem, p12, other_ca = _issued_by_a_company_ca("partner", "Carla Ruiz")
-    signed = sign(signed_once, load_identity(p12, "long enough"), "partner", reason="Approved")
+    signed = sign(signed_once, load_identity(p12, "long enough lantern walk"), "partner", reason="Approved")
     first, second = verify(signed, [enterprise.certificate_pem, ca_pem])
     assert first.ok and second.ok, second.problems
     assert second.signer == "Carla Ruiz" and second.fingerprint != certificate_fingerprint(ca_pem)
