@@ -11,8 +11,14 @@ import sys
 import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from core.errors import ReviewError
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+    from core.model import Person
 
 EXIT_USER_ERROR = 2
 
@@ -103,7 +109,340 @@ def build_parser() -> argparse.ArgumentParser:
     restore = commands.add_parser("restore", help="put a backup back, keeping the replaced file")
     restore.add_argument("--db", type=Path, required=True)
     restore.add_argument("--from", dest="source", type=Path, required=True)
+
+    secret_help = (
+        "a file whose first line is the passphrase (default: asked on the terminal, or the "
+        "first line of standard input)"
+    )
+    key = commands.add_parser("key", help="your own signing key: create it on your computer")
+    key_commands = key.add_subparsers(dest="key_command", metavar="ACTION", parser_class=_Parser)
+    key_commands.required = True
+    create = key_commands.add_parser(
+        "create", help="create your key (.p12) and its certificate (.pem) to share"
+    )
+    create.add_argument("--name", required=True, help="your name, as the minutes show it")
+    create.add_argument("--email", required=True)
+    create.add_argument("--side", required=True, choices=["enterprise", "partner"])
+    create.add_argument("--organisation", required=True, help="your organisation's name")
+    create.add_argument("--out", type=Path, required=True, help="the key file to write (.p12)")
+    create.add_argument("--passphrase-file", type=Path, help=secret_help)
+
+    certificate = commands.add_parser(
+        "certificate", help="the partnership's register of signatories' certificates"
+    )
+    certificate_commands = certificate.add_subparsers(
+        dest="certificate_command", metavar="ACTION", parser_class=_Parser
+    )
+    certificate_commands.required = True
+    add = certificate_commands.add_parser(
+        "add", help="register a signatory's certificate (or a side's company authority)"
+    )
+    add.add_argument("--db", type=Path, required=True)
+    add.add_argument(
+        "file", type=Path, help="a certificate (.pem, .cer, .der), or a signed minutes PDF"
+    )
+    add.add_argument("--person", help="the signatory it belongs to, by name")
+    add.add_argument(
+        "--fingerprint",
+        help="its SHA-256 fingerprint (at least the first 16 hex digits) as its holder read it "
+        "to you: required for a certificate taken from a signed PDF",
+    )
+    add.add_argument(
+        "--authority",
+        choices=["enterprise", "partner"],
+        help="register a company certificate authority for this side instead",
+    )
+    listing = certificate_commands.add_parser("list", help="list the registered certificates")
+    listing.add_argument("--db", type=Path, required=True)
+
+    send = commands.add_parser(
+        "send-for-signature",
+        help="write closed minutes to be signed elsewhere; the signed copy is checked by them",
+    )
+    send.add_argument("--db", type=Path, required=True)
+    send.add_argument("--meeting", required=True, help="a meeting id or number, or 'latest'")
+    send.add_argument("--out", type=Path, required=True, help="the PDF to send")
+
+    sign = commands.add_parser(
+        "sign", help="sign minutes sent to you for signature, with your own key or token"
+    )
+    sign.add_argument("pdf", type=Path, help="the minutes sent for signature")
+    sign.add_argument("--key", type=Path, help="your key file (.p12, .pfx)")
+    sign.add_argument("--pkcs11", type=Path, metavar="MODULE", help="your token's PKCS#11 module")
+    sign.add_argument("--token", default="", help="the token's label (with --pkcs11)")
+    sign.add_argument("--field", choices=["enterprise", "partner"], help="default: your side")
+    sign.add_argument("--out", type=Path, help="the signed PDF (default: NAME-signed.pdf)")
+    sign.add_argument("--tsa", metavar="URL", help="a timestamp authority to ask (RFC 3161)")
+    sign.add_argument(
+        "--passphrase-file", type=Path, help=secret_help.replace("passphrase", "passphrase or PIN")
+    )
+
+    receive = commands.add_parser(
+        "receive-signed", help="take back minutes signed elsewhere and record the sign-off"
+    )
+    receive.add_argument("--db", type=Path, required=True)
+    receive.add_argument("pdf", type=Path, help="the signed copy")
     return parser
+
+
+def _secret(path: Path | None, prompt: str, *, twice: bool = False) -> str:
+    """A passphrase or PIN: the first line of a file, else asked on the terminal (twice for a
+    new one), else the first line of standard input."""
+    if path is not None:
+        lines = _read_input(path, "a passphrase file").decode("utf-8", "replace").splitlines()
+        return lines[0] if lines else ""
+    if sys.stdin is not None and sys.stdin.isatty():
+        import getpass
+
+        first = getpass.getpass(f"{prompt}: ")
+        if twice and getpass.getpass("Type it again: ") != first:
+            raise ReviewError("The two passphrases differ: nothing was written.")
+        return first
+    line = sys.stdin.readline() if sys.stdin is not None else ""
+    return line.rstrip("\r\n")
+
+
+def _new_file(path: Path, what: str) -> None:
+    if path.exists():
+        raise ReviewError(f"{path} already exists: {what} is only written to a new file.")
+
+
+def _key_create(args: argparse.Namespace) -> int:
+    """Create a signatory's own key on their own computer, and its certificate to share."""
+    import os
+
+    from core.exports import write_atomically
+    from core.signatures import certificate_fingerprint, create_identity, load_identity
+
+    if args.out.suffix.lower() not in (".p12", ".pfx"):
+        raise ReviewError(f"{args.out} should end in .p12 (or .pfx).")
+    certificate_path = args.out.with_suffix(".pem")
+    _new_file(args.out, "a key")
+    _new_file(certificate_path, "a certificate")
+    passphrase = _secret(args.passphrase_file, "A passphrase for your key", twice=True)
+    data = create_identity(args.name, args.email, args.side, args.organisation, passphrase)
+    identity = load_identity(data, passphrase)
+    try:
+        write_atomically(args.out, data)
+        os.chmod(args.out, 0o600)
+        write_atomically(certificate_path, identity.certificate_pem)
+    except OSError as error:
+        raise ReviewError(f"{args.out} could not be written: {error.strerror}.") from None
+    fingerprint = certificate_fingerprint(identity.certificate_pem)
+    print(
+        f"Created the key of {identity.name} ({identity.side}) in {args.out}; keep it to yourself."
+    )
+    print(f"Its certificate, to give the other side to register: {certificate_path}")
+    print(f"Certificate SHA-256: {fingerprint}")
+    return 0
+
+
+def _partnership_person(db: Database, name: str) -> Person:
+    from storage import repository
+
+    wanted = " ".join(name.split()).casefold()
+    found = [
+        person
+        for partnership in repository.partnerships(db)
+        for person in repository.people(db, partnership.id)
+        if person.name.casefold() == wanted
+    ]
+    if not found:
+        raise ReviewError(f"No one named {name!r} is in this partnership's people.")
+    if len(found) > 1:
+        raise ReviewError(f"More than one person is named {name!r}: rename one first.")
+    return found[0]
+
+
+def _certificate_from(path: Path, fingerprint: str | None) -> bytes:
+    """The certificate in a file, or the one in a signed PDF its fingerprint names."""
+    from core.received import signer_certificates
+    from core.signatures import certificate_fingerprint
+
+    data = _read_input(path, "a certificate")
+    wanted = "".join((fingerprint or "").split()).replace(":", "").lower()
+    if wanted and (len(wanted) < 16 or any(c not in "0123456789abcdef" for c in wanted)):
+        raise ReviewError("--fingerprint takes at least the first 16 hex digits of SHA-256.")
+    if data.startswith(b"%PDF"):
+        found = {certificate_fingerprint(pem): pem for pem in signer_certificates(data).values()}
+        if not wanted:
+            listed = "; ".join(found) or "none"
+            raise ReviewError(
+                "A certificate taken from a signed PDF needs --fingerprint, as its holder read "
+                f"it to you. The file's signers' fingerprints: {listed}"
+            )
+        matching = [pem for fp, pem in found.items() if fp.startswith(wanted)]
+        if not matching:
+            raise ReviewError(f"No signature in {path} is made with that certificate.")
+        return matching[0]
+    try:
+        actual = certificate_fingerprint(data)
+    except ReviewError as error:
+        raise ReviewError(f"{path}: {error.message}") from None
+    if wanted and not actual.startswith(wanted):
+        raise ReviewError(
+            f"The certificate in {path} has the fingerprint {actual}, not the one given: "
+            "it is not registered."
+        )
+    return data
+
+
+def _certificate(args: argparse.Namespace) -> int:
+    """Register a signatory's certificate or a side's authority; or list the register."""
+    import datetime as dt
+
+    from core.model import Side
+    from core.signatures import certificate_fingerprint
+    from storage import repository
+    from storage.database import open_database, open_read_only
+    from storage.errors import StorageError
+    from storage.sign_off import register_authority, register_certificate
+
+    if not args.db.is_file():
+        raise StorageError(f"{args.db} does not exist.")
+    if args.certificate_command == "list":
+        db = open_read_only(args.db)
+        try:
+            for partnership in repository.partnerships(db):
+                people = {p.id: p for p in repository.people(db, partnership.id)}
+                for c in repository.signatory_certificates(db, partnership.id):
+                    holder = people[c.person_id].name if c.person_id in people else "?"
+                    print(f"{holder} ({c.side.value}) {c.fingerprint} since {c.added_at:%Y-%m-%d}")
+                for a in repository.signing_authorities(db, partnership.id):
+                    since = f"{a.added_at:%Y-%m-%d}"
+                    print(f"company authority ({a.side.value}) {a.fingerprint} since {since}")
+        finally:
+            db.close()
+        return 0
+    if (args.person is None) == (args.authority is None):
+        raise ReviewError("Name the signatory (--person NAME) or the side (--authority SIDE).")
+    data = _certificate_from(args.file, args.fingerprint)
+    fingerprint = certificate_fingerprint(data)
+    now = dt.datetime.now().replace(microsecond=0)
+    db = open_database(args.db)
+    try:
+        if args.authority is not None:
+            partnerships = repository.partnerships(db)
+            if not partnerships:
+                raise ReviewError(f"{args.db} holds no partnership.")
+            register_authority(db, partnerships[0].id, Side(args.authority), data, now)
+            print(f"Registered the {args.authority} side's company authority {fingerprint}")
+        else:
+            person = _partnership_person(db, args.person)
+            register_certificate(db, person.id, data, now)
+            print(f"Registered the certificate {fingerprint} for {person.name}")
+    finally:
+        db.close()
+    return 0
+
+
+def _send_for_signature(args: argparse.Namespace) -> int:
+    """Write closed minutes for a signatory elsewhere; kept to check the signed copy by."""
+    import datetime as dt
+
+    from core.exports import write_atomically
+    from storage.database import open_database
+    from storage.errors import StorageError
+    from storage.minutes import find_meeting
+    from storage.sign_off import pending_sides, send_for_signature
+
+    if args.out.suffix.lower() != ".pdf":
+        raise ReviewError(f"{args.out} should end in .pdf.")
+    if not args.db.is_file():
+        raise StorageError(f"{args.db} does not exist.")
+    db = open_database(args.db)
+    try:
+        meeting = find_meeting(db, args.meeting)
+        pdf = send_for_signature(db, meeting.id, dt.datetime.now().replace(microsecond=0))
+        waiting = ", ".join(side.value for side in pending_sides(db, meeting.id))
+    finally:
+        db.close()
+    write_atomically(args.out, pdf)
+    print(f"Wrote the minutes of meeting {meeting.number} to sign to {args.out}")
+    print(f"Still to sign: {waiting}. Send it; receive the signed copy with `receive-signed`.")
+    return 0
+
+
+def _sign(args: argparse.Namespace) -> int:
+    """Sign minutes sent for signature, on the signatory's own computer, with their own key."""
+    import contextlib
+    import datetime as dt
+
+    from core.exports import write_atomically
+    from core.received import document_to_sign
+    from core.signatures import load_identity, short_fingerprint, sign
+
+    if (args.key is None) == (args.pkcs11 is None):
+        raise ReviewError("Sign with your key file (--key FILE) or your token (--pkcs11 MODULE).")
+    out = args.out or args.pdf.with_name(args.pdf.stem + "-signed.pdf")
+    if out.suffix.lower() != ".pdf":
+        raise ReviewError(f"{out} should end in .pdf.")
+    _new_file(out, "the signed copy")
+    pdf = _read_input(args.pdf, "a PDF")
+    document = document_to_sign(pdf)
+    if not document.empty_fields:
+        raise ReviewError("This PDF has no signature left to add: every field is signed.")
+    with contextlib.ExitStack() as stack:
+        if args.pkcs11 is not None:
+            from core.tokens import open_token_identity
+
+            pin = _secret(args.passphrase_file, "The token's PIN")
+            identity = stack.enter_context(open_token_identity(args.pkcs11, args.token, pin))
+        else:
+            data = _read_input(args.key, "a key file")
+            identity = load_identity(data, _secret(args.passphrase_file, "Your key's passphrase"))
+        field = args.field or identity.side
+        if not field:
+            raise ReviewError("Your certificate does not say your side: give --field.")
+        if field not in document.empty_fields:
+            state = "already signed" if field in document.signed_fields else "not in this PDF"
+            raise ReviewError(f"The {field} signature is {state}.")
+        now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+        signed = sign(
+            pdf,
+            identity,
+            field,
+            reason=f"Approves the minutes of meeting {document.number} "
+            f"(SHA-256 {document.content_hash})",
+            signed_at=now,
+            timestamp_url=args.tsa,
+        )
+    write_atomically(out, signed)
+    print(f"Signed {document.describe()} as {identity.name} for the {field} side")
+    print(f"with the certificate {short_fingerprint(identity.fingerprint)}… into {out}")
+    print("Send this file back: the other side receives it with `receive-signed`.")
+    return 0
+
+
+def _receive_signed(args: argparse.Namespace) -> int:
+    """Take back minutes signed elsewhere and record that side's sign-off."""
+    from core.received import UnknownCertificate
+    from storage.database import open_database
+    from storage.errors import StorageError
+    from storage.sign_off import receive_signed
+
+    if not args.db.is_file():
+        raise StorageError(f"{args.db} does not exist.")
+    pdf = _read_input(args.pdf, "a PDF")
+    db = open_database(args.db)
+    try:
+        try:
+            meeting = receive_signed(db, pdf)
+        except UnknownCertificate as unknown:
+            raise ReviewError(
+                f"{unknown.message} Its SHA-256 fingerprint: {unknown.fingerprint}. Once its "
+                f"holder has confirmed it: main.py certificate add --db {args.db} --person "
+                f'"{unknown.signer}" {args.pdf} --fingerprint {unknown.fingerprint}'
+            ) from None
+    finally:
+        db.close()
+    state = (
+        "signed by both sides: the minutes are frozen"
+        if meeting.status == "signed"
+        else "signed by one side; the other's signature is still to come"
+    )
+    print(f"Received {args.pdf}: meeting {meeting.number} is {state}.")
+    return 0
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -206,10 +545,6 @@ def _export_minutes(args: argparse.Namespace) -> int:
 
 def _verify(args: argparse.Namespace) -> int:
     """Check a minutes PDF: exit 0 only if every signature and hash holds."""
-    import logging
-
-    # pyHanko logs each untrusted or damaged signature itself; our own lines say it once.
-    logging.getLogger("pyhanko").setLevel(logging.CRITICAL)
     from core.signatures import certificate_fingerprint
     from core.verification import describe, verify_minutes
 
@@ -252,6 +587,11 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "verify": _verify,
     "import-kpis": _import_kpis,
     "restore": _restore,
+    "key": _key_create,
+    "certificate": _certificate,
+    "send-for-signature": _send_for_signature,
+    "sign": _sign,
+    "receive-signed": _receive_signed,
 }
 
 # Libraries Qt's xcb platform loads on Linux, and the Debian package that has each.
@@ -301,6 +641,13 @@ def _gui(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     command = COMMANDS.get(args.command, _gui) if args.command else _gui
+    if command is not _gui:
+        import logging
+
+        # pyHanko logs each untrusted or damaged signature itself, with its certificate's
+        # whole subject; a command's own lines say what matters once, in words.
+        logging.getLogger("pyhanko").setLevel(logging.CRITICAL)
+        logging.getLogger("pyhanko_certvalidator").setLevel(logging.CRITICAL)
     try:
         return command(args)
     except ReviewError as error:

@@ -158,7 +158,7 @@ def run_sign(ctx: Context) -> Result:
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import signers
 
-    from core.signatures import _stamp_style, create_identity, load_identity, sign
+    from core.signatures import _field_size, _stamp_style, create_identity, load_identity, sign
     from storage.database import open_database
     from storage.minutes import latest_with_minutes
     from storage.sign_off import current_minutes, unsigned_pdf
@@ -185,9 +185,10 @@ def run_sign(ctx: Context) -> Result:
             meta = signers.PdfSignatureMetadata(
                 field_name="enterprise", reason=reason, md_algorithm="sha256"
             )
-            signer = signers.PdfSigner(
-                meta, identity._signer, stamp_style=_stamp_style(identity.name)
-            )
+            # the same appearance as the app's (name, side, time, fingerprint in DejaVu)
+            size = _field_size(writer.prev, "enterprise")
+            style = _stamp_style(identity, "enterprise", dt.datetime.now(dt.UTC), size)
+            signer = signers.PdfSigner(meta, identity._signer, stamp_style=style)
             signer.sign_pdf(writer, existing_fields_only=True, output=io.BytesIO())
 
         return timed(bare)

@@ -374,6 +374,18 @@ class SignatoryCertificate:
 
 
 @dataclass(frozen=True, slots=True)
+class SigningAuthority:
+    """A side's company certificate authority, registered instead of single certificates:
+    a certificate it issued signs for that side, once its holder is known as a person of it."""
+
+    fingerprint: str
+    partnership_id: str
+    side: Side
+    certificate_pem: str
+    added_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
 class AuditEntry:
     """One changed field of an action, a KPI or a KPI reading."""
 

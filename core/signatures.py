@@ -107,6 +107,9 @@ class SignatureReport:
     covers_whole_document: bool
     trusted: bool
     problems: tuple[str, ...]
+    # When an RFC 3161 timestamp from an authority the reader trusts vouches that the signature
+    # existed (PAdES B-T); None without one, or when its authority is not trusted.
+    timestamped_at: dt.datetime | None = None
 
     @property
     def ok(self) -> bool:
@@ -218,10 +221,10 @@ def passphrase_problem(passphrase: str, about_holder: Iterable[str] = ()) -> str
     """
     if not passphrase:
         return "Choose a passphrase to protect the key file."
-    from zxcvbn import zxcvbn
+    from zxcvbn import zxcvbn  # type: ignore[import-untyped]
 
     hints = [word for text in about_holder for word in text.replace("@", " ").split() if word]
-    judged = zxcvbn(passphrase[:100], user_inputs=hints)  # zxcvbn slows down on long inputs
+    judged = zxcvbn(passphrase[:72], user_inputs=hints)  # zxcvbn judges at most 72 characters
     if judged["score"] >= MIN_PASSPHRASE_SCORE:
         return None
     feedback = judged.get("feedback") or {}
@@ -236,9 +239,13 @@ def passphrase_problem(passphrase: str, about_holder: Iterable[str] = ()) -> str
 def _pkcs12_mac_key(passphrase: str, salt: bytes, rounds: int) -> bytes:
     """The MAC key of a PKCS#12 file (RFC 7292 appendix B.2, ID 3), for SHA-256."""
     size = 64  # SHA-256's block size
-    password = passphrase.encode("utf-16-be") + b"\0\0"
-    salt_block = (salt * (size // len(salt) + 1))[: size * -(-len(salt) // size)]
-    password_block = (password * (size // len(password) + 1))[: size * -(-len(password) // size)]
+
+    def filled(data: bytes) -> bytes:  # repeated to a whole number of blocks
+        length = size * -(-len(data) // size)
+        return (data * (length // len(data) + 1))[:length]
+
+    salt_block = filled(salt)
+    password_block = filled(passphrase.encode("utf-16-be") + b"\0\0")
     digest = hashlib.sha256(bytes([3]) * size + salt_block + password_block).digest()
     for _ in range(rounds - 1):
         digest = hashlib.sha256(digest).digest()
@@ -479,6 +486,9 @@ def prepare_for_signing(
             else fields.SigFieldSpec(sig_field_name=name)
         )
         fields.append_signature_field(writer, spec)
+    # SignaturesExist | AppendOnly already: what a first signature would set, so that adding
+    # it changes nothing but the field it fills (core.received compares exactly that).
+    writer.root["/AcroForm"]["/SigFlags"] = generic.NumberObject(3)
     output = io.BytesIO()
     writer.write(output)
     return output.getvalue()
@@ -610,6 +620,14 @@ def sign(
         raise SigningError(
             f"The timestamp authority at {timestamp_url} did not answer as expected: {error}."
         ) from None
+    except ValueError:
+        # asn1crypto cannot parse the answer: junk, or a refusal without a token
+        if timestamper is None:
+            raise
+        raise SigningError(
+            f"The timestamp authority at {timestamp_url} answered with no timestamp "
+            "(a refusal, or not a timestamp service)."
+        ) from None
     return output.getvalue()
 
 
@@ -734,6 +752,7 @@ class _Checked:
     side: str | None = None
     fingerprint: str = ""
     signed_at: dt.datetime | None = None
+    timestamped_at: dt.datetime | None = None
     intact: bool = False
     whole_file: bool = False
     later_changes_allowed: bool = False
@@ -750,6 +769,7 @@ def _check_one(
     known: set[str],
     signature_fields: set[str],
     moment: dt.datetime,
+    timestamp_context: ValidationContext,
 ) -> _Checked:
     checked = _Checked(field_name=field_name, revision=-1)
     damaged = f'The "{field_name}" signature is damaged and cannot be checked.'
@@ -766,13 +786,18 @@ def _check_one(
     checked.fingerprint = certificate.fingerprint(hashes.SHA256()).hex()
     who = checked.signer or "the signer"
     try:
-        status = validate_pdf_signature(embedded, context)
+        status = validate_pdf_signature(embedded, context, ts_validation_context=timestamp_context)
     except Exception:
         _log.debug("Cannot validate the %s signature", field_name, exc_info=True)
         checked.problems.append(damaged)
         return checked
 
     checked.signed_at = status.signer_reported_dt
+    # A timestamp establishes the time only if the reader trusts its authority. One from an
+    # authority not trusted proves nothing, but is no fault of the signature: it stays B-B.
+    token = status.timestamp_validity
+    if token is not None and token.trusted:
+        checked.timestamped_at = _as_utc(token.timestamp)
     checked.intact = status.intact and status.valid and _contents_untouched(pdf, embedded)
     if not checked.intact:
         checked.problems.append(
@@ -806,8 +831,20 @@ def _check_one(
         )
     else:
         checked.trusted = True
-    if checked.intact and checked.trusted and not status.bottom_line:
+
+    from dataclasses import replace
+
+    # pyhanko's bottom line also fails a timestamp whose authority is not trusted: judge the
+    # rest without the timestamps, which are judged on their own (a broken one is a problem).
+    without_timestamps = replace(status, timestamp_validity=None, content_timestamp_validity=None)
+    if checked.intact and checked.trusted and not without_timestamps.bottom_line:
         checked.problems.append(f'The "{field_name}" signature breaks a rule of the document.')
+    tokens = (token, status.content_timestamp_validity)
+    if any(t is not None and not (t.intact and t.valid) for t in tokens):
+        checked.problems.append(
+            f'The timestamp of the "{field_name}" signature does not match it: '
+            "it was made for other data, or changed."
+        )
     return checked
 
 
@@ -823,10 +860,28 @@ def _signature_dictionaries(reader: PdfFileReader) -> set[tuple[int, int]]:
 
 
 def verify(
-    pdf: bytes, known_certificates: Iterable[bytes] = (), *, now: dt.datetime | None = None
+    pdf: bytes,
+    known_certificates: Iterable[bytes] = (),
+    *,
+    now: dt.datetime | None = None,
+    timestamp_authorities: Iterable[bytes] = (),
 ) -> list[SignatureReport]:
-    """Validate every signature offline, the known certificates (PEM) being the trust roots."""
+    """Validate every signature offline, the known certificates (PEM) being the trust roots.
+
+    A signature's timestamp establishes when it was made only if it chains to one of the
+    `timestamp_authorities` (PEM or DER certificates of authorities the reader trusts).
+    """
     moment = _as_utc(now)
+    authorities = [_load_certificate(data) for data in timestamp_authorities]
+    timestamp_context = ValidationContext(
+        trust_roots=[
+            asn1_x509.Certificate.load(c.public_bytes(serialization.Encoding.DER))
+            for c in authorities
+        ],
+        allow_fetching=False,
+        revocation_mode="soft-fail",
+        moment=moment,
+    )
     roots = [_load_certificate(data) for data in known_certificates]
     known = {c.fingerprint(hashes.SHA256()).hex() for c in roots}
     context = ValidationContext(
@@ -864,7 +919,17 @@ def verify(
     signed = [(name, sig_field) for name, _, sig_field in filled]
 
     checked = [
-        _check_one(pdf, reader, name, sig_field, context, known, signature_fields, moment)
+        _check_one(
+            pdf,
+            reader,
+            name,
+            sig_field,
+            context,
+            known,
+            signature_fields,
+            moment,
+            timestamp_context,
+        )
         for name, sig_field in signed
     ]
     checked.sort(key=lambda c: c.revision)
@@ -891,6 +956,7 @@ def verify(
                 covers_whole_document=covers,
                 trusted=c.trusted,
                 problems=tuple(problems),
+                timestamped_at=c.timestamped_at,
             )
         )
     return reports

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from core.model import Initiative, MeetingItem, Reading, SignatoryCertificate
+from core.model import Initiative, MeetingItem, Reading, SignatoryCertificate, SigningAuthority
 
 # Unicode's control characters (category Cc) are exactly these two ranges.
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
@@ -26,6 +26,7 @@ MULTI_LINE_FIELDS: frozenset[tuple[type, str]] = frozenset(
         (Reading, "comment"),  # a CSV file's quoted comment may run over lines
         (Initiative, "description"),
         (SignatoryCertificate, "certificate_pem"),
+        (SigningAuthority, "certificate_pem"),
     }
 )
 

@@ -152,12 +152,11 @@ def _about_trust(problem: str) -> bool:
 
 
 def describe(report: SignatureReport) -> str:
-    """One line about one signature, for the command line."""
-    when = (
-        report.signed_at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-        if report.signed_at
-        else "no time"
-    )
+    """One line about one signature, for the command line: the signer's claimed time, and the
+    time a trusted timestamp authority vouches for when the signature has one."""
+    when = (_utc_minute(report.signed_at) if report.signed_at else "no time") + " (signer's claim)"
+    if report.timestamped_at is not None:
+        when += f", timestamped at {_utc_minute(report.timestamped_at)} by a timestamp authority"
     state = "intact" if report.intact else "ALTERED"
     cover = (
         "covers the whole document"
@@ -167,6 +166,10 @@ def describe(report: SignatureReport) -> str:
     trust = "known certificate" if report.trusted else "certificate not known to the partnership"
     side = report.side or "unknown side"
     return (
-        f"{report.field_name}: signed by {report.signer} ({side}) at {when} (signer's claim); "
+        f"{report.field_name}: signed by {report.signer} ({side}) at {when}; "
         f"{state}, {cover}, {trust}; certificate SHA-256 {report.fingerprint}"
     )
+
+
+def _utc_minute(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import secrets
 from pathlib import Path
 
 from core.demo import DEFAULT_SEED, build_demo
@@ -11,9 +12,9 @@ from core.model import History, MeetingStatus, Person, Side
 from core.signatures import Identity, SigningError, create_identity, load_identity
 from storage.database import Database, open_database
 from storage.errors import StorageError
-from storage.keys import key_file, save_key, saved_key
+from storage.keys import my_key, save_my_key
 from storage.repository import save_history
-from storage.sign_off import sign_minutes
+from storage.sign_off import register_certificate, sign_minutes
 
 DEMO_PASSPHRASE = "demo-passphrase"
 
@@ -28,9 +29,10 @@ def create_demo(
     """Create the demo at `path`; an existing file is refused and left as it is.
 
     The database is built in a temporary file beside `path` and renamed into place once
-    complete, so an interrupted run never leaves half a demo. The signatories' demo keys
-    (passphrase `demo-passphrase`) go to the keys folder under `keys_base`, by default the
-    user data folder, never into the database.
+    complete, so an interrupted run never leaves half a demo. The facilitator's (the enterprise
+    signatory's) demo key, passphrase `demo-passphrase`, becomes "my signing key" in the keys
+    folder under `keys_base`, by default the user data folder, unless the user has a key of
+    their own; the partner's signatory's key is never kept, only its certificate.
     """
     path = Path(path)
     if path.exists():
@@ -71,26 +73,44 @@ def _sidecars(db_path: Path) -> list[Path]:
     ]
 
 
-def _demo_identity(
+def _facilitator_identity(
     person: Person, party: str, since: dt.datetime, keys_base: Path | None
 ) -> Identity:
-    """The signatory's demo key, valid from `since`: the one kept from an earlier demo if it
-    still opens and was valid then, else a new one."""
-    kept = saved_key(person.id, keys_base)
+    """The facilitator's own demo key, kept as "my signing key" in the user data folder: the
+    one kept from an earlier demo if it still opens and was valid then, else a new one. A key
+    of the user's own that the demo passphrase does not open is left alone: the demo's history
+    is then signed with a key made for the moment and not kept."""
+    kept = my_key(keys_base)
     if kept is not None:
         try:
-            return load_identity(kept, DEMO_PASSPHRASE, now=since + dt.timedelta(days=1))
+            identity = load_identity(kept, DEMO_PASSPHRASE, now=since + dt.timedelta(days=1))
         except SigningError:
-            key_file(person.id, keys_base).unlink(missing_ok=True)
+            identity = None
+        if identity is not None and identity.name == person.name:
+            return identity
     data = create_identity(
         person.name, person.email, person.side.value, party, DEMO_PASSPHRASE, now=since
     )
-    save_key(person.id, data, keys_base)
-    return load_identity(data, DEMO_PASSPHRASE, now=since + dt.timedelta(days=1))
+    identity = load_identity(data, DEMO_PASSPHRASE, now=since + dt.timedelta(days=1))
+    if kept is None:
+        save_my_key(data, identity.certificate_pem, keys_base)
+    return identity
+
+
+def _other_side_identity(person: Person, party: str, since: dt.datetime) -> Identity:
+    """The other side's signatory signs the demo's history with a key made here and dropped at
+    once: a key belongs to its holder, so only its certificate stays (registered)."""
+    passphrase = secrets.token_urlsafe(24)
+    data = create_identity(
+        person.name, person.email, person.side.value, party, passphrase, now=since
+    )
+    return load_identity(data, passphrase, now=since + dt.timedelta(days=1))
 
 
 def _sign_recent_minutes(db: Database, history: History, keys_base: Path | None) -> None:
-    """Sign off the demo's most recent closed meetings for real, as their signatories would."""
+    """Sign off the demo's most recent closed meetings for real, as their signatories would:
+    the enterprise's with the facilitator's own key, the partner's with a key only its holder
+    had; both certificates registered on purpose first, as the sides would exchange them."""
     closed = [m for m in history.meetings if m.status is MeetingStatus.CLOSED]
     if not closed:
         return
@@ -101,9 +121,15 @@ def _sign_recent_minutes(db: Database, history: History, keys_base: Path | None)
     # length of the demo's history.
     since = min(m.scheduled_start for m in closed) - dt.timedelta(days=30)
     identities = {
-        side: _demo_identity(people[pid], parties[side], since, keys_base)
-        for side, pid in signatories.items()
+        Side.ENTERPRISE: _facilitator_identity(
+            people[signatories[Side.ENTERPRISE]], parties[Side.ENTERPRISE], since, keys_base
+        ),
+        Side.PARTNER: _other_side_identity(
+            people[signatories[Side.PARTNER]], parties[Side.PARTNER], since
+        ),
     }
+    for side, identity in identities.items():
+        register_certificate(db, signatories[side], identity.certificate_pem, since)
     for meeting in closed:
         end = meeting.actual_end or meeting.scheduled_start
         for offset, side in enumerate(Side):

@@ -368,5 +368,23 @@ def reading_reviews_and_signatures(db: Database) -> None:
     _run_script(db, _frozen_child_triggers("reading_review"))
 
 
+_SIGNING_AUTHORITIES = f"""
+CREATE TABLE signing_authority (
+    fingerprint TEXT PRIMARY KEY CHECK (length(fingerprint) = 64),
+    partnership_id TEXT NOT NULL REFERENCES partnership(id) ON DELETE CASCADE,
+    side TEXT NOT NULL {_SIDE},
+    certificate_pem TEXT NOT NULL,
+    added_at TEXT NOT NULL
+);
+CREATE INDEX signing_authority_by_partnership ON signing_authority(partnership_id);
+"""
+
+
+@MIGRATIONS(name="0003_signing_authorities")
+def signing_authorities(db: Database) -> None:
+    """A side's company certificate authority, registered instead of single certificates."""
+    _run_script(db, _SIGNING_AUTHORITIES)
+
+
 def known_migrations() -> list[str]:
     return [m.name for m in MIGRATIONS._migrations]

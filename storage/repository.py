@@ -37,6 +37,7 @@ from core.model import (
     Reading,
     ReadingReview,
     SignatoryCertificate,
+    SigningAuthority,
     SignOff,
     StandingAgendaItem,
 )
@@ -69,6 +70,7 @@ TABLES: dict[type, str] = {
     SignOff: "sign_off",
     ReadingReview: "reading_review",
     SignatoryCertificate: "signatory_certificate",
+    SigningAuthority: "signing_authority",
 }
 
 # The order in which a whole history is written, parents before children.
@@ -239,6 +241,13 @@ def signatory_certificates(db: Database, partnership_id: str) -> list[SignatoryC
         "person_id IN (SELECT id FROM person WHERE partnership_id = ?)",
         [partnership_id],
         "added_at, fingerprint",
+    )
+
+
+def signing_authorities(db: Database, partnership_id: str) -> list[SigningAuthority]:
+    """The company certificate authorities each side registered for its signatories."""
+    return _select(
+        db, SigningAuthority, "partnership_id = ?", [partnership_id], "added_at, fingerprint"
     )
 
 

@@ -95,6 +95,11 @@ class MainWindow(QMainWindow):
         self.register_action = self._action(f, "Action re&gister", self.show_register, "Ctrl+R")
         self.restore_action = self._action(f, "Restore a &backup…", self.restore_backup)
         self.minutes_action = self._action(f, "&Minutes…", self.show_minutes, "Ctrl+M")
+        self.receive_action = self._action(
+            f, "Receive &signed minutes…", self.receive_signed_minutes
+        )
+        self.menus[f].addSeparator()
+        self._action(f, "My si&gning key…", self.show_my_key)
         self.menus[f].addSeparator()
         self._action(f, "&Quit", self.close, QKeySequence.StandardKey.Quit)
 
@@ -108,6 +113,10 @@ class MainWindow(QMainWindow):
         self.readings_action = self._action(p, "KPI &readings…", self.show_readings, "Ctrl+Shift+G")
         self.import_action = self._action(
             p, "&Import readings…", self.import_readings, "Ctrl+Shift+I"
+        )
+        self.menus[p].addSeparator()
+        self.certificates_action = self._action(
+            p, "Signatories' &certificates…", self.show_certificates
         )
 
         self.prepare_action = self._action(m, "&Prepare next meeting…", self.prepare_next)
@@ -193,6 +202,8 @@ class MainWindow(QMainWindow):
             self.accountability_action,
             self.register_action,
             self.minutes_action,
+            self.receive_action,
+            self.certificates_action,
             self.kpis_action,
             self.readings_action,
             self.import_action,
@@ -554,6 +565,33 @@ class MainWindow(QMainWindow):
         dialog.amendment_started.connect(self.open_meeting)
         dialog.exec()
         self._update_actions()
+
+    def receive_signed_minutes(self) -> None:
+        """Take back minutes the other side signed elsewhere, and record its sign-off."""
+        from ui.minutes import receive_signed_file
+
+        if self.session is None:
+            return
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Receive signed minutes", str(Path.home()), "PDF (*.pdf)"
+        )
+        if path:
+            receive_signed_file(self, self.session, Path(path))
+            self._update_actions()
+
+    def show_my_key(self) -> None:
+        """The user's own signing key: create or adopt it, export its certificate."""
+        from ui.keys import MySigningKeyDialog
+
+        if self.session is not None:
+            MySigningKeyDialog(self.session, self).exec()
+
+    def show_certificates(self) -> None:
+        """The partnership's register of signatories' certificates and authorities."""
+        from ui.keys import CertificatesDialog
+
+        if self.session is not None and self.session.partnership_id is not None:
+            CertificatesDialog(self.session, self).exec()
 
     def show_kpi_setup(self) -> None:
         """The partnership's KPIs: add, edit, and new targets from a period on."""

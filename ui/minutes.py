@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, QUrl, Signal
@@ -32,30 +31,30 @@ from core.errors import ReviewError
 from core.exports import write_atomically
 from core.model import AttendanceStatus, Meeting, MeetingStatus, Person, Side
 from ui.field_error import FieldError
-from ui.session import Session
+from ui.session import KeyChoice, Session
 
 
 class SignOffDialog(QDialog):
-    """One side's sign-off: who signs (present, of that side) and with which key."""
+    """One side's sign-off: who signs (present, of that side) and with which of their keys."""
 
     def __init__(
         self,
         people: list[Person],
         side: Side,
         party: str,
-        keeps_key: Callable[[str], bool],
+        my_certificate: str | None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self._keeps_key = keeps_key
         self.setWindowTitle(f"Sign off for {party}")
-        self.setMinimumWidth(520)
+        self.setMinimumWidth(560)
         self.side = side
         layout = QVBoxLayout(self)
         intro = QLabel(
             f"A representative of <b>{party}</b> ({side.value}) who attended approves these "
-            "minutes with their own key. The key stays in a file on this computer; only its "
-            "certificate is kept with the partnership."
+            "minutes with <b>their own key</b>, whose certificate is registered with the "
+            "partnership. A key file or token brought for this signature is used once: "
+            "nothing of it is kept on this computer."
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
@@ -66,34 +65,34 @@ class SignOffDialog(QDialog):
                 f"{person.name} — {person.role}" if person.role else person.name, person.id
             )
         form.addRow("&Signatory:", self.signatory)
-        self.use_kept = QRadioButton("The key this app keeps for them")
-        self.create_key = QRadioButton(
-            "Create a key for them now (self-signed, kept on this computer)"
+        self.use_mine = QRadioButton(
+            f"My signing key ({my_certificate})" if my_certificate else "My signing key (none)"
         )
-        self.use_file = QRadioButton("A PKCS#12 file they have (.p12, .pfx)…")
+        self.use_mine.setEnabled(my_certificate is not None)
+        self.use_file = QRadioButton("A key file they brought (.p12, .pfx)")
+        self.use_token = QRadioButton("A smart card or USB token (PKCS#11)")
         group = QButtonGroup(self)
-        for button in (self.use_kept, self.create_key, self.use_file):
-            group.addButton(button)
         key_box = QVBoxLayout()
-        for button in (self.use_kept, self.create_key, self.use_file):
+        for button in (self.use_mine, self.use_file, self.use_token):
+            group.addButton(button)
             key_box.addWidget(button)
         self.file_line = QLineEdit()
-        self.file_line.setPlaceholderText("Choose the file…")
-        browse = QPushButton("&Browse…")
-        browse.clicked.connect(self._on_browse_clicked)
+        self.file_line.setPlaceholderText("The key file, or the token's PKCS#11 module (.so)")
+        self.browse = QPushButton("&Browse…")
+        self.browse.clicked.connect(self._on_browse_clicked)
         file_row = QHBoxLayout()
         file_row.addWidget(self.file_line, 1)
-        file_row.addWidget(browse)
+        file_row.addWidget(self.browse)
         key_box.addLayout(file_row)
+        self.token_label = QLineEdit()
+        self.token_label.setPlaceholderText("The token's label, as printed or set up")
+        key_box.addWidget(self.token_label)
         form.addRow("Key:", key_box)
-        self.passphrase = QLineEdit()
-        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
-        form.addRow("&Passphrase:", self.passphrase)
-        self.repeat = QLineEdit()
-        self.repeat.setEchoMode(QLineEdit.EchoMode.Password)
-        self.repeat_label = QLabel("&Repeat it:")
-        self.repeat_label.setBuddy(self.repeat)
-        form.addRow(self.repeat_label, self.repeat)
+        self.secret_label = QLabel("&Passphrase:")
+        self.secret = QLineEdit()
+        self.secret.setEchoMode(QLineEdit.EchoMode.Password)
+        self.secret_label.setBuddy(self.secret)
+        form.addRow(self.secret_label, self.secret)
         layout.addLayout(form)
         self.error = FieldError()
         layout.addWidget(self.error)
@@ -102,45 +101,46 @@ class SignOffDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.signatory.currentIndexChanged.connect(self._on_signatory_changed)
         group.buttonToggled.connect(self._on_key_choice_toggled)
-        self._on_signatory_changed()
+        (self.use_mine if my_certificate else self.use_file).setChecked(True)
+        self._on_key_choice_toggled()
 
     def person_id(self) -> str:
         return str(self.signatory.currentData())
 
-    def _on_signatory_changed(self) -> None:
-        kept = self._keeps_key(self.person_id())
-        self.use_kept.setEnabled(kept)
-        (self.use_kept if kept else self.create_key).setChecked(True)
-        self._on_key_choice_toggled()
-
     def _on_key_choice_toggled(self, *_: object) -> None:
-        creating = self.create_key.isChecked()
-        self.repeat.setVisible(creating)
-        self.repeat_label.setVisible(creating)
-        self.file_line.setEnabled(self.use_file.isChecked())
+        token = self.use_token.isChecked()
+        brought = token or self.use_file.isChecked()
+        self.file_line.setEnabled(brought)
+        self.browse.setEnabled(brought)
+        self.token_label.setVisible(token)
+        self.secret_label.setText("&PIN:" if token else "&Passphrase:")
 
     def _on_browse_clicked(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Key file", str(Path.home()), "PKCS#12 files (*.p12 *.pfx);;All files (*)"
-        )
+        if self.use_token.isChecked():
+            title, filters = "Token module", "PKCS#11 modules (*.so *.dylib *.dll);;All files (*)"
+        else:
+            title, filters = "Key file", "PKCS#12 files (*.p12 *.pfx);;All files (*)"
+        path, _ = QFileDialog.getOpenFileName(self, title, str(Path.home()), filters)
         if path:
             self.file_line.setText(path)
-            self.use_file.setChecked(True)
 
-    def key_choice(self) -> tuple[str, str, str]:
-        """("kept" | "create" | "file", file path, passphrase)."""
-        if self.use_kept.isChecked():
-            choice = "kept"
-        elif self.create_key.isChecked():
-            choice = "create"
-        else:
-            choice = "file"
-        return choice, self.file_line.text().strip(), self.passphrase.text()
+    def key_choice(self) -> KeyChoice:
+        if self.use_mine.isChecked():
+            return KeyChoice("mine", self.secret.text())
+        if self.use_token.isChecked():
+            return KeyChoice(
+                "token",
+                self.secret.text(),
+                self.file_line.text().strip(),
+                self.token_label.text().strip(),
+            )
+        return KeyChoice("file", self.secret.text(), self.file_line.text().strip())
 
     def show_error(self, message: str) -> None:
         self.error.setText(message)
+        self.secret.clear()
+        self.secret.setFocus()
 
 
 class MinutesDialog(QDialog):
@@ -178,6 +178,17 @@ class MinutesDialog(QDialog):
             button.clicked.connect(lambda _=False, s=side: self.sign(s))
             self.sign_buttons[side] = button
             row.addWidget(button)
+        self.request_button = QPushButton("Send for si&gnature…")
+        self.request_button.setToolTip(
+            "Write the minutes to sign elsewhere: the other side signs its field on its own "
+            "computer (this app, pyHanko or any PDF reader that signs) and sends it back"
+        )
+        self.request_button.clicked.connect(self._on_request_clicked)
+        row.addWidget(self.request_button)
+        self.receive_button = QPushButton("&Receive signed…")
+        self.receive_button.setToolTip("Take back minutes signed elsewhere and record the sign-off")
+        self.receive_button.clicked.connect(self._on_receive_clicked)
+        row.addWidget(self.receive_button)
         row.addStretch(1)
         self.export_button = QPushButton("&Export PDF…")
         self.export_button.setShortcut(QKeySequence("Ctrl+Shift+E"))
@@ -235,6 +246,8 @@ class MinutesDialog(QDialog):
             )
         for side, button in self.sign_buttons.items():
             button.setEnabled(bool(self.pdf) and side in pending)
+        self.request_button.setEnabled(bool(self.pdf) and bool(pending))
+        self.receive_button.setEnabled(bool(self.pdf) and bool(pending))
         self.export_button.setEnabled(bool(self.pdf))
         self.send_button.setEnabled(signed and bool(self.pdf))
         self.amend_button.setEnabled(signed)
@@ -272,12 +285,10 @@ class MinutesDialog(QDialog):
                 f"No one of {party} is recorded as present: record the attendance first.",
             )
             return
-        dialog = SignOffDialog(people, side, party, self.session.keeps_key, self)
+        dialog = SignOffDialog(people, side, party, self._my_key_holder(), self)
         while dialog.exec() == QDialog.DialogCode.Accepted:
             try:
-                self.sign_with(
-                    dialog.person_id(), *dialog.key_choice(), repeat=dialog.repeat.text()
-                )
+                self.sign_with(dialog.person_id(), dialog.key_choice())
             except ReviewError as error:
                 dialog.show_error(error.message)
                 continue
@@ -285,18 +296,62 @@ class MinutesDialog(QDialog):
             self.signed_off.emit(self.meeting_id)
             return
 
-    def sign_with(
-        self, person_id: str, choice: str, path: str, passphrase: str, repeat: str = ""
-    ) -> Meeting:
+    def _my_key_holder(self) -> str | None:
+        """Whose the user's own key is, as the radio button names it; None without one."""
+        from core.certificates import certificate_holder
+        from core.signatures import certificate_fingerprint, short_fingerprint
+
+        try:
+            pem = self.session.my_certificate()
+        except ReviewError:
+            return None
+        if pem is None:
+            return None
+        return f"{certificate_holder(pem)}, {short_fingerprint(certificate_fingerprint(pem))}"
+
+    def sign_with(self, person_id: str, key: KeyChoice) -> Meeting:
         """Sign for the person's side with the key chosen; nothing is kept if anything fails."""
         now = self.session.now().astimezone().replace(microsecond=0, tzinfo=None)
-        identity = self.session.signing_identity(person_id, choice, path, passphrase, repeat)
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            meeting = self.session.sign_minutes(self.meeting_id, person_id, identity, now)
+            meeting = self.session.sign_minutes(self.meeting_id, person_id, key, now)
         finally:
             QGuiApplication.restoreOverrideCursor()
         return meeting
+
+    # --- sign-off at a distance -----------------------------------------------------------
+
+    def _on_request_clicked(self) -> None:
+        name = self.default_name().removesuffix(".pdf") + " - to sign.pdf"
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Send for signature", str(Path.home() / name), "PDF (*.pdf)"
+        )
+        if path:
+            self.send_for_signature_to(Path(path))
+
+    def send_for_signature_to(self, path: Path) -> bool:
+        """Write the minutes to be signed elsewhere; the signed copy is checked against them."""
+        try:
+            pdf = self.session.send_for_signature(self.meeting_id)
+            write_atomically(path, pdf)
+        except ReviewError as error:
+            QMessageBox.warning(self, "Not sent for signature", error.message)
+            return False
+        except OSError as error:
+            QMessageBox.warning(
+                self, "Not sent for signature", f"{path} could not be written: {error.strerror}."
+            )
+            return False
+        self.refresh()
+        return True
+
+    def _on_receive_clicked(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Receive signed minutes", str(Path.home()), "PDF (*.pdf)"
+        )
+        if path:
+            receive_signed_file(self, self.session, Path(path))
+            self.refresh()
 
     # --- amendment -------------------------------------------------------------------------
 
@@ -377,3 +432,44 @@ class MinutesDialog(QDialog):
             )
             return None
         return [pdf_path, eml_path]
+
+
+def receive_signed_file(parent: QWidget, session: Session, path: Path) -> Meeting | None:
+    """Take back minutes signed elsewhere. A signature by a certificate nobody registered is
+    not accepted; its fingerprint is shown, and it is registered only if the user confirms
+    they compared it with its holder's, then the file is received again."""
+    from core.received import UnknownCertificate
+    from ui.keys import ConfirmCertificateDialog
+
+    try:
+        pdf = path.read_bytes()
+    except OSError as error:
+        QMessageBox.warning(parent, "Not received", f"{path} cannot be read: {error.strerror}.")
+        return None
+    for _ in range(2):
+        try:
+            meeting = session.receive_signed(pdf)
+        except UnknownCertificate as unknown:
+            people = [p for p in session.people() if p.side is unknown.side]
+            confirm = ConfirmCertificateDialog(unknown, people, parent)
+            if confirm.exec() != QDialog.DialogCode.Accepted:
+                return None
+            try:
+                session.register_certificate(confirm.person_id(), unknown.certificate)
+            except ReviewError as error:
+                QMessageBox.warning(parent, "Not registered", error.message)
+                return None
+            continue
+        except ReviewError as error:
+            QMessageBox.warning(parent, "Not received", error.message)
+            return None
+        state = (
+            "Both sides have signed: the minutes are frozen."
+            if meeting.status is MeetingStatus.SIGNED
+            else "One side has signed; the other's signature is still to come."
+        )
+        QMessageBox.information(
+            parent, "Signed minutes received", f"Meeting {meeting.number}: {state}"
+        )
+        return meeting
+    return None

@@ -12,7 +12,6 @@ import dataclasses
 import datetime as dt
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
@@ -50,6 +49,8 @@ from core.model import (
     ReadingVerdict,
     ReviewStatus,
     Side,
+    SignatoryCertificate,
+    SigningAuthority,
     StandingAgendaItem,
 )
 from core.people import clean_name
@@ -61,9 +62,6 @@ from storage import backups, dashboard, kpis, register, repository
 from storage import initiatives as initiative_store
 from storage.database import Database, open_database, open_warnings, read_only_reason
 from storage.errors import StorageError
-
-if TYPE_CHECKING:
-    from core.signatures import Identity
 
 TREND_WINDOW = 3
 
@@ -652,57 +650,127 @@ class Session(QObject):
         finally:
             db.close()
 
-    def keeps_key(self, person_id: str) -> bool:
-        """Whether this computer keeps a signing key of the person's (the user data folder)."""
-        from storage.keys import saved_key
+    # --- keys and certificates ----------------------------------------------------------
+    # A key belongs to its holder: the app keeps the user's own key only ("my signing key");
+    # anyone else brings a key file or a token for one signature, and nothing of it stays.
 
-        return saved_key(person_id) is not None
+    def my_certificate(self) -> bytes | None:
+        """The certificate (PEM) of the user's own signing key, if they have one."""
+        from storage.keys import my_certificate
 
-    def signing_identity(
-        self, person_id: str, choice: str, path: str, passphrase: str, repeat: str = ""
-    ) -> Identity:
-        """The key a person signs with: `create` a new one (kept on this computer before it
-        signs, so that no signature is ever orphaned), the `kept` one, or a PKCS#12 `file`."""
+        return my_certificate()
+
+    def create_my_key(
+        self, name: str, email: str, side: Side, organisation: str, passphrase: str, repeat: str
+    ) -> bytes:
+        """Create the user's own key and keep it in their user data folder; its certificate."""
         from core.signatures import create_identity, load_identity
-        from storage.keys import save_key, saved_key
+        from storage.keys import my_key, save_my_key
 
-        person = self.person(person_id)
-        if choice == "create":
-            if passphrase != repeat:
-                raise ReviewError("The two passphrases differ: type the same one twice.")
-            if saved_key(person_id) is not None:
-                raise ReviewError(
-                    f"This computer already keeps a key for {person.name}: sign with it."
-                )
-            party = self.parties()[person.side].name
-            data = create_identity(person.name, person.email, person.side.value, party, passphrase)
-            identity = load_identity(data, passphrase)
-            save_key(person_id, data)
-            return identity
-        if choice == "kept":
-            kept = saved_key(person_id)
-            if kept is None:
-                raise ReviewError(f"This computer keeps no key for {person.name}.")
-            return load_identity(kept, passphrase)
-        if not path:
-            raise ReviewError("Choose the PKCS#12 file to sign with.")
-        try:
-            data = Path(path).read_bytes()
-        except OSError as error:
-            raise ReviewError(f"{path} cannot be read: {error.strerror}.") from None
-        return load_identity(data, passphrase)
+        if passphrase != repeat:
+            raise ReviewError("The two passphrases differ: type the same one twice.")
+        if my_key() is not None:
+            raise ReviewError("You already have a signing key: it is kept as it is.")
+        data = create_identity(name, email, side.value, organisation, passphrase)
+        identity = load_identity(data, passphrase)
+        save_my_key(data, identity.certificate_pem)
+        return identity.certificate_pem
+
+    def use_key_file_as_mine(self, path: str, passphrase: str) -> bytes:
+        """Keep a key file the user already has as their own signing key; its certificate."""
+        from core.signatures import load_identity
+        from storage.keys import my_key, save_my_key
+
+        if my_key() is not None:
+            raise ReviewError("You already have a signing key: it is kept as it is.")
+        data = _read_key_file(path)
+        identity = load_identity(data, passphrase)
+        save_my_key(data, identity.certificate_pem)
+        return identity.certificate_pem
 
     def sign_minutes(
-        self, meeting_id: str, person_id: str, identity: Identity, now: dt.datetime
+        self,
+        meeting_id: str,
+        person_id: str,
+        key: KeyChoice,
+        now: dt.datetime,
     ) -> Meeting:
-        """One side's sign-off with the signatory's key; the second one freezes the meeting."""
+        """One side's sign-off with the signatory's own key (theirs on this computer, a key
+        file brought for this signature, or a token), opened for this signature only; the
+        second sign-off freezes the meeting."""
+        from core.signatures import load_identity
         from storage import sign_off
+        from storage.keys import my_key
 
-        meeting = sign_off.sign_minutes(self._db, meeting_id, person_id, identity, now)
+        if key.source == "token":
+            from core.tokens import open_token_identity
+
+            if not key.path:
+                raise ReviewError("Choose the token's PKCS#11 module (a .so file).")
+            with open_token_identity(key.path, key.token_label, key.secret) as identity:
+                meeting = sign_off.sign_minutes(
+                    self._db, meeting_id, person_id, identity, now, timestamp_url=key.tsa
+                )
+        else:
+            if key.source == "mine":
+                data = my_key()
+                if data is None:
+                    raise ReviewError("You have no signing key on this computer.")
+            else:
+                data = _read_key_file(key.path)
+            identity = load_identity(data, key.secret)
+            meeting = sign_off.sign_minutes(
+                self._db, meeting_id, person_id, identity, now, timestamp_url=key.tsa
+            )
+        self._after_sign_off(meeting)
+        return meeting
+
+    def _after_sign_off(self, meeting: Meeting) -> None:
         self.changed.emit(Change.MINUTES | Change.MEETINGS)
         if meeting.status is MeetingStatus.SIGNED:
             self._back_up("signed")
+
+    def send_for_signature(self, meeting_id: str) -> bytes:
+        """The minutes to send to a signatory elsewhere, kept to check the signed copy by."""
+        from storage import sign_off
+
+        pdf = sign_off.send_for_signature(self._db, meeting_id, self.now())
+        self.changed.emit(Change.MINUTES)
+        return pdf
+
+    def receive_signed(self, pdf: bytes) -> Meeting:
+        """Record the sign-off a signed copy brings back; see storage.sign_off.receive_signed."""
+        from storage import sign_off
+
+        meeting = sign_off.receive_signed(self._db, pdf)
+        self._after_sign_off(meeting)
         return meeting
+
+    def signatory_certificates(self) -> list[SignatoryCertificate]:
+        if self.partnership is None:
+            return []
+        return repository.signatory_certificates(self._db, self.partnership.id)
+
+    def signing_authorities(self) -> list[SigningAuthority]:
+        if self.partnership is None:
+            return []
+        return repository.signing_authorities(self._db, self.partnership.id)
+
+    def register_certificate(self, person_id: str, certificate: bytes) -> None:
+        """Register a signatory's certificate on purpose (audited)."""
+        from storage import sign_off
+
+        sign_off.register_certificate(self._db, person_id, certificate, self.now())
+        self.changed.emit(Change.PEOPLE)
+
+    def register_authority(self, side: Side, certificate: bytes) -> None:
+        """Register a side's company certificate authority on purpose (audited)."""
+        from storage import sign_off
+
+        if self.partnership is None:
+            raise ReviewError("Open a partnership first.")
+        sign_off.register_authority(self._db, self.partnership.id, side, certificate, self.now())
+        self.changed.emit(Change.PEOPLE)
 
     def amend_minutes(self, meeting_id: str) -> Meeting:
         """A new revision of signed minutes, to correct and sign; the signed one stays."""
@@ -711,6 +779,30 @@ class Session(QObject):
         amendment = sign_off.amend_minutes(self._db, meeting_id)
         self.changed.emit(Change.MEETINGS | Change.MINUTES)
         return amendment
+
+
+@dataclasses.dataclass(frozen=True)
+class KeyChoice:
+    """The key one signature is made with: the user's own ("mine"), a key `file` brought for
+    it, or a PKCS#11 `token` (path: its module; secret: the passphrase or the PIN), and the
+    timestamp authority to ask, if any."""
+
+    source: str
+    secret: str
+    path: str = ""
+    token_label: str = ""
+    tsa: str | None = None
+
+
+def _read_key_file(path: str) -> bytes:
+    if not path:
+        raise ReviewError("Choose the key file (.p12 or .pfx) to sign with.")
+    try:
+        return Path(path).read_bytes()
+    except IsADirectoryError:
+        raise ReviewError(f"{path} is a folder, not a key file.") from None
+    except OSError as error:
+        raise ReviewError(f"{path} cannot be read: {error.strerror}.") from None
 
 
 # --- the file itself: before a session is open on it, or to replace it -----------------------

@@ -89,8 +89,8 @@ def test_trusting_the_signatories_certificates_establishes_them(
     stranger = tmp_path / "stranger.pem"
     stranger.write_bytes(
         load_identity(
-            create_identity("Mallory", "m@example.org", "partner", "X", "long enough"),
-            "long enough",
+            create_identity("Mallory", "m@example.org", "partner", "X", "long enough lantern walk"),
+            "long enough lantern walk",
         ).certificate_pem
     )
     refused = run("verify", signed_pdf, "--trust", stranger)

@@ -39,6 +39,7 @@ from core.signatures import (
 NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)
 ENTERPRISE_PASSPHRASE = "correct horse"
 PARTNER_PASSPHRASE = "battery staple"
+STRONG = "long enough lantern walk"
 RECORD = json.dumps(
     {"meeting": {"number": 12, "title": "Monthly review"}, "decisions": ["Renew the contract"]},
     sort_keys=True,
@@ -185,7 +186,7 @@ def test_an_unusable_detail_is_refused_in_words(
     name: str, email: str, side: str, organisation: str, message: str
 ) -> None:
     with pytest.raises(SigningError, match=message):
-        create_identity(name, email, side, organisation, "long enough lantern walk")
+        create_identity(name, email, side, organisation, STRONG)
 
 
 def test_a_wrong_passphrase_says_so(enterprise_p12: bytes) -> None:
@@ -207,31 +208,35 @@ def test_an_expired_certificate_is_refused_with_its_date() -> None:
         "old@example.org",
         "partner",
         "P",
-        "long enough lantern walk",
+        STRONG,
         valid_days=2,
         now=dt.datetime(2020, 3, 1, 12, 0, tzinfo=dt.UTC),
     )
     with pytest.raises(SigningError, match="expired on 2020-03-03"):
-        load_identity(data, "long enough lantern walk")
-    assert load_identity(data, "long enough lantern walk", now=dt.datetime(2020, 3, 2, tzinfo=dt.UTC))
+        load_identity(data, STRONG)
+    assert load_identity(data, STRONG, now=dt.datetime(2020, 3, 2, tzinfo=dt.UTC))
 
 
 def test_a_not_yet_valid_certificate_is_refused_with_its_date() -> None:
     later = NOW + dt.timedelta(days=30)
-    data = create_identity("Soon", "soon@example.org", "partner", "P", "long enough lantern walk", now=later)
+    data = create_identity("Soon", "soon@example.org", "partner", "P", STRONG, now=later)
     with pytest.raises(
         SigningError, match=f"not valid before {later - dt.timedelta(hours=1):%Y-%m-%d}"
     ):
-        load_identity(data, "long enough lantern walk")
+        load_identity(data, STRONG)
 
 
 def test_a_file_without_a_private_key_cannot_sign(enterprise: Identity) -> None:
     certificate = x509.load_pem_x509_certificate(enterprise.certificate_pem)
     data = pkcs12.serialize_key_and_certificates(
-        b"cert only", None, certificate, None, serialization.BestAvailableEncryption(b"long enough lantern walk")
+        b"cert only",
+        None,
+        certificate,
+        None,
+        serialization.BestAvailableEncryption(STRONG.encode()),
     )
     with pytest.raises(SigningError, match="no private key"):
-        load_identity(data, "long enough lantern walk")
+        load_identity(data, STRONG)
 
 
 def test_a_damaged_known_certificate_is_reported() -> None:
@@ -532,7 +537,11 @@ def _issued_by_a_company_ca(side: str, name: str) -> tuple[bytes, bytes, bytes]:
         .sign(ca_key, hashes.SHA256())
     )
     p12 = pkcs12.serialize_key_and_certificates(
-        name.encode(), key, leaf, [ca], serialization.BestAvailableEncryption(b"long enough lantern walk")
+        name.encode(),
+        key,
+        leaf,
+        [ca],
+        serialization.BestAvailableEncryption(STRONG.encode()),
     )
     pem = serialization.Encoding.PEM
     return ca.public_bytes(pem), p12, other.public_bytes(pem)
@@ -544,7 +553,7 @@ def test_a_signature_by_a_certificate_a_trusted_company_ca_issued_is_trusted(
     """Trust the partner's company CA instead of each signatory's certificate: a signature by
     a certificate it issued is trusted; with another CA, or none, it is not."""
     ca_pem, p12, other_ca = _issued_by_a_company_ca("partner", "Carla Ruiz")
-    signed = sign(signed_once, load_identity(p12, "long enough lantern walk"), "partner", reason="Approved")
+    signed = sign(signed_once, load_identity(p12, STRONG), "partner", reason="Approved")
     first, second = verify(signed, [enterprise.certificate_pem, ca_pem])
     assert first.ok and second.ok, second.problems
     assert second.signer == "Carla Ruiz" and second.fingerprint != certificate_fingerprint(ca_pem)

@@ -38,15 +38,21 @@ from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from core.model import AttendanceStatus, MeetingStatus, Side  # noqa: E402
-from storage.keys import key_file  # noqa: E402
+from core.signatures import (  # noqa: E402
+    certificate_fingerprint,
+    create_identity,
+    load_identity,
+)
 from tests.reliability.live_meeting_run import Log  # noqa: E402
 from ui.app import create_application  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
 from ui.minutes import MinutesDialog  # noqa: E402
 from ui.readings_import import ImportReadingsDialog  # noqa: E402
 from ui.recovery import RestoreBackupDialog  # noqa: E402
+from ui.session import KeyChoice  # noqa: E402
 
 DEMO_PASSPHRASE = "demo-passphrase"
+PARTNER_PASSPHRASE = "velvet harbour quietly sixteen"
 WORDS = ("the partner agreed", "RCA by Friday", "Łukasz to follow up", "SLA credit €12 400")
 
 
@@ -212,19 +218,38 @@ class Run:
         meeting = self.session.meeting(self.meeting_id)
         if meeting.status is MeetingStatus.SIGNED:
             return
-        signers = {}
-        for person in self.session.people():
-            if person.side not in signers and key_file(person.id).is_file():
-                signers[person.side] = person
-        for person in self.session.people()[:4] + list(signers.values()):
+        # The enterprise's signatory signs with the facilitator's own key (the demo's), the
+        # partner's with a key file of their own, its certificate registered first.
+        mine = self.session.my_certificate()
+        assert mine is not None
+        fingerprint = certificate_fingerprint(mine)
+        registered = self.session.signatory_certificates()
+        enterprise = self.session.person(
+            next(c.person_id for c in registered if c.fingerprint == fingerprint)
+        )
+        partner = next(p for p in self.session.people() if p.side is Side.PARTNER)
+        key_path = self.out / f"partner-{partner.id}.p12"
+        if not key_path.exists():
+            data = create_identity(
+                partner.name, "p@partner.example", "partner", "Partner", PARTNER_PASSPHRASE
+            )
+            key_path.write_bytes(data)
+            self.session.register_certificate(
+                partner.id, load_identity(data, PARTNER_PASSPHRASE).certificate_pem
+            )
+        keys = {
+            enterprise.id: KeyChoice("mine", DEMO_PASSPHRASE),
+            partner.id: KeyChoice("file", PARTNER_PASSPHRASE, str(key_path)),
+        }
+        for person in [*self.session.people()[:4], enterprise, partner]:
             self.session.set_attendance(self.meeting_id, person.id, AttendanceStatus.PRESENT)
         if meeting.status is MeetingStatus.DRAFT:
             page.start_meeting()
         page.end_meeting()
 
         def sign(dialog: MinutesDialog) -> int:
-            for person in signers.values():
-                dialog.sign_with(person.id, "kept", "", DEMO_PASSPHRASE)
+            for person_id, key in keys.items():
+                dialog.sign_with(person_id, key)
             return 0
 
         MinutesDialog.exec = sign  # type: ignore[method-assign]

@@ -46,7 +46,11 @@ _DETERMINISTIC_COLUMNS = {
     "_sqlite_migrations": "migration_set, name",
     "meeting": "id, number, revision, title, status, content_hash, record_hash, "
     "minutes_pdf IS NOT NULL, length(minutes_sha256)",
-    "sign_off": "meeting_id, person_id, side, signed_at, content_hash, certificate_fingerprint",
+    # The partner's signatory signs the history with a key made for it and dropped at once, so
+    # its certificate, fingerprint and signatures differ from one demo to the next.
+    "sign_off": "meeting_id, person_id, side, signed_at, content_hash",
+    "signatory_certificate": "person_id, side, added_at",
+    "audit_log": "entity, field, old, meeting_id, changed_by",
 }
 
 
@@ -244,6 +248,34 @@ def test_database_holds_exactly_the_demo(
     assert every(repository.readings, h.kpis) == _by_id(h.readings)
     assert every(repository.milestones, h.initiatives) == _by_id(h.milestones)
     assert every(repository.initiative_progress, h.initiatives) == _by_id(h.initiative_progress)
+
+
+def test_the_demo_keeps_the_facilitators_key_and_only_the_partners_certificate(
+    demo_read: Database,
+) -> None:
+    """A key belongs to its holder: the demo keeps the facilitator's own key (the enterprise
+    signatory's, passphrase demo-passphrase) as "my signing key", and of the partner's
+    signatory only the registered certificate; both registrations are in the audit log."""
+    from core.signatures import load_identity
+    from storage.demo import DEMO_PASSPHRASE
+    from storage.keys import keys_folder, my_key
+
+    kept = sorted(p.name for p in keys_folder().iterdir())
+    assert kept == ["my-signing-key.p12", "my-signing-key.pem"]
+    data = my_key()
+    assert data is not None
+    mine = load_identity(data, DEMO_PASSPHRASE)
+    pid = repository.partnerships(demo_read)[0].id
+    people = {p.id: p for p in repository.people(demo_read, pid)}
+    registered = repository.signatory_certificates(demo_read, pid)
+    assert {c.side for c in registered} == {Side.ENTERPRISE, Side.PARTNER}
+    ours = next(c for c in registered if c.side is Side.ENTERPRISE)
+    assert ours.fingerprint == mine.fingerprint and people[ours.person_id].name == mine.name
+    theirs = next(c for c in registered if c.side is Side.PARTNER)
+    assert all(theirs.fingerprint not in p.read_bytes().hex() for p in keys_folder().iterdir())
+    for certificate in registered:
+        trail = repository.audit_trail(demo_read, certificate.fingerprint)
+        assert [e.field for e in trail] == ["registered"]
 
 
 def test_demo_database_is_healthy(demo_master: Path, demo_read: Database) -> None:

@@ -18,7 +18,11 @@ from storage.database import open_database
 from storage.migrations import MEETING_CHILD_TABLES, MIGRATION_SET, MIGRATIONS, known_migrations
 
 # Each name here has its own test below (test_<name without its number>).
-TESTED = {"0001_initial_schema", "0002_reading_reviews_and_signatures"}
+TESTED = {
+    "0001_initial_schema",
+    "0002_reading_reviews_and_signatures",
+    "0003_signing_authorities",
+}
 
 
 def _schema(db: Database, kind: str) -> set[str]:
@@ -83,7 +87,7 @@ def test_failed_migration_leaves_nothing_behind(tmp_path: Path) -> None:
 
 # --- one test per migration -------------------------------------------------------------
 
-LATER_TABLES = {"reading_review", "signatory_certificate"}
+LATER_TABLES = {"reading_review", "signatory_certificate", "signing_authority"}
 INITIAL_TABLES = {*repository.TABLES.values(), "audit_log"} - LATER_TABLES
 
 INITIAL_INDEXES = {
@@ -199,5 +203,27 @@ def test_reading_reviews_and_signatures(tmp_path: Path) -> None:
             db.execute("UPDATE reading_review SET comment = 'agreed' WHERE id = 'x'")
         with pytest.raises(sqlite3.IntegrityError, match="signed meeting"):
             db.execute("DELETE FROM reading_review WHERE id = 'x'")
+    finally:
+        db.close()
+
+
+def test_signing_authorities(tmp_path: Path) -> None:
+    """0003_signing_authorities adds the register of company authorities, one per certificate,
+    each for one side of one partnership, and nothing else."""
+    db = Database(tmp_path / "authorities.db")
+    try:
+        MIGRATIONS.apply(db, stop_before=["0003_signing_authorities"])
+        before = {kind: _schema(db, kind) for kind in ("table", "index", "trigger")}
+        MIGRATIONS.apply(db)
+        assert _schema(db, "table") - before["table"] == {"signing_authority"}
+        assert _schema(db, "index") - before["index"] == {"signing_authority_by_partnership"}
+        assert _schema(db, "trigger") == before["trigger"]
+        columns = [row[1] for row in db.execute("PRAGMA table_info(signing_authority)")]
+        assert columns == ["fingerprint", "partnership_id", "side", "certificate_pem", "added_at"]
+        with pytest.raises(sqlite3.IntegrityError):
+            db.execute(
+                "INSERT INTO signing_authority VALUES (?, ?, ?, ?, ?)",
+                ["f" * 64, "nobody", "vendor", "pem", "2026-12-01T10:00:00"],
+            )
     finally:
         db.close()

@@ -43,6 +43,7 @@ from core.model import (
     ReviewStatus,
     Side,
     SignatoryCertificate,
+    SigningAuthority,
     SignOff,
     StandingAgendaItem,
 )
@@ -227,6 +228,15 @@ def _entities() -> dict[type, list[Any]]:
                 dt.datetime(2026, 10, 6, 11, 59),
             )
         ],
+        SigningAuthority: [
+            SigningAuthority(
+                "ef" * 32,
+                PID,
+                Side.PARTNER,
+                "-----BEGIN CERTIFICATE-----\n...",
+                dt.datetime(2026, 10, 6, 11, 58),
+            )
+        ],
         SignOff: [
             SignOff(
                 "so-1",
@@ -266,6 +276,7 @@ READERS: dict[type, Callable[[Database, Any], list[Any]]] = {
     SignOff: lambda db, o: repository.sign_offs(db, o.meeting_id),
     ReadingReview: lambda db, o: repository.reading_reviews_in_meeting(db, o.meeting_id),
     SignatoryCertificate: lambda db, o: repository.signatory_certificates(db, PID),
+    SigningAuthority: lambda db, o: repository.signing_authorities(db, o.partnership_id),
 }
 
 

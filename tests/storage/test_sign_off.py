@@ -34,6 +34,7 @@ from storage.sign_off import (
     current_minutes,
     minutes_pdf,
     pending_sides,
+    register_certificate,
     sign_minutes,
 )
 
@@ -80,6 +81,13 @@ def _identity(person: Person, side: Side | None = None) -> Identity:
     return load_identity(data, PASSPHRASE, now=SIGNED_AT)
 
 
+def _registered(db: Database, person: Person) -> Identity:
+    """The person's own key, its certificate registered on purpose (signing never does it)."""
+    identity = _identity(person)
+    register_certificate(db, person.id, identity.certificate_pem, SIGNED_AT)
+    return identity
+
+
 def test_demo_recent_minutes_are_signed_pdfs_that_verify(db: Database) -> None:
     """The demo's newest signed meeting carries a PDF with both signatures, trusted by the
     partnership's certificates, its JSON's hash the one both sign-offs approved."""
@@ -105,7 +113,7 @@ def test_two_sides_sign_and_the_meeting_freezes(db: Database) -> None:
         db,
         meeting.id,
         signatory[Side.ENTERPRISE].id,
-        _identity(signatory[Side.ENTERPRISE]),
+        _registered(db, signatory[Side.ENTERPRISE]),
         SIGNED_AT,
     )
     assert after_one.status is MeetingStatus.CLOSED
@@ -118,7 +126,7 @@ def test_two_sides_sign_and_the_meeting_freezes(db: Database) -> None:
         db,
         meeting.id,
         signatory[Side.PARTNER].id,
-        _identity(signatory[Side.PARTNER]),
+        _registered(db, signatory[Side.PARTNER]),
         SIGNED_AT + dt.timedelta(minutes=3),
     )
     assert signed.status is MeetingStatus.SIGNED
@@ -182,13 +190,17 @@ def test_a_change_after_one_sign_off_withdraws_it(db: Database) -> None:
     """Notes changed after the enterprise signed: its sign-off no longer stands, both sides
     must sign the new minutes, and the withdrawal is in the audit log."""
     meeting, signatory = _held(db)
-    enterprise = _identity(signatory[Side.ENTERPRISE])
+    enterprise = _registered(db, signatory[Side.ENTERPRISE])
     sign_minutes(db, meeting.id, signatory[Side.ENTERPRISE].id, enterprise, SIGNED_AT)
     item = repository.meeting_items(db, meeting.id)[0]
     repository.save_notes(db, item.id, item.notes + "\n\n- A correction after the first sign-off")
     assert pending_sides(db, meeting.id) == [Side.ENTERPRISE, Side.PARTNER]
     sign_minutes(
-        db, meeting.id, signatory[Side.PARTNER].id, _identity(signatory[Side.PARTNER]), SIGNED_AT
+        db,
+        meeting.id,
+        signatory[Side.PARTNER].id,
+        _registered(db, signatory[Side.PARTNER]),
+        SIGNED_AT,
     )
     signed = sign_minutes(db, meeting.id, signatory[Side.ENTERPRISE].id, enterprise, SIGNED_AT)
     assert signed.status is MeetingStatus.SIGNED
@@ -230,7 +242,7 @@ def test_an_amendment_leaves_the_signed_original_untouched(db: Database) -> None
     people = [p for p in repository.people(db, _pid(db)) if p.id in present]
     for side in Side:
         person = next(p for p in people if p.side is side)
-        sign_minutes(db, amendment.id, person.id, _identity(person), SIGNED_AT)
+        sign_minutes(db, amendment.id, person.id, _registered(db, person), SIGNED_AT)
     assert repository.meeting(db, amendment.id).status is MeetingStatus.SIGNED
     unchanged = repository.meeting(db, original.id)
     assert stored_pdf(db, original.id) == pdf_before

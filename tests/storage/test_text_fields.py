@@ -50,6 +50,7 @@ from core.model import (
     ReviewStatus,
     Side,
     SignatoryCertificate,
+    SigningAuthority,
     StandingAgendaItem,
 )
 from storage import initiatives, kpis, repository
@@ -301,11 +302,23 @@ def write_certificate_pem(db: Database, text: str) -> str:
     return certificate.fingerprint
 
 
+def write_authority_pem(db: Database, text: str) -> str:
+    person = _person(db)
+    authority = SigningAuthority(
+        "e" * 64, person.partnership_id, person.side, text, dt.datetime(2026, 12, 1, 11, 0)
+    )
+    with repository.writes(db):
+        repository.insert(db, [authority])
+    return authority.fingerprint
+
+
 def write_audit(db: Database, text: str) -> int:
     with repository.writes(db):
         repository.audit(db, "action", "a-1", "title", text, text, None, text)
     return int(db.execute("SELECT max(id) FROM audit_log").fetchone()[0])
 
+
+_BY_FINGERPRINT = ("signatory_certificate", "signing_authority")
 
 FIELDS = [
     Field("partnership", "name", "create_partnership", write_partnership_name),
@@ -332,6 +345,7 @@ FIELDS = [
     Field("milestone", "title", "insert", write_milestone_title),
     Field("initiative_progress", "comment", "record_progress", write_progress_comment),
     Field("signatory_certificate", "certificate_pem", "insert", write_certificate_pem, True),
+    Field("signing_authority", "certificate_pem", "insert", write_authority_pem, True),
     Field("audit_log", "old", "audit", write_audit, multi_line=True),
     Field("audit_log", "new", "audit", write_audit, multi_line=True),
     Field("audit_log", "changed_by", "audit", write_audit),
@@ -423,7 +437,7 @@ def test_a_text_field_stores_no_control_character(
         return
     (stored,) = demo_db.execute(
         f"SELECT {field.column} FROM {field.table} WHERE "
-        f"{'fingerprint' if field.table == 'signatory_certificate' else 'id'} = ?",
+        f"{'fingerprint' if field.table in _BY_FINGERPRINT else 'id'} = ?",
         [row_id],
     ).fetchone()
     forbidden = _CONTROL_BUT_TAB_AND_NEWLINE if field.multi_line else _CONTROL

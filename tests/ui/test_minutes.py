@@ -10,18 +10,19 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtPdf import QPdfDocument
+from PySide6.QtWidgets import QDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from core.errors import ReviewError
-from core.model import AttendanceStatus, MeetingStatus, Side
-from core.signatures import create_identity
+from core.model import AttendanceStatus, MeetingStatus, Person, Side
+from core.signatures import create_identity, load_identity
 from core.verification import verify_minutes
 from storage import backups, repository
-from storage.keys import key_file
 from storage.minutes import known_certificates, latest_with_minutes, stored_pdf
+from ui.keys import ConfirmCertificateDialog
 from ui.main_window import MainWindow
-from ui.minutes import MinutesDialog
-from ui.session import Session
+from ui.minutes import MinutesDialog, receive_signed_file
+from ui.session import KeyChoice, Session
 
 PASSPHRASE = "a long passphrase"
 
@@ -88,29 +89,46 @@ def test_send_writes_the_signed_pdf_and_an_email_draft(
     assert attachment.get_content() == pdf_path.read_bytes()
 
 
+def _key_file(session: Session, person: Person, folder: Path, *, register: bool = True) -> Path:
+    """A key file of the person's own, brought for the signature; its certificate registered
+    on purpose first (as the sides exchange them), unless asked not to."""
+    data = create_identity(
+        person.name, person.email or "someone@example.org", person.side.value, "Org", PASSPHRASE
+    )
+    path = folder / f"{person.id}.p12"
+    path.write_bytes(data)
+    if register:
+        session.register_certificate(person.id, load_identity(data, PASSPHRASE).certificate_pem)
+    return path
+
+
+def _kept_keys(user_data: Path) -> list[str]:
+    return sorted(p.name for p in user_data.rglob("*.p12"))
+
+
 def test_both_sides_sign_in_the_app(
     qtbot: QtBot, demo_session: Session, tmp_path: Path, own_user_data: Path
 ) -> None:
-    """Enterprise creates a key in the app, partner signs with a PKCS#12 file of their own:
-    the meeting is signed, the exported PDF verifies against the partnership's certificates,
-    and the created key sits in the user data folder, not in the database."""
+    """The enterprise's signatory signs with their own key (My signing key), the partner's with
+    a key file they brought: the meeting is signed, the exported PDF verifies against the
+    registered certificates, and the only key on this computer is the user's own."""
     meeting_id = _held_meeting(demo_session)
     dialog = _open(qtbot, demo_session, meeting_id)
     assert all(b.isEnabled() for b in dialog.sign_buttons.values())
     assert not dialog.send_button.isEnabled()
     enterprise = dialog.eligible(Side.ENTERPRISE)[0]
-    dialog.sign_with(enterprise.id, "create", "", PASSPHRASE, repeat=PASSPHRASE)
+    pem = demo_session.create_my_key(
+        enterprise.name, "me@halden.example", Side.ENTERPRISE, "Halden", PASSPHRASE, PASSPHRASE
+    )
+    demo_session.register_certificate(enterprise.id, pem)
+    dialog.sign_with(enterprise.id, KeyChoice("mine", PASSPHRASE))
     dialog.refresh()
-    assert key_file(enterprise.id).is_file()
     assert not dialog.sign_buttons[Side.ENTERPRISE].isEnabled()
     assert dialog.sign_buttons[Side.PARTNER].isEnabled()
 
     partner = dialog.eligible(Side.PARTNER)[0]
-    own = tmp_path / "partner.p12"
-    own.write_bytes(
-        create_identity(partner.name, "p@brightline.example", "partner", "Brightline", PASSPHRASE)
-    )
-    dialog.sign_with(partner.id, "file", str(own), PASSPHRASE)
+    brought = _key_file(demo_session, partner, tmp_path)
+    dialog.sign_with(partner.id, KeyChoice("file", PASSPHRASE, str(brought)))
     dialog.refresh()
     assert demo_session.meeting(meeting_id).status is MeetingStatus.SIGNED
     assert dialog.send_button.isEnabled()
@@ -124,44 +142,114 @@ def test_both_sides_sign_in_the_app(
         "SELECT group_concat(certificate_pem) FROM signatory_certificate"
     )
     assert "PRIVATE KEY" not in (blob.fetchone()[0] or "")
+    assert _kept_keys(own_user_data) == ["my-signing-key.p12"]
 
 
 @pytest.mark.parametrize(
-    ("choice", "passphrase", "repeat", "words"),
+    ("key", "words"),
     [
-        ("create", PASSPHRASE, "something else", "passphrases differ"),
-        ("create", "short", "short", "passphrase"),
-        ("file", PASSPHRASE, "", "Choose the PKCS#12 file"),
-        ("kept", PASSPHRASE, "", "keeps no key"),
+        (KeyChoice("file", PASSPHRASE, ""), "Choose the key file"),
+        (KeyChoice("mine", PASSPHRASE), "no signing key"),
+        (KeyChoice("token", "1234", ""), "PKCS#11 module"),
+        (KeyChoice("file", PASSPHRASE, "unregistered"), "not registered"),
+        (KeyChoice("file", "not the passphrase", "registered"), "passphrase does not open"),
     ],
-    ids=["repeat-differs", "short-passphrase", "no-file", "no-kept-key"],
+    ids=["no-file", "no-key-of-my-own", "no-token-module", "unregistered", "wrong-passphrase"],
 )
 def test_sign_off_mistakes_change_nothing(
-    qtbot: QtBot, demo_session: Session, choice: str, passphrase: str, repeat: str, words: str
-) -> None:
-    """Each mistake: one message, no sign-off, no key kept, the meeting still closed."""
+    qtbot: QtBot, demo_session: Session, tmp_path: Path, own_user_data: Path, key: KeyChoice,
+    words: str,
+) -> None:  # fmt: skip
+    """Each mistake: one message, no sign-off, no key kept, the meeting still closed. A key
+    whose certificate nobody registered cannot sign, even in its holder's name."""
     meeting_id = _held_meeting(demo_session)
     dialog = _open(qtbot, demo_session, meeting_id)
     person = dialog.eligible(Side.ENTERPRISE)[0]
+    if key.path in ("unregistered", "registered"):
+        path = _key_file(demo_session, person, tmp_path, register=key.path == "registered")
+        key = KeyChoice(key.source, key.secret, str(path))
+    before = demo_session.meeting(meeting_id)
     with pytest.raises(ReviewError, match=words):
-        dialog.sign_with(person.id, choice, "", passphrase, repeat=repeat)
+        dialog.sign_with(person.id, key)
     assert repository.sign_offs(demo_session._db, meeting_id) == []
-    assert not key_file(person.id).exists()
-    assert demo_session.meeting(meeting_id).status is MeetingStatus.CLOSED
+    assert _kept_keys(own_user_data) == []
+    assert demo_session.meeting(meeting_id) == before
 
 
-def test_wrong_passphrase_for_a_kept_key(qtbot: QtBot, demo_session: Session) -> None:
-    """The key kept for someone opens only with their passphrase."""
+def test_a_key_made_in_someone_elses_name_cannot_sign_for_them(
+    qtbot: QtBot, demo_session: Session, tmp_path: Path
+) -> None:
+    """The forgery: a new key in the partner signatory's name, on the facilitator's laptop.
+    Its certificate is not the one registered for them, so it signs nothing, and signing
+    never registers it."""
+    meeting_id = _held_meeting(demo_session)
+    dialog = _open(qtbot, demo_session, meeting_id)
+    partner = dialog.eligible(Side.PARTNER)[0]
+    (tmp_path / "real").mkdir()
+    _key_file(demo_session, partner, tmp_path / "real")  # the partner's own, registered
+    forged = _key_file(demo_session, partner, tmp_path, register=False)
+    registered = demo_session.signatory_certificates()
+    with pytest.raises(ReviewError, match="not registered"):
+        dialog.sign_with(partner.id, KeyChoice("file", PASSPHRASE, str(forged)))
+    assert demo_session.signatory_certificates() == registered
+    assert repository.sign_offs(demo_session._db, meeting_id) == []
+
+
+def test_wrong_passphrase_after_a_change_leaves_the_earlier_sign_off(
+    qtbot: QtBot, demo_session: Session, tmp_path: Path
+) -> None:
+    """A key file opens only with its holder's passphrase; a failed attempt changes nothing."""
     meeting_id = _held_meeting(demo_session)
     dialog = _open(qtbot, demo_session, meeting_id)
     person = dialog.eligible(Side.ENTERPRISE)[0]
-    dialog.sign_with(person.id, "create", "", PASSPHRASE, repeat=PASSPHRASE)
+    path = _key_file(demo_session, person, tmp_path)
+    dialog.sign_with(person.id, KeyChoice("file", PASSPHRASE, str(path)))
     item = demo_session.items(meeting_id)[0]
     demo_session.save_notes(item.id, "Changed after the first sign-off")
     with pytest.raises(ReviewError, match="passphrase does not open"):
-        dialog.sign_with(person.id, "kept", "", "not the passphrase")
+        dialog.sign_with(person.id, KeyChoice("file", "not the passphrase", str(path)))
     sign_offs = repository.sign_offs(demo_session._db, meeting_id)
     assert len(sign_offs) == 1  # the earlier (now withdrawn-to-be) sign-off is left as it was
+
+
+def test_send_for_signature_then_receive_the_signed_copy(
+    qtbot: QtBot, demo_session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The partner signs elsewhere: the dialog writes the file to sign, the partner signs it
+    with a key this app never saw (only its certificate, registered after the fingerprint was
+    confirmed), and receiving it records the sign-off; the enterprise then signs here."""
+    from core.signatures import sign as sign_pdf
+
+    meeting_id = _held_meeting(demo_session)
+    dialog = _open(qtbot, demo_session, meeting_id)
+    to_sign = tmp_path / "to sign.pdf"
+    assert dialog.send_for_signature_to(to_sign)
+    partner = dialog.eligible(Side.PARTNER)[0]
+    elsewhere = create_identity(partner.name, "p@brightline.example", "partner", "B", PASSPHRASE)
+    identity = load_identity(elsewhere, PASSPHRASE)
+    signed = tmp_path / "signed.pdf"
+    signed.write_bytes(sign_pdf(to_sign.read_bytes(), identity, "partner", reason="Approved"))
+    confirmed: list[str] = []
+
+    def confirm(self: ConfirmCertificateDialog) -> int:
+        confirmed.append(self.person_id())
+        return QDialog.DialogCode.Accepted.value
+
+    monkeypatch.setattr(ConfirmCertificateDialog, "exec", confirm)
+    monkeypatch.setattr(QMessageBox, "information", lambda *args: None)
+    meeting = receive_signed_file(dialog, demo_session, signed)
+    assert confirmed == [partner.id]
+    assert meeting is not None and meeting.status is MeetingStatus.CLOSED
+    assert demo_session.sides_to_sign(meeting_id) == [Side.ENTERPRISE]
+    enterprise = dialog.eligible(Side.ENTERPRISE)[0]
+    dialog.sign_with(
+        enterprise.id,
+        KeyChoice("file", PASSPHRASE, str(_key_file(demo_session, enterprise, tmp_path))),
+    )
+    assert demo_session.meeting(meeting_id).status is MeetingStatus.SIGNED
+    final = demo_session.minutes_pdf(meeting_id)
+    assert final.startswith(signed.read_bytes())
+    assert verify_minutes(final, known_certificates(demo_session._db)).ok
 
 
 def test_file_minutes_opens_the_latest_and_amend_opens_revision_two(
@@ -223,14 +311,10 @@ def test_a_meeting_signed_while_open_is_read_only_everywhere_at_once(
 
     def exec_sign(dialog: MinutesDialog) -> int:
         signed_text.extend(i.notes for i in session.items(meeting_id))
-        enterprise = dialog.eligible(Side.ENTERPRISE)[0]
-        dialog.sign_with(enterprise.id, "create", "", PASSPHRASE, repeat=PASSPHRASE)
-        partner = dialog.eligible(Side.PARTNER)[0]
-        own = tmp_path / "partner.p12"
-        own.write_bytes(
-            create_identity(partner.name, "p@example.org", "partner", "Partner", PASSPHRASE)
-        )
-        dialog.sign_with(partner.id, "file", str(own), PASSPHRASE)
+        for side in Side:
+            person = dialog.eligible(side)[0]
+            path = _key_file(session, person, tmp_path)
+            dialog.sign_with(person.id, KeyChoice("file", PASSPHRASE, str(path)))
         return 0
 
     monkeypatch.setattr(MinutesDialog, "exec", exec_sign)
