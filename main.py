@@ -68,6 +68,12 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--db", type=Path, required=True, help="the new database file")
     demo.add_argument("--scale", type=int, default=1, help="multiply the history (default 1)")
     demo.add_argument("--seed", type=int, default=None, help=argparse.SUPPRESS)
+    demo.add_argument(
+        "--awaiting-partner",
+        action="store_true",
+        help="leave the latest minutes signed by the enterprise only, for the partner to sign "
+        "at a distance (see the README)",
+    )
 
     export = commands.add_parser("export-minutes", help="write a meeting's minutes as PDF")
     export.add_argument("--db", type=Path, required=True)
@@ -88,6 +94,15 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="CERT",
         help="a certificate (PEM or DER) to trust: a signatory's, or a company authority "
         "that issued theirs; repeatable",
+    )
+    verify.add_argument(
+        "--trust-tsa",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="CERT",
+        help="a timestamp authority's certificate to trust: its timestamps then establish "
+        "when a signature was made; repeatable",
     )
 
     kpis = commands.add_parser("import-kpis", help="import KPI readings from CSV, all or none")
@@ -450,9 +465,14 @@ def _demo(args: argparse.Namespace) -> int:
     from storage.demo import create_demo
 
     path = create_demo(
-        args.db, seed=DEFAULT_SEED if args.seed is None else args.seed, scale=args.scale
+        args.db,
+        seed=DEFAULT_SEED if args.seed is None else args.seed,
+        scale=args.scale,
+        awaiting_partner=args.awaiting_partner,
     )
     print(f"Created the demo partnership in {path}")
+    if args.awaiting_partner:
+        print("Its latest minutes are signed by the enterprise only: the partner's to sign.")
     return 0
 
 
@@ -550,20 +570,23 @@ def _verify(args: argparse.Namespace) -> int:
 
     pdf = _read_input(args.pdf, "a PDF")
     trusted = [_read_input(path, "a certificate") for path in args.trust]
-    for path, data in zip(args.trust, trusted, strict=True):
+    authorities = [_read_input(path, "a certificate") for path in args.trust_tsa]
+    for path, data in zip([*args.trust, *args.trust_tsa], [*trusted, *authorities], strict=True):
         try:
             certificate_fingerprint(data)
         except ReviewError as error:
             raise ReviewError(f"{path}: {error.message}") from None
     if args.db is None:
-        result = verify_minutes(pdf, trusted or None, None, database_checked=False)
+        result = verify_minutes(
+            pdf, trusted or None, None, database_checked=False, timestamp_authorities=authorities
+        )
     else:
         from storage.database import open_read_only
         from storage.verification import verify_against
 
         db = open_read_only(args.db)
         try:
-            result = verify_against(db, pdf, trusted)
+            result = verify_against(db, pdf, trusted, authorities)
         finally:
             db.close()
     for report in result.signatures:

@@ -1,6 +1,7 @@
 """Checking a minutes PDF with nothing but the file (and, if given, the partnership's record).
 
-For each signature: who signed, for which side, when (their own claim: no timestamp server),
+For each signature: who signed, for which side, when (their own claim, and the time a trusted
+timestamp authority vouches for, if the signature carries its timestamp),
 whether the signed bytes are intact and cover the whole document, and whether the certificate
 is one the partnership knows. Then the attached JSON: its SHA-256 must be the content hash
 printed in the footer and, with the database, the one the meeting's sign-offs approved.
@@ -65,12 +66,15 @@ def verify_minutes(
     known_certificates: Iterable[bytes] | None = None,
     in_database: RecordInDatabase | None = None,
     database_checked: bool = False,
+    timestamp_authorities: Iterable[bytes] = (),
 ) -> Verification:
     """Check signatures and hashes against `known_certificates` (the partnership's registered
     certificates, or certificates and authorities the reader trusts). None means none was
     given: the signatures can be intact, but who signed is not established, and that fails."""
     try:
-        reports = verify(pdf, known_certificates or ())
+        reports = verify(
+            pdf, known_certificates or (), timestamp_authorities=timestamp_authorities
+        )
     except SigningError as error:
         return Verification([], None, None, [error.message])
     failures: list[str] = []

@@ -212,8 +212,43 @@ def main(out_dir: Path) -> None:
     settle(app, 600)
     shoot(record, out_dir / "accountability.png")
     record.release()
+    _shoot_signing(app, window, out_dir)
     window.close()
     settle(app)
+
+
+def _shoot_signing(app: QApplication, window: MainWindow, out_dir: Path) -> None:
+    """The sign-off dialog, the user's own key, and the register of certificates."""
+    from ui.keys import CertificatesDialog, MySigningKeyDialog
+    from ui.minutes import MinutesDialog, SignOffDialog
+
+    session = window.session
+    assert session is not None
+    meeting = window.minutes_meeting()
+    assert meeting is not None
+    minutes = MinutesDialog(session, meeting.id, window)
+    side = Side.PARTNER
+    people = [p for p in session.people() if p.side is side][:3]
+    sign_off = SignOffDialog(
+        people, side, session.parties()[side].name, minutes._my_key_holder(), window
+    )
+    sign_off.use_file.setChecked(True)
+    sign_off.file_line.setText("/media/stefan/USB/stefan-lindqvist.p12")
+    sign_off.show()
+    settle(app, 400)
+    shoot(sign_off, out_dir / "sign-off.png")
+    sign_off.close()
+    minutes.close()
+    key = MySigningKeyDialog(session, window)
+    key.show()
+    settle(app, 400)
+    shoot(key, out_dir / "my-signing-key.png")
+    key.close()
+    register = CertificatesDialog(session, window)
+    register.show()
+    settle(app, 400)
+    shoot(register, out_dir / "certificates.png")
+    register.close()
 
 
 if __name__ == "__main__":

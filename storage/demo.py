@@ -25,6 +25,8 @@ def create_demo(
     scale: int = 1,
     today: dt.date | None = None,
     keys_base: Path | None = None,
+    *,
+    awaiting_partner: bool = False,
 ) -> Path:
     """Create the demo at `path`; an existing file is refused and left as it is.
 
@@ -33,6 +35,8 @@ def create_demo(
     signatory's) demo key, passphrase `demo-passphrase`, becomes "my signing key" in the keys
     folder under `keys_base`, by default the user data folder, unless the user has a key of
     their own; the partner's signatory's key is never kept, only its certificate.
+    `awaiting_partner` leaves the latest minutes signed by the enterprise only, for a newcomer
+    to try the partner's signature at a distance (README, "Signing at a distance").
     """
     path = Path(path)
     if path.exists():
@@ -51,7 +55,7 @@ def create_demo(
         try:
             history = build_demo(seed=seed, scale=scale, today=today)
             save_history(db, history)
-            _sign_recent_minutes(db, history, keys_base)
+            _sign_recent_minutes(db, history, keys_base, awaiting_partner)
             db.execute("VACUUM")  # no free pages left behind by the partly signed PDFs
             db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         finally:
@@ -81,19 +85,24 @@ def _facilitator_identity(
     of the user's own that the demo passphrase does not open is left alone: the demo's history
     is then signed with a key made for the moment and not kept."""
     kept = my_key(keys_base)
+    earlier_demo = False
     if kept is not None:
         try:
             identity = load_identity(kept, DEMO_PASSPHRASE, now=since + dt.timedelta(days=1))
+            if identity.name == person.name:
+                return identity
         except SigningError:
-            identity = None
-        if identity is not None and identity.name == person.name:
-            return identity
+            pass
+        try:  # a demo key made for a later history: replaced, it is the demo's own
+            earlier_demo = load_identity(kept, DEMO_PASSPHRASE).name == person.name
+        except SigningError:
+            earlier_demo = False
     data = create_identity(
         person.name, person.email, person.side.value, party, DEMO_PASSPHRASE, now=since
     )
     identity = load_identity(data, DEMO_PASSPHRASE, now=since + dt.timedelta(days=1))
-    if kept is None:
-        save_my_key(data, identity.certificate_pem, keys_base)
+    if kept is None or earlier_demo:
+        save_my_key(data, identity.certificate_pem, keys_base, replace=True, keep_old=False)
     return identity
 
 
@@ -107,7 +116,9 @@ def _other_side_identity(person: Person, party: str, since: dt.datetime) -> Iden
     return load_identity(data, passphrase, now=since + dt.timedelta(days=1))
 
 
-def _sign_recent_minutes(db: Database, history: History, keys_base: Path | None) -> None:
+def _sign_recent_minutes(
+    db: Database, history: History, keys_base: Path | None, awaiting_partner: bool
+) -> None:
     """Sign off the demo's most recent closed meetings for real, as their signatories would:
     the enterprise's with the facilitator's own key, the partner's with a key only its holder
     had; both certificates registered on purpose first, as the sides would exchange them."""
@@ -130,9 +141,12 @@ def _sign_recent_minutes(db: Database, history: History, keys_base: Path | None)
     }
     for side, identity in identities.items():
         register_certificate(db, signatories[side], identity.certificate_pem, since)
+    latest = max(closed, key=lambda m: m.scheduled_start)
     for meeting in closed:
         end = meeting.actual_end or meeting.scheduled_start
         for offset, side in enumerate(Side):
+            if awaiting_partner and meeting is latest and side is Side.PARTNER:
+                continue  # the partner signs it on its own computer: see the README
             sign_minutes(
                 db,
                 meeting.id,

@@ -55,13 +55,18 @@ def my_certificate(base: Path | None = None) -> bytes | None:
 
 
 def save_my_key(
-    pkcs12: bytes, certificate_pem: bytes, base: Path | None = None, *, replace: bool = False
+    pkcs12: bytes,
+    certificate_pem: bytes,
+    base: Path | None = None,
+    *,
+    replace: bool = False,
+    keep_old: bool = True,
 ) -> Path:
     """Keep the user's own key file, whole or not at all, readable by the user only.
 
     An existing key is replaced only on purpose: the old file is kept beside it as
-    `my-signing-key.p12.old`, never deleted, since signatures made with it stay checkable only
-    through its certificate, and the user may still need it."""
+    `my-signing-key.p12.old`, since the user may still need it (only the demo's own key is
+    replaced without keeping it: `keep_old=False`)."""
     path = my_key_file(base)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -69,7 +74,8 @@ def save_my_key(
         if path.exists():
             if not replace:
                 raise StorageError("You already have a signing key: the existing key is kept.")
-            os.replace(path, path.with_name(MY_KEY_NAME + ".old"))
+            if keep_old:
+                os.replace(path, path.with_name(MY_KEY_NAME + ".old"))
         write_atomically(path.with_name(MY_CERTIFICATE_NAME), certificate_pem)
         write_atomically(path, pkcs12)
         os.chmod(path, 0o600)

@@ -33,8 +33,19 @@ def record_of(db: Database, pdf: bytes) -> RecordInDatabase | None:
     )
 
 
-def verify_against(db: Database, pdf: bytes, trusted: Sequence[bytes] = ()) -> Verification:
+def verify_against(
+    db: Database,
+    pdf: bytes,
+    trusted: Sequence[bytes] = (),
+    timestamp_authorities: Sequence[bytes] = (),
+) -> Verification:
     """Check a minutes PDF's signatures and hashes against what the database keeps (and any
     certificate or authority the reader trusts besides)."""
     known = [*known_certificates(db), *trusted]
-    return verify_minutes(pdf, known, record_of(db, pdf), database_checked=True)
+    return verify_minutes(
+        pdf,
+        known,
+        record_of(db, pdf),
+        database_checked=True,
+        timestamp_authorities=timestamp_authorities,
+    )

@@ -269,7 +269,7 @@ class CertificatesDialog(QDialog):
         super().__init__(parent)
         self.session = session
         self.setWindowTitle("Signatories' certificates")
-        self.resize(820, 420)
+        self.resize(1000, 420)
         layout = QVBoxLayout(self)
         intro = QLabel(
             "Signatures are accepted only from the certificates registered here (or issued by "
@@ -322,7 +322,9 @@ class CertificatesDialog(QDialog):
         for index, (holder, side, fingerprint, added) in enumerate(rows):
             cells = [holder, side, _grouped(fingerprint).replace("\n", " "), f"{added:%Y-%m-%d}"]
             for column, text in enumerate(cells):
-                self.table.setItem(index, column, QTableWidgetItem(text))
+                item = QTableWidgetItem(text)
+                item.setToolTip(fingerprint)
+                self.table.setItem(index, column, item)
 
     def _choose_certificate(self, title: str) -> bytes | None:
         path, _ = QFileDialog.getOpenFileName(

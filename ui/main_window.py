@@ -561,7 +561,7 @@ class MainWindow(QMainWindow):
                 "miss them: try again once they are saved.",
             )
             return
-        dialog = MinutesDialog(self.session, meeting.id, self)
+        dialog = MinutesDialog(self.session, meeting.id, self, self.settings)
         dialog.amendment_started.connect(self.open_meeting)
         dialog.exec()
         self._update_actions()

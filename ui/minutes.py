@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, QUrl, Signal
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSettings, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QKeySequence
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
@@ -44,6 +44,7 @@ class SignOffDialog(QDialog):
         party: str,
         my_certificate: str | None,
         parent: QWidget | None = None,
+        timestamp_url: str = "",
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Sign off for {party}")
@@ -93,6 +94,13 @@ class SignOffDialog(QDialog):
         self.secret.setEchoMode(QLineEdit.EchoMode.Password)
         self.secret_label.setBuddy(self.secret)
         form.addRow(self.secret_label, self.secret)
+        self.tsa = QLineEdit(timestamp_url)
+        self.tsa.setPlaceholderText("Optional: a timestamp authority's URL (RFC 3161)")
+        self.tsa.setToolTip(
+            "With a timestamp authority the signing time is the authority's word, not only "
+            "the signer's clock (PAdES B-T). Needs the network."
+        )
+        form.addRow("&Timestamp:", self.tsa)
         layout.addLayout(form)
         self.error = FieldError()
         layout.addWidget(self.error)
@@ -126,16 +134,18 @@ class SignOffDialog(QDialog):
             self.file_line.setText(path)
 
     def key_choice(self) -> KeyChoice:
+        tsa = self.tsa.text().strip() or None
         if self.use_mine.isChecked():
-            return KeyChoice("mine", self.secret.text())
+            return KeyChoice("mine", self.secret.text(), tsa=tsa)
         if self.use_token.isChecked():
             return KeyChoice(
                 "token",
                 self.secret.text(),
                 self.file_line.text().strip(),
                 self.token_label.text().strip(),
+                tsa=tsa,
             )
-        return KeyChoice("file", self.secret.text(), self.file_line.text().strip())
+        return KeyChoice("file", self.secret.text(), self.file_line.text().strip(), tsa=tsa)
 
     def show_error(self, message: str) -> None:
         self.error.setText(message)
@@ -149,9 +159,16 @@ class MinutesDialog(QDialog):
     signed_off = Signal(str)
     amendment_started = Signal(str)  # the new revision's meeting id
 
-    def __init__(self, session: Session, meeting_id: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        session: Session,
+        meeting_id: str,
+        parent: QWidget | None = None,
+        settings: QSettings | None = None,
+    ) -> None:
         super().__init__(parent)
         self.session = session
+        self.settings = settings  # remembers the timestamp authority's URL
         self.meeting_id = meeting_id
         self.pdf = b""
         self.resize(1100, 860)
@@ -285,13 +302,17 @@ class MinutesDialog(QDialog):
                 f"No one of {party} is recorded as present: record the attendance first.",
             )
             return
-        dialog = SignOffDialog(people, side, party, self._my_key_holder(), self)
+        url = str(self.settings.value("signing/tsa", "")) if self.settings is not None else ""
+        dialog = SignOffDialog(people, side, party, self._my_key_holder(), self, url)
         while dialog.exec() == QDialog.DialogCode.Accepted:
+            key = dialog.key_choice()
             try:
-                self.sign_with(dialog.person_id(), dialog.key_choice())
+                self.sign_with(dialog.person_id(), key)
             except ReviewError as error:
                 dialog.show_error(error.message)
                 continue
+            if self.settings is not None:
+                self.settings.setValue("signing/tsa", key.tsa or "")
             self.refresh()
             self.signed_off.emit(self.meeting_id)
             return

@@ -375,3 +375,24 @@ def test_an_authority_answering_garbage_is_a_signing_error(
         with pytest.raises(SigningError) as raised:
             sign(prepared, alice, "enterprise", reason="Approved", timestamp_url=url)
     _assert_one_sentence(raised.value, url)
+
+
+def test_verify_on_the_command_line_shows_the_time_once_the_authority_is_trusted(
+    stamped: bytes, alice: Identity, authority: LocalAuthority, tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    """`verify --trust-tsa ROOT` prints the authority's time beside the signer's claim;
+    without it, only the claim."""
+    import main
+
+    pdf = tmp_path / "stamped.pdf"
+    pdf.write_bytes(stamped)
+    signer = tmp_path / "alice.pem"
+    signer.write_bytes(alice.certificate_pem)
+    root = tmp_path / "root.pem"
+    root.write_bytes(authority.root_pem)
+    main.main(["verify", str(pdf), "--trust", str(signer)])
+    assert "timestamped at" not in capsys.readouterr().out
+    main.main(["verify", str(pdf), "--trust", str(signer), "--trust-tsa", str(root)])
+    line = capsys.readouterr().out.splitlines()[0]
+    assert f"timestamped at {TSA_CLOCK.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC" in line
