@@ -57,6 +57,8 @@ def _ticks(low: float, high: float, count: int = 4) -> tuple[list[float], int]:
 def kpi_chart(entry: KpiEntry, width: float, height: float) -> Any:
     """The KPI's history as a line, its target stepping as it changed, periods along the foot."""
     drawing = Drawing(width, height)
+    # reportlab's graphics state starts in Helvetica, which no reader is sure to have
+    drawing.initialFontName = _FONT
     history = [(p, v) for p, v in entry.history if math.isfinite(v)]
     if not history:
         drawing.add(

@@ -209,6 +209,7 @@ class _SignatureField(Flowable):
 def _progress_bar(percent: int | None) -> Any:
     """A small horizontal bar with its percentage, for an initiative's progress."""
     drawing = Drawing(68, 10)
+    drawing.initialFontName = _FONT  # not reportlab's Helvetica, which readers may lack
     drawing.add(Rect(0, 1.5, 40, 6, fillColor=_HAIRLINE, strokeColor=None))
     if percent is not None:
         share = max(0, min(100, percent)) / 100

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import io
@@ -19,7 +20,13 @@ from core.errors import LifecycleError, ReviewError, ValidationError
 from core.ids import new_id
 from core.minutes import minutes_json
 from core.model import Attendance, AttendanceStatus, Meeting, MeetingStatus, Person, Side
-from core.signatures import Identity, create_identity, embedded_record, load_identity
+from core.signatures import (
+    Identity,
+    create_identity,
+    embedded_record,
+    load_identity,
+    short_fingerprint,
+)
 from core.verification import RecordInDatabase, verify_minutes
 from storage import repository
 from storage.database import open_database
@@ -280,3 +287,40 @@ def test_the_demo_pdf_holds_every_section_action_and_attendee(db: Database) -> N
     for name in ("Łukasz Nowak", "Ζωή Papadopoulou", "Emre Çelik"):
         assert name in text
     assert any("Дмитрий" in name for name in people) and "Дмитрий" in text
+
+
+def test_every_font_of_the_signed_minutes_is_embedded_and_the_boxes_name_the_signers(
+    db: Database, tmp_path: Path
+) -> None:
+    """Checked with poppler (pdffonts, pdftotext): no font is left to the reader's machine
+    (no Helvetica, no Courier), and each signature box prints the signer's name in its own
+    script, the side and the certificate's fingerprint."""
+    import shutil
+    import subprocess
+
+    if shutil.which("pdffonts") is None or shutil.which("pdftotext") is None:
+        pytest.skip("poppler-utils is not installed")
+    meeting, signatory = _held(db)
+    cyrillic = dataclasses.replace(signatory[Side.PARTNER], name="Дмитрий Соколов")
+    identities = {}
+    for side, person in ((Side.ENTERPRISE, signatory[Side.ENTERPRISE]), (Side.PARTNER, cyrillic)):
+        identity = _identity(person)
+        register_certificate(db, person.id, identity.certificate_pem, SIGNED_AT)
+        sign_minutes(db, meeting.id, person.id, identity, SIGNED_AT)
+        identities[side] = identity
+    path = tmp_path / "signed.pdf"
+    path.write_bytes(minutes_pdf(db, meeting.id))
+    fonts = subprocess.run(
+        ["pdffonts", str(path)], capture_output=True, text=True, check=True
+    ).stdout.splitlines()[2:]
+    assert fonts, "pdffonts listed no font"
+    for line in fonts:
+        assert "Helvetica" not in line and "Courier" not in line, line
+        assert line.split()[-5] == "yes", f"not embedded: {line}"
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Signed by Дмитрий Соколов" in text
+    for side, identity in identities.items():
+        assert f"for the {side.value} side" in text
+        assert short_fingerprint(identity.fingerprint) in text
