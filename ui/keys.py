@@ -173,10 +173,11 @@ class MySigningKeyDialog(QDialog):
                 "register."
             )
         else:
-            fingerprint = certificate_fingerprint(pem)
+            fingerprint = _grouped(certificate_fingerprint(pem)).replace("\n", "<br>")
             self.summary.setText(
                 f"Your signing key belongs to <b>{certificate_holder(pem)}</b>.<br>"
-                f"Certificate fingerprint (SHA-256):<br><tt>{_grouped(fingerprint)}</tt><br>"
+                "Certificate fingerprint (SHA-256):<br>"
+                f"<tt>{fingerprint}</tt><br>"
                 "Give the certificate to the other side, and read them this fingerprint "
                 "when they register it."
             )
@@ -198,7 +199,7 @@ class MySigningKeyDialog(QDialog):
             self.session.create_my_key(
                 self.name.text(),
                 self.email.text(),
-                self.side.currentData(),
+                Side(self.side.currentData()),
                 self.organisation.text(),
                 self.passphrase.text(),
                 self.repeat.text(),
