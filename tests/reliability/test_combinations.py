@@ -57,13 +57,19 @@ def _commands(db: Path, out: Path) -> tuple[list[Command], list[Command]]:
     writers: list[Command] = [
         (["import-kpis", "--db", db, csv, "--as", "partner"], 0),
         (["--db", db, "--quit-when-ready"], 0),  # a second app: opens read-only, quits
+        # a new certificate each time (_fresh_certificate), registered for the partner
+        (["certificate", "add", "--db", db, "--person", "Stefan Lindqvist", out / "new.pem"], 0),
+        # the latest minutes are signed: refused in words, after opening the file to write
+        (["send-for-signature", "--db", db, "--meeting", "latest", "--out", out / "s.pdf"], 2),
     ]
     others: list[Command] = [
         (["export-minutes", "--db", db, "--meeting", "latest", "--out", out / "m.pdf"], 0),
         (["verify", out / "m.pdf", "--db", db], 0),
+        (["receive-signed", "--db", db, out / "m.pdf"], 2),  # signed by both already
         (["backup", "--db", db, "--out", out / "copy.db"], 0),
         (["restore", "--db", db, "--from", out / "copy.db"], 2),  # open in the app: refused
         (["demo", "--db", db], 2),  # refuses an existing file, touching nothing
+        (["certificate", "list", "--db", db], 0),
     ]
     return writers, others
 
@@ -101,6 +107,7 @@ def _run(db: Path, tmp_path: Path, operations: list[str], seed: int) -> tuple[in
             assert line == f"done {operation}", _failure(tmp_path, seed, line)
             assert _journal_deleted_under(window.pid, db) == [], operation
             # After each operation, the commands that write, and one of the others in turn.
+            _fresh_certificate(out / "new.pem", seed * 100 + i)
             for args, status in [*writers, others[i % len(others)]]:
                 result = main_py(*args, timeout=120)
                 assert result.returncode == status, (args, result.stderr)
@@ -118,6 +125,36 @@ def _run(db: Path, tmp_path: Path, operations: list[str], seed: int) -> tuple[in
         window.stdin.close()
         window.stdout.close()
     return ran, _check(db, log)
+
+
+def _fresh_certificate(path: Path, serial: int) -> None:
+    """A certificate never registered before, in the partner signatory's name."""
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COMMON_NAME, "Stefan Lindqvist"),
+            x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, "partner"),
+        ]
+    )
+    now = dt.datetime.now(dt.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(1000 + serial)
+        .not_valid_before(now - dt.timedelta(hours=1))
+        .not_valid_after(now + dt.timedelta(days=30))
+        .sign(key, hashes.SHA256())
+    )
+    path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
 
 
 def _read_line(window: subprocess.Popen[str], timeout: float = STEP_TIMEOUT_S) -> str:
