@@ -99,7 +99,7 @@ class MainWindow(QMainWindow):
             f, "Receive &signed minutes…", self.receive_signed_minutes
         )
         self.menus[f].addSeparator()
-        self._action(f, "My si&gning key…", self.show_my_key)
+        self.my_key_action = self._action(f, "My si&gning key…", self.show_my_key)
         self.menus[f].addSeparator()
         self._action(f, "&Quit", self.close, QKeySequence.StandardKey.Quit)
 
@@ -204,6 +204,7 @@ class MainWindow(QMainWindow):
             self.minutes_action,
             self.receive_action,
             self.certificates_action,
+            self.my_key_action,
             self.kpis_action,
             self.readings_action,
             self.import_action,
