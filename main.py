@@ -444,10 +444,17 @@ def _receive_signed(args: argparse.Namespace) -> int:
         try:
             meeting = receive_signed(db, pdf)
         except UnknownCertificate as unknown:
+            import shlex
+
+            command = shlex.join(
+                [
+                    "main.py", "certificate", "add", "--db", str(args.db), "--person",
+                    unknown.signer, str(args.pdf), "--fingerprint", unknown.fingerprint,
+                ]
+            )  # fmt: skip
             raise ReviewError(
                 f"{unknown.message} Its SHA-256 fingerprint: {unknown.fingerprint}. Once its "
-                f"holder has confirmed it: main.py certificate add --db {args.db} --person "
-                f'"{unknown.signer}" {args.pdf} --fingerprint {unknown.fingerprint}'
+                f"holder has confirmed it: {command}"
             ) from None
     finally:
         db.close()

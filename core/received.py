@@ -59,8 +59,8 @@ class UnknownCertificate(ValidationError):
             "certificate",
             f"The certificate of {signer or 'the signer'} (fingerprint "
             f"{short_fingerprint(self.fingerprint)}…) is not registered for this partnership's "
-            f"{side.value} side: compare its fingerprint with its holder's, register it, and "
-            "receive the file again.",
+            f"{side.value} side: register it once its holder has confirmed this fingerprint "
+            "to you.",
         )
 
 
@@ -82,6 +82,14 @@ def _signed_fields(reader: PdfFileReader) -> dict[str, object]:
         }
     except Exception:
         raise SigningError("This file's signature fields are damaged.") from None
+
+
+def _signed_revision(reader: PdfFileReader, name: str, sig_field: object) -> int:
+    """The revision a signature was added in (-1 when it cannot be read)."""
+    try:
+        return EmbeddedPdfSignature(reader, sig_field, name).signed_revision  # type: ignore[arg-type]
+    except Exception:
+        return -1
 
 
 def signer_certificates(pdf: bytes) -> dict[str, bytes]:
@@ -135,6 +143,21 @@ def added_signature(
     field_name = added[0]
 
     sent_revisions = _reader(sent).xrefs.total_revisions
+    if reader.xrefs.total_revisions != sent_revisions + 1:
+        # A signer adds one revision, the signature; anything in a revision of its own, before
+        # or after it, is a change to the minutes sent (even one pyHanko deems harmless).
+        if (
+            _signed_revision(reader, field_name, after[field_name])
+            < reader.xrefs.total_revisions - 1
+        ):
+            raise SigningError(
+                f'The file was changed after the "{field_name}" signature was added: only the '
+                "signature may be added to the minutes sent."
+            )
+        raise SigningError(
+            f'Besides the "{field_name}" signature, this file changes the minutes sent '
+            "(an update of its own before the signature): it is refused."
+        )
     try:
         diff = DEFAULT_DIFF_POLICY.review_file(
             reader, base_revision=sent_revisions - 1, doc_mdp=MDPPerm.FILL_FORMS

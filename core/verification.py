@@ -72,9 +72,7 @@ def verify_minutes(
     certificates, or certificates and authorities the reader trusts). None means none was
     given: the signatures can be intact, but who signed is not established, and that fails."""
     try:
-        reports = verify(
-            pdf, known_certificates or (), timestamp_authorities=timestamp_authorities
-        )
+        reports = verify(pdf, known_certificates or (), timestamp_authorities=timestamp_authorities)
     except SigningError as error:
         return Verification([], None, None, [error.message])
     failures: list[str] = []

@@ -262,6 +262,11 @@ def _accept(
         if side.value not in fields_before
     }
     returned = added_signature(sent, returned_pdf, known)
+    if _attached_hash(sent) != digest:
+        raise LifecycleError(
+            f"The minutes of meeting {meeting.number} changed since they were sent: send "
+            "them for signature again."
+        )
     if returned.field_name not in {s.value for s in Side}:
         raise ValidationError(
             "signature", f'"{returned.field_name}" is not a side\'s signature field.'
@@ -314,6 +319,10 @@ def _accept(
                 "",
             )
         repository.insert(db, [record_])
+        repository.audit(
+            db, "sign_off", record_.id, "signed", None, record_.certificate_fingerprint,
+            meeting.id, person.name,
+        )  # fmt: skip
         if complete:
             repository.sign_meeting(db, meeting.id, digest, returned_pdf)
         else:
@@ -365,7 +374,8 @@ def sign_minutes(
         side.value,
         reason=f"Approves the minutes of meeting {meeting.number} (SHA-256 {digest})",
         location=meeting.location,
-        signed_at=now,
+        # `now` is the room's wall clock, naive local time as the app keeps it
+        signed_at=now if now.tzinfo is not None else now.astimezone(),
         timestamp_url=timestamp_url,
     )
     return _accept(db, meeting, digest, base, signed, now, expected_person=person_id)
@@ -395,12 +405,7 @@ def receive_signed(db: Database, pdf: bytes) -> Meeting:
             continue
         meeting = repository.meeting(db, meeting_id)
         _, current = current_minutes(db, meeting_id)
-        if current != digest:
-            raise LifecycleError(
-                f"The minutes of meeting {meeting.number} changed since they were sent: send "
-                "them for signature again."
-            )
-        return _accept(db, meeting, digest, sent, pdf, None)
+        return _accept(db, meeting, current, sent, pdf, None)
     signed = meeting_with_content_hash(db, digest)
     if signed is not None and signed.status is MeetingStatus.SIGNED:
         raise LifecycleError(
