@@ -384,8 +384,8 @@ def _sign(args: argparse.Namespace) -> int:
     import datetime as dt
 
     from core.exports import write_atomically
-    from core.received import document_to_sign
-    from core.signatures import load_identity, short_fingerprint, sign
+    from core.received import document_to_sign, sign_document
+    from core.signatures import load_identity, short_fingerprint
 
     if (args.key is None) == (args.pkcs11 is None):
         raise ReviewError("Sign with your key file (--key FILE) or your token (--pkcs11 MODULE).")
@@ -394,9 +394,9 @@ def _sign(args: argparse.Namespace) -> int:
         raise ReviewError(f"{out} should end in .pdf.")
     _new_file(out, "the signed copy")
     pdf = _read_input(args.pdf, "a PDF")
-    document = document_to_sign(pdf)
-    if not document.empty_fields:
+    if not document_to_sign(pdf).empty_fields:  # before a passphrase is asked for
         raise ReviewError("This PDF has no signature left to add: every field is signed.")
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
     with contextlib.ExitStack() as stack:
         if args.pkcs11 is not None:
             from core.tokens import open_token_identity
@@ -406,21 +406,8 @@ def _sign(args: argparse.Namespace) -> int:
         else:
             data = _read_input(args.key, "a key file")
             identity = load_identity(data, _secret(args.passphrase_file, "Your key's passphrase"))
-        field = args.field or identity.side
-        if not field:
-            raise ReviewError("Your certificate does not say your side: give --field.")
-        if field not in document.empty_fields:
-            state = "already signed" if field in document.signed_fields else "not in this PDF"
-            raise ReviewError(f"The {field} signature is {state}.")
-        now = dt.datetime.now(dt.UTC).replace(microsecond=0)
-        signed = sign(
-            pdf,
-            identity,
-            field,
-            reason=f"Approves the minutes of meeting {document.number} "
-            f"(SHA-256 {document.content_hash})",
-            signed_at=now,
-            timestamp_url=args.tsa,
+        signed, document, field = sign_document(
+            pdf, identity, args.field or "", now=now, timestamp_url=args.tsa
         )
     write_atomically(out, signed)
     print(f"Signed {document.describe()} as {identity.name} for the {field} side")

@@ -27,10 +27,12 @@ from pyhanko.sign.validation import EmbeddedPdfSignature
 from core.errors import ValidationError
 from core.model import Side
 from core.signatures import (
+    Identity,
     SignatureReport,
     SigningError,
     certificate_fingerprint,
     short_fingerprint,
+    sign,
     verify,
 )
 
@@ -263,3 +265,34 @@ def document_to_sign(pdf: bytes) -> DocumentToSign:
         tuple(name for name, signed in states.items() if not signed),
         tuple(name for name, signed in states.items() if signed),
     )
+
+
+def sign_document(
+    pdf: bytes,
+    identity: Identity,
+    field: str = "",
+    *,
+    now: dt.datetime,
+    timestamp_url: str | None = None,
+) -> tuple[bytes, DocumentToSign, str]:
+    """Sign minutes sent for signature in the signer's side's field (or `field`), on their own
+    computer: the signed PDF, what it is, and the field signed."""
+    document = document_to_sign(pdf)
+    if not document.empty_fields:
+        raise SigningError("This PDF has no signature left to add: every field is signed.")
+    side = field or identity.side
+    if not side:
+        raise SigningError("The certificate does not say its holder's side: choose the field.")
+    if side not in document.empty_fields:
+        state = "already signed" if side in document.signed_fields else "not in this PDF"
+        raise SigningError(f"The {side} signature is {state}.")
+    signed = sign(
+        pdf,
+        identity,
+        side,
+        reason=f"Approves the minutes of meeting {document.number} "
+        f"(SHA-256 {document.content_hash})",
+        signed_at=now,
+        timestamp_url=timestamp_url,
+    )
+    return signed, document, side

@@ -232,8 +232,8 @@ def _shoot_signing(app: QApplication, window: MainWindow, out_dir: Path) -> None
     sign_off = SignOffDialog(
         people, side, session.parties()[side].name, minutes._my_key_holder(), window
     )
-    sign_off.use_file.setChecked(True)
-    sign_off.file_line.setText("/media/stefan/USB/stefan-lindqvist.p12")
+    sign_off.key.use_file.setChecked(True)
+    sign_off.key.file_line.setText("/media/stefan/USB/stefan-lindqvist.p12")
     sign_off.show()
     settle(app, 400)
     shoot(sign_off, out_dir / "sign-off.png")

@@ -388,3 +388,109 @@ class CertificatesDialog(QDialog):
         self.error.setText("")
         self.refresh()
         return True
+
+
+class SignSentMinutesDialog(QDialog):
+    """Sign minutes the other side sent for signature, on this computer, with one's own key:
+    the app's own copy of the round trip (`main.py sign`), no database needed."""
+
+    def __init__(
+        self, my_key_holder: str | None, parent: QWidget | None = None, timestamp_url: str = ""
+    ) -> None:
+        from ui.minutes import KeyChooser  # the sign-off dialog's choice of key
+
+        super().__init__(parent)
+        self.setWindowTitle("Sign minutes sent to me")
+        self.setMinimumWidth(600)
+        self.pdf = b""
+        self.signed_by = ""
+        layout = QVBoxLayout(self)
+        row = QHBoxLayout()
+        self.path = QLineEdit()
+        self.path.setPlaceholderText("The minutes sent to you for signature (.pdf)")
+        self.path.setReadOnly(True)
+        browse = QPushButton("&Choose the PDF…")
+        browse.clicked.connect(self._on_choose_clicked)
+        row.addWidget(self.path, 1)
+        row.addWidget(browse)
+        layout.addLayout(row)
+        self.what = QLabel("Choose the PDF to see what it is before signing.")
+        self.what.setWordWrap(True)
+        layout.addWidget(self.what)
+        self.key = KeyChooser(my_key_holder, self, timestamp_url)
+        layout.addWidget(self.key)
+        self.error = FieldError()
+        layout.addWidget(self.error)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.sign_button = buttons.addButton(
+            "&Sign and save…", QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.sign_button.setEnabled(False)
+        buttons.accepted.connect(self._on_sign_clicked)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def _on_choose_clicked(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Minutes to sign", str(Path.home()), "PDF (*.pdf)"
+        )
+        if path:
+            self.choose(Path(path))
+
+    def choose(self, path: Path) -> bool:
+        """Read the PDF and say what it is; nothing is signed yet."""
+        from ui.session import document_to_sign
+
+        try:
+            pdf = path.read_bytes()
+            document = document_to_sign(pdf)
+        except OSError as error:
+            self.error.setText(f"{path} cannot be read: {error.strerror}.")
+            return False
+        except ReviewError as error:
+            self.error.setText(error.message)
+            return False
+        self.error.setText("")
+        self.pdf = pdf
+        self.path.setText(str(path))
+        waiting = ", ".join(document.empty_fields) or "none"
+        self.what.setText(
+            f"These are {document.describe()}.<br>Content SHA-256: "
+            f"<tt>{document.content_hash}</tt><br>Signatures still to add: {waiting}."
+        )
+        self.sign_button.setEnabled(bool(document.empty_fields))
+        return True
+
+    def _on_sign_clicked(self) -> None:
+        source = Path(self.path.text())
+        out, _ = QFileDialog.getSaveFileName(
+            self,
+            "Save the signed minutes",
+            str(source.with_name(source.stem + "-signed.pdf")),
+            "PDF (*.pdf)",
+        )
+        if out:
+            self.sign_to(Path(out))
+
+    def sign_to(self, out: Path) -> bool:
+        """Sign with the key chosen and write the signed copy to send back."""
+        from ui.session import sign_file
+
+        if out.resolve() == Path(self.path.text()).resolve():
+            self.error.setText("Save the signed copy as a new file: the one sent stays as it is.")
+            return False
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            signed, self.signed_by = sign_file(self.pdf, self.key.key_choice())
+            write_atomically(out, signed)
+        except ReviewError as error:
+            self.error.setText(error.message)
+            self.key.forget_secret()
+            return False
+        except OSError as error:
+            self.error.setText(f"{out} could not be written: {error.strerror}.")
+            return False
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+        self.accept()
+        return True

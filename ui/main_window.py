@@ -18,7 +18,14 @@ from PySide6.QtGui import (
     QKeySequence,
     QUndoStack,
 )
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QStackedWidget, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
 
 from core.changes import Change
 from core.errors import ReviewError
@@ -100,6 +107,7 @@ class MainWindow(QMainWindow):
         )
         self.menus[f].addSeparator()
         self.my_key_action = self._action(f, "My si&gning key…", self.show_my_key)
+        self._action(f, "Sign minutes sent &to me…", self.sign_sent_minutes)
         self.menus[f].addSeparator()
         self._action(f, "&Quit", self.close, QKeySequence.StandardKey.Quit)
 
@@ -586,6 +594,21 @@ class MainWindow(QMainWindow):
 
         if self.session is not None:
             MySigningKeyDialog(self.session, self).exec()
+
+    def sign_sent_minutes(self) -> None:
+        """Sign minutes the other side sent, with one's own key; no database needed."""
+        from ui.keys import SignSentMinutesDialog
+        from ui.minutes import my_key_holder
+
+        url = str(self.settings.value("signing/tsa", ""))
+        dialog = SignSentMinutesDialog(my_key_holder(), self, url)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            QMessageBox.information(
+                self,
+                "Signed",
+                f"Signed by {dialog.signed_by}. Send the signed copy back: the other side "
+                "receives it with File ▸ Receive signed minutes….",
+            )
 
     def show_certificates(self) -> None:
         """The partnership's register of signatories' certificates and authorities."""

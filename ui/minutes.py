@@ -34,38 +34,17 @@ from ui.field_error import FieldError
 from ui.session import KeyChoice, Session
 
 
-class SignOffDialog(QDialog):
-    """One side's sign-off: who signs (present, of that side) and with which of their keys."""
+class KeyChooser(QWidget):
+    """Which of the signer's own keys signs, and its passphrase or PIN: theirs on this
+    computer, a key file brought for this signature, or a token; and a timestamp authority."""
 
     def __init__(
-        self,
-        people: list[Person],
-        side: Side,
-        party: str,
-        my_certificate: str | None,
-        parent: QWidget | None = None,
-        timestamp_url: str = "",
+        self, my_certificate: str | None, parent: QWidget | None = None, timestamp_url: str = ""
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"Sign off for {party}")
-        self.setMinimumWidth(560)
-        self.side = side
-        layout = QVBoxLayout(self)
-        intro = QLabel(
-            f"A representative of <b>{party}</b> ({side.value}) who attended approves these "
-            "minutes with <b>their own key</b>, whose certificate is registered with the "
-            "partnership. A key file or token brought for this signature is used once: "
-            "nothing of it is kept on this computer."
-        )
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
-        form = QFormLayout()
-        self.signatory = QComboBox()
-        for person in people:
-            self.signatory.addItem(
-                f"{person.name} — {person.role}" if person.role else person.name, person.id
-            )
-        form.addRow("&Signatory:", self.signatory)
+        form = QFormLayout(self)
+        form.setContentsMargins(0, 0, 0, 0)
+        self.form = form
         self.use_mine = QRadioButton(
             f"My signing key ({my_certificate})" if my_certificate else "My signing key (none)"
         )
@@ -101,20 +80,9 @@ class SignOffDialog(QDialog):
             "the signer's clock (PAdES B-T). Needs the network."
         )
         form.addRow("&Timestamp:", self.tsa)
-        layout.addLayout(form)
-        self.error = FieldError()
-        layout.addWidget(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.sign_button = buttons.addButton("Sign", QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
         group.buttonToggled.connect(self._on_key_choice_toggled)
         (self.use_mine if my_certificate else self.use_file).setChecked(True)
         self._on_key_choice_toggled()
-
-    def person_id(self) -> str:
-        return str(self.signatory.currentData())
 
     def _on_key_choice_toggled(self, *_: object) -> None:
         token = self.use_token.isChecked()
@@ -147,10 +115,61 @@ class SignOffDialog(QDialog):
             )
         return KeyChoice("file", self.secret.text(), self.file_line.text().strip(), tsa=tsa)
 
-    def show_error(self, message: str) -> None:
-        self.error.setText(message)
+    def forget_secret(self) -> None:
         self.secret.clear()
         self.secret.setFocus()
+
+
+class SignOffDialog(QDialog):
+    """One side's sign-off: who signs (present, of that side) and with which of their keys."""
+
+    def __init__(
+        self,
+        people: list[Person],
+        side: Side,
+        party: str,
+        my_certificate: str | None,
+        parent: QWidget | None = None,
+        timestamp_url: str = "",
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Sign off for {party}")
+        self.setMinimumWidth(560)
+        self.side = side
+        layout = QVBoxLayout(self)
+        intro = QLabel(
+            f"A representative of <b>{party}</b> ({side.value}) who attended approves these "
+            "minutes with <b>their own key</b>, whose certificate is registered with the "
+            "partnership. A key file or token brought for this signature is used once: "
+            "nothing of it is kept on this computer."
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        self.signatory = QComboBox()
+        for person in people:
+            self.signatory.addItem(
+                f"{person.name} — {person.role}" if person.role else person.name, person.id
+            )
+        self.key = KeyChooser(my_certificate, self, timestamp_url)
+        self.key.form.insertRow(0, "&Signatory:", self.signatory)
+        layout.addWidget(self.key)
+        self.error = FieldError()
+        layout.addWidget(self.error)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.sign_button = buttons.addButton("Sign", QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def person_id(self) -> str:
+        return str(self.signatory.currentData())
+
+    def key_choice(self) -> KeyChoice:
+        return self.key.key_choice()
+
+    def show_error(self, message: str) -> None:
+        self.error.setText(message)
+        self.key.forget_secret()
 
 
 class MinutesDialog(QDialog):
@@ -318,17 +337,7 @@ class MinutesDialog(QDialog):
             return
 
     def _my_key_holder(self) -> str | None:
-        """Whose the user's own key is, as the radio button names it; None without one."""
-        from core.certificates import certificate_holder
-        from core.signatures import certificate_fingerprint, short_fingerprint
-
-        try:
-            pem = self.session.my_certificate()
-        except ReviewError:
-            return None
-        if pem is None:
-            return None
-        return f"{certificate_holder(pem)}, {short_fingerprint(certificate_fingerprint(pem))}"
+        return my_key_holder()
 
     def sign_with(self, person_id: str, key: KeyChoice) -> Meeting:
         """Sign for the person's side with the key chosen; nothing is kept if anything fails."""
@@ -494,3 +503,18 @@ def receive_signed_file(parent: QWidget, session: Session, path: Path) -> Meetin
         )
         return meeting
     return None
+
+
+def my_key_holder() -> str | None:
+    """Whose the user's own key is, as the key choice names it; None without one."""
+    from core.certificates import certificate_holder
+    from core.signatures import certificate_fingerprint, short_fingerprint
+    from ui.session import my_certificate
+
+    try:
+        pem = my_certificate()
+    except ReviewError:
+        return None
+    if pem is None:
+        return None
+    return f"{certificate_holder(pem)}, {short_fingerprint(certificate_fingerprint(pem))}"

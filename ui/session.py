@@ -12,6 +12,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
@@ -62,6 +63,10 @@ from storage import backups, dashboard, kpis, register, repository
 from storage import initiatives as initiative_store
 from storage.database import Database, open_database, open_warnings, read_only_reason
 from storage.errors import StorageError
+
+if TYPE_CHECKING:
+    from core.received import DocumentToSign
+    from core.signatures import Identity
 
 TREND_WINDOW = 3
 
@@ -867,3 +872,52 @@ def opening_problem(error: ReviewError) -> OpeningProblem:
     if isinstance(error, StorageError):
         return OpeningProblem(error.problem, error.backup, error.restorable)
     return OpeningProblem(error.message, None, False)
+
+
+# --- signing a file sent for signature: no database involved ---------------------------------
+
+
+def my_certificate() -> bytes | None:
+    """The certificate (PEM) of the user's own signing key, if they have one."""
+    from storage.keys import my_certificate as kept
+
+    return kept()
+
+
+def document_to_sign(pdf: bytes) -> DocumentToSign:
+    """What minutes sent for signature say they are (see core.received.document_to_sign)."""
+    from core.received import document_to_sign as read
+
+    return read(pdf)
+
+
+def sign_file(pdf: bytes, key: KeyChoice, field: str = "") -> tuple[bytes, str]:
+    """Sign minutes someone sent for signature, on this computer, with the signer's own key
+    (theirs here, a key file, or a token) opened for this one signature. Returns the signed
+    PDF and who signed it, as "Name for the partner side"."""
+    import datetime as dt
+
+    from core.received import sign_document
+    from core.signatures import load_identity
+    from storage.keys import my_key
+
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+    def signed_by(identity: Identity) -> tuple[bytes, str]:
+        signed, _, side = sign_document(pdf, identity, field, now=now, timestamp_url=key.tsa)
+        return signed, f"{identity.name} for the {side} side"
+
+    if key.source == "token":
+        from core.tokens import open_token_identity
+
+        if not key.path:
+            raise ReviewError("Choose the token's PKCS#11 module (a .so file).")
+        with open_token_identity(key.path, key.token_label, key.secret) as identity:
+            return signed_by(identity)
+    if key.source == "mine":
+        data = my_key()
+        if data is None:
+            raise ReviewError("You have no signing key on this computer.")
+    else:
+        data = _read_key_file(key.path)
+    return signed_by(load_identity(data, key.secret))

@@ -9,10 +9,10 @@ import pytest
 from cryptography import x509
 from pytestqt.qtbot import QtBot
 
-from core.model import Side
+from core.model import AttendanceStatus, MeetingStatus, Side
 from core.signatures import certificate_fingerprint, create_identity, load_identity
 from storage import repository
-from ui.keys import CertificatesDialog, MySigningKeyDialog
+from ui.keys import CertificatesDialog, MySigningKeyDialog, SignSentMinutesDialog
 from ui.session import Session
 
 PASSPHRASE = "velvet harbour quietly sixteen"
@@ -141,3 +141,59 @@ def test_the_register_adds_a_certificate_once_and_refuses_a_non_authority(
     assert not dialog.add_authority(Side.PARTNER, pem)
     assert "not a certificate authority" in dialog.error.text()
     assert dialog.table.rowCount() == before + 1
+
+
+def _to_sign(session: Session, folder: Path) -> tuple[str, Path]:
+    """The demo's draft meeting held and ended, its minutes sent for signature."""
+    draft = next(m for m in session.meetings() if m.status is MeetingStatus.DRAFT)
+    for side in Side:
+        for person in [p for p in session.people() if p.side is side][:2]:
+            session.set_attendance(draft.id, person.id, AttendanceStatus.PRESENT)
+    session.start_meeting(draft.id)
+    session.end_meeting(draft.id)
+    path = folder / "Halden - to sign.pdf"
+    path.write_bytes(session.send_for_signature(draft.id))
+    return draft.id, path
+
+
+def test_sign_minutes_sent_to_me_in_the_app_then_the_sender_receives_them(
+    qtbot: QtBot, demo_session: Session, tmp_path: Path
+) -> None:
+    """The partner's signatory, in their own copy of the app (no database), opens the file,
+    sees what it is, signs with their key file; the enterprise receives the signed copy."""
+    meeting_id, to_sign = _to_sign(demo_session, tmp_path)
+    partner = next(p for p in demo_session.people() if p.side is Side.PARTNER)
+    key = tmp_path / "stefan.p12"
+    key.write_bytes(create_identity(partner.name, "s@b.example", "partner", "B", PASSPHRASE))
+    demo_session.register_certificate(
+        partner.id, load_identity(key.read_bytes(), PASSPHRASE).certificate_pem
+    )
+    dialog = SignSentMinutesDialog(None)
+    qtbot.addWidget(dialog)
+    assert not dialog.sign_button.isEnabled()
+    assert dialog.choose(to_sign)
+    assert "meeting 25" in dialog.what.text() and "enterprise, partner" in dialog.what.text()
+    dialog.key.use_file.setChecked(True)
+    dialog.key.file_line.setText(str(key))
+    out = tmp_path / "signed.pdf"
+    dialog.key.secret.setText("not the passphrase")
+    assert not dialog.sign_to(out)
+    assert "passphrase does not open" in dialog.error.text() and not out.exists()
+    assert not dialog.sign_to(to_sign)  # never over the file sent
+    dialog.key.secret.setText(PASSPHRASE)
+    assert dialog.sign_to(out)
+    assert dialog.signed_by == f"{partner.name} for the partner side"
+    meeting = demo_session.receive_signed(out.read_bytes())
+    assert meeting.id == meeting_id
+    assert demo_session.sides_to_sign(meeting_id) == [Side.ENTERPRISE]
+
+
+def test_a_pdf_that_is_not_minutes_sent_for_signature_is_named_so(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    dialog = SignSentMinutesDialog(None)
+    qtbot.addWidget(dialog)
+    other = tmp_path / "other.pdf"
+    other.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    assert not dialog.choose(other)
+    assert dialog.error.text() and not dialog.sign_button.isEnabled()
