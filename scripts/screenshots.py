@@ -24,6 +24,7 @@ from ui.attendance import AttendanceDialog  # noqa: E402
 from ui.kpi_setup import KpiSetupDialog  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
 from ui.readings import ReadingsDialog  # noqa: E402
+from ui.session import Session  # noqa: E402
 
 
 def settle(app: QApplication, ms: int = 300) -> None:
@@ -239,6 +240,23 @@ def _shoot_signing(app: QApplication, window: MainWindow, out_dir: Path) -> None
     shoot(sign_off, out_dir / "sign-off.png")
     sign_off.close()
     minutes.close()
+    from ui.keys import SignSentMinutesDialog
+    from ui.minutes import my_key_holder
+
+    # minutes awaiting the partner, as the enterprise sends them
+    folder = Path(tempfile.mkdtemp())
+    other = Session.open(create_demo(folder / "awaiting.db", awaiting_partner=True))
+    sent = folder / "Halden - to sign.pdf"
+    sent.write_bytes(other.send_for_signature(meeting.id))
+    other.close()
+    to_sign = SignSentMinutesDialog(my_key_holder(), window)
+    to_sign.choose(sent)
+    to_sign.key.use_file.setChecked(True)
+    to_sign.key.file_line.setText("/home/stefan/keys/stefan-lindqvist.p12")
+    to_sign.show()
+    settle(app, 400)
+    shoot(to_sign, out_dir / "sign-sent.png")
+    to_sign.close()
     key = MySigningKeyDialog(session, window)
     key.show()
     settle(app, 400)

@@ -418,6 +418,7 @@ class SignSentMinutesDialog(QDialog):
         self.what.setWordWrap(True)
         layout.addWidget(self.what)
         self.key = KeyChooser(my_key_holder, self, timestamp_url)
+        self.key.use_file.setText("A key file of mine (.p12, .pfx)")
         layout.addWidget(self.key)
         self.error = FieldError()
         layout.addWidget(self.error)

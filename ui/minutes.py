@@ -509,10 +509,10 @@ def my_key_holder() -> str | None:
     """Whose the user's own key is, as the key choice names it; None without one."""
     from core.certificates import certificate_holder
     from core.signatures import certificate_fingerprint, short_fingerprint
-    from ui.session import my_certificate
+    from ui.session import my_key_certificate
 
     try:
-        pem = my_certificate()
+        pem = my_key_certificate()
     except ReviewError:
         return None
     if pem is None:

@@ -661,9 +661,7 @@ class Session(QObject):
 
     def my_certificate(self) -> bytes | None:
         """The certificate (PEM) of the user's own signing key, if they have one."""
-        from storage.keys import my_certificate
-
-        return my_certificate()
+        return my_key_certificate()
 
     def create_my_key(
         self, name: str, email: str, side: Side, organisation: str, passphrase: str, repeat: str
@@ -877,11 +875,11 @@ def opening_problem(error: ReviewError) -> OpeningProblem:
 # --- signing a file sent for signature: no database involved ---------------------------------
 
 
-def my_certificate() -> bytes | None:
+def my_key_certificate() -> bytes | None:
     """The certificate (PEM) of the user's own signing key, if they have one."""
-    from storage.keys import my_certificate as kept
+    from storage.keys import my_certificate
 
-    return kept()
+    return my_certificate()
 
 
 def document_to_sign(pdf: bytes) -> DocumentToSign:
