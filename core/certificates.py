@@ -8,17 +8,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.x509.oid import NameOID
 
-from core.signatures import SIDES, SigningError
-
-
-def load_certificate(data: bytes) -> x509.Certificate:
-    """A certificate from PEM or DER bytes, or one sentence saying it is none."""
-    try:
-        if data.lstrip().startswith(b"-----BEGIN"):
-            return x509.load_pem_x509_certificate(data)
-        return x509.load_der_x509_certificate(data)
-    except ValueError:
-        raise SigningError("This is not a readable X.509 certificate (PEM or DER).") from None
+from core.signatures import SIDES, load_certificate
 
 
 def certificate_pem(data: bytes) -> bytes:

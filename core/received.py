@@ -11,7 +11,6 @@ partnership's register's to say (storage.sign_off).
 from __future__ import annotations
 
 import datetime as dt
-import io
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -30,7 +29,9 @@ from core.signatures import (
     Identity,
     SignatureReport,
     SigningError,
+    certificate_email,
     certificate_fingerprint,
+    read_pdf,
     short_fingerprint,
     sign,
     verify,
@@ -66,15 +67,6 @@ class UnknownCertificate(ValidationError):
         )
 
 
-def _reader(pdf: bytes) -> PdfFileReader:
-    try:
-        reader = PdfFileReader(io.BytesIO(pdf))
-        reader.root  # noqa: B018 - resolving the catalogue proves the file can be read
-    except Exception:  # pyhanko raises many kinds of errors for a damaged file
-        raise SigningError("This file is not a readable PDF: it may be damaged.") from None
-    return reader
-
-
 def _signed_fields(reader: PdfFileReader) -> dict[str, object]:
     try:
         return {
@@ -97,7 +89,7 @@ def _signed_revision(reader: PdfFileReader, name: str, sig_field: object) -> int
 def signer_certificates(pdf: bytes) -> dict[str, bytes]:
     """Each signed field's signer certificate (PEM), as the file carries it: for showing a
     fingerprint to confirm before registering it, never for trusting it."""
-    reader = _reader(pdf)
+    reader = read_pdf(pdf)
     found = {}
     for name, sig_field in _signed_fields(reader).items():
         try:
@@ -131,8 +123,8 @@ def added_signature(
         )
     if len(returned) == len(sent):
         raise SigningError("This file carries no new signature: it is the document as sent.")
-    before = _signed_fields(_reader(sent))
-    reader = _reader(returned)
+    before = _signed_fields(read_pdf(sent))
+    reader = read_pdf(returned)
     after = _signed_fields(reader)
     added = sorted(set(after) - set(before))
     if not added:
@@ -144,7 +136,7 @@ def added_signature(
         )
     field_name = added[0]
 
-    sent_revisions = _reader(sent).xrefs.total_revisions
+    sent_revisions = read_pdf(sent).xrefs.total_revisions
     if reader.xrefs.total_revisions != sent_revisions + 1:
         # A signer adds one revision, the signature; anything in a revision of its own, before
         # or after it, is a change to the minutes sent (even one pyHanko deems harmless).
@@ -194,21 +186,7 @@ def added_signature(
     if pem is None:
         raise SigningError(f'The "{field_name}" signature carries no readable certificate.')
     certificate = x509.load_pem_x509_certificate(pem)
-    return ReturnedSignature(field_name, report, pem, _email_of(certificate))
-
-
-def _email_of(certificate: x509.Certificate) -> str:
-    from cryptography.x509.oid import NameOID
-
-    values = certificate.subject.get_attributes_for_oid(NameOID.EMAIL_ADDRESS)
-    if values:
-        return str(values[0].value)
-    try:
-        san = certificate.extensions.get_extension_for_class(x509.SubjectAlternativeName)
-    except x509.ExtensionNotFound:
-        return ""
-    addresses = san.value.get_values_for_type(x509.RFC822Name)
-    return addresses[0] if addresses else ""
+    return ReturnedSignature(field_name, report, pem, certificate_email(certificate))
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,7 +229,7 @@ def document_to_sign(pdf: bytes) -> DocumentToSign:
         partnership = str(header["partnership"])
     except (ValueError, KeyError, TypeError):
         raise SigningError("The minutes attached to this PDF are not readable.") from None
-    reader = _reader(pdf)
+    reader = read_pdf(pdf)
     try:
         states = {name: bool(value) for name, value, _ in fields.enumerate_sig_fields(reader)}
     except Exception:

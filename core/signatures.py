@@ -288,7 +288,8 @@ def _subject_value(certificate: x509.Certificate, oid: x509.ObjectIdentifier) ->
     return value if isinstance(value, str) else value.decode("utf-8", "replace")
 
 
-def _email(certificate: x509.Certificate) -> str:
+def certificate_email(certificate: x509.Certificate) -> str:
+    """The e-mail address a certificate names (subject, else its alternative names), or ""."""
     address = _subject_value(certificate, NameOID.EMAIL_ADDRESS)
     if address:
         return address
@@ -302,10 +303,11 @@ def _email(certificate: x509.Certificate) -> str:
 
 def certificate_fingerprint(certificate_pem: bytes) -> str:
     """The SHA-256 of a certificate's DER form, lowercase hex: how the app recognises it."""
-    return _load_certificate(certificate_pem).fingerprint(hashes.SHA256()).hex()
+    return load_certificate(certificate_pem).fingerprint(hashes.SHA256()).hex()
 
 
-def _load_certificate(data: bytes) -> x509.Certificate:
+def load_certificate(data: bytes) -> x509.Certificate:
+    """A certificate from PEM or DER bytes, or one sentence saying it is none."""
     try:
         if data.lstrip().startswith(b"-----BEGIN"):
             return x509.load_pem_x509_certificate(data)
@@ -387,7 +389,7 @@ def _identity(
         name=name,
         side=side if side in SIDES else "",
         organisation=_subject_value(certificate, NameOID.ORGANIZATION_NAME) or "",
-        email=_email(certificate),
+        email=certificate_email(certificate),
         fingerprint=hashlib.sha256(certificate_der).hexdigest(),
         certificate_pem=certificate.public_bytes(serialization.Encoding.PEM),
         not_after=certificate.not_valid_after_utc,
@@ -634,7 +636,7 @@ def sign(
 # --- checking -------------------------------------------------------------------------------
 
 
-def _open_for_reading(pdf: bytes) -> PdfFileReader:
+def read_pdf(pdf: bytes) -> PdfFileReader:
     try:
         reader = PdfFileReader(io.BytesIO(pdf))
         reader.root  # noqa: B018 - resolving the catalogue proves the file can be read
@@ -872,7 +874,7 @@ def verify(
     `timestamp_authorities` (PEM or DER certificates of authorities the reader trusts).
     """
     moment = _as_utc(now)
-    authorities = [_load_certificate(data) for data in timestamp_authorities]
+    authorities = [load_certificate(data) for data in timestamp_authorities]
     timestamp_context = ValidationContext(
         trust_roots=[
             asn1_x509.Certificate.load(c.public_bytes(serialization.Encoding.DER))
@@ -882,7 +884,7 @@ def verify(
         revocation_mode="soft-fail",
         moment=moment,
     )
-    roots = [_load_certificate(data) for data in known_certificates]
+    roots = [load_certificate(data) for data in known_certificates]
     known = {c.fingerprint(hashes.SHA256()).hex() for c in roots}
     context = ValidationContext(
         trust_roots=[
@@ -892,7 +894,7 @@ def verify(
         revocation_mode="soft-fail",
         moment=moment,
     )
-    reader = _open_for_reading(pdf)
+    reader = read_pdf(pdf)
     try:
         filled = [
             (name, value, sig_field)
@@ -986,7 +988,7 @@ def _find_attachment(root: generic.DictionaryObject, name: str) -> generic.Dicti
 
 def embedded_record(pdf: bytes, attachment_name: str = "minutes.json") -> bytes | None:
     """The minutes' JSON attached to the PDF, or None when there is none."""
-    reader = _open_for_reading(pdf)
+    reader = read_pdf(pdf)
     try:
         spec = _find_attachment(reader.root, attachment_name)
         if spec is None:

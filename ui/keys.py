@@ -8,6 +8,7 @@ compared with its holder's.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -45,6 +46,20 @@ def _grouped(fingerprint: str) -> str:
     """A whole fingerprint in groups of four, two lines, as people read it aloud."""
     groups = [fingerprint[i : i + 4].upper() for i in range(0, len(fingerprint), 4)]
     return " ".join(groups[:8]) + "\n" + " ".join(groups[8:])
+
+
+def _attempt(
+    error: FieldError, refresh: Callable[[], None], operation: Callable[[], object]
+) -> bool:
+    """Run an operation the user asked for: its refusal shown in words, else the view renewed."""
+    try:
+        operation()
+    except ReviewError as refused:
+        error.setText(refused.message)
+        return False
+    error.setText("")
+    refresh()
+    return True
 
 
 def _fingerprint_label(fingerprint: str) -> QLabel:
@@ -196,22 +211,20 @@ class MySigningKeyDialog(QDialog):
     def create_key(self) -> bool:
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            self.session.create_my_key(
-                self.name.text(),
-                self.email.text(),
-                Side(self.side.currentData()),
-                self.organisation.text(),
-                self.passphrase.text(),
-                self.repeat.text(),
+            return _attempt(
+                self.error,
+                self.refresh,
+                lambda: self.session.create_my_key(
+                    self.name.text(),
+                    self.email.text(),
+                    Side(self.side.currentData()),
+                    self.organisation.text(),
+                    self.passphrase.text(),
+                    self.repeat.text(),
+                ),
             )
-        except ReviewError as error:
-            self.error.setText(error.message)
-            return False
         finally:
             QGuiApplication.restoreOverrideCursor()
-        self.error.setText("")
-        self.refresh()
-        return True
 
     def _on_adopt_clicked(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
@@ -226,14 +239,9 @@ class MySigningKeyDialog(QDialog):
             self.adopt_key(path, passphrase)
 
     def adopt_key(self, path: str, passphrase: str) -> bool:
-        try:
-            self.session.use_key_file_as_mine(path, passphrase)
-        except ReviewError as error:
-            self.error.setText(error.message)
-            return False
-        self.error.setText("")
-        self.refresh()
-        return True
+        return _attempt(
+            self.error, self.refresh, lambda: self.session.use_key_file_as_mine(path, passphrase)
+        )
 
     def _on_export_clicked(self) -> None:
         pem = self.session.my_certificate()
@@ -359,14 +367,9 @@ class CertificatesDialog(QDialog):
         return answer == QMessageBox.StandardButton.Yes
 
     def add_certificate(self, person_id: str, data: bytes) -> bool:
-        try:
-            self.session.register_certificate(person_id, data)
-        except ReviewError as error:
-            self.error.setText(error.message)
-            return False
-        self.error.setText("")
-        self.refresh()
-        return True
+        return _attempt(
+            self.error, self.refresh, lambda: self.session.register_certificate(person_id, data)
+        )
 
     def _on_authority_clicked(self) -> None:
         data = self._choose_certificate("A side's company authority")
@@ -380,14 +383,9 @@ class CertificatesDialog(QDialog):
             self.add_authority(Side(list(Side)[labels.index(label)]), data)
 
     def add_authority(self, side: Side, data: bytes) -> bool:
-        try:
-            self.session.register_authority(side, data)
-        except ReviewError as error:
-            self.error.setText(error.message)
-            return False
-        self.error.setText("")
-        self.refresh()
-        return True
+        return _attempt(
+            self.error, self.refresh, lambda: self.session.register_authority(side, data)
+        )
 
 
 class SignSentMinutesDialog(QDialog):

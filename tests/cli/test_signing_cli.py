@@ -25,14 +25,13 @@ from cryptography.x509.oid import NameOID
 from sqlite_utils import Database
 
 import main
-from core import lifecycle
-from core.ids import new_id
-from core.model import Attendance, AttendanceStatus, Meeting, MeetingStatus, Person, Side
+from core.model import Meeting, MeetingStatus, Person, Side
 from core.signatures import Identity, create_identity, load_identity, sign
 from storage import repository
 from storage.database import open_database, open_read_only
 from storage.keys import my_certificate
 from storage.sign_off import send_for_signature
+from tests.held import held_meeting
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSPHRASE = "velvet harbour quietly sixteen"
@@ -106,22 +105,6 @@ def _one_line_error(code: int, err: str, *words: str) -> str:
     return lines[0]
 
 
-def _held(db: Database, absent: Person | None = None) -> tuple[Meeting, dict[Side, Person]]:
-    """The demo's draft meeting, held: two people of each side present (one absent if asked)."""
-    meeting = next(m for m in repository.meetings(db, _pid(db)) if m.status is MeetingStatus.DRAFT)
-    people = repository.people(db, meeting.partnership_id)
-    chosen = {side: [p for p in people if p.side is side][:2] for side in Side}
-    for side_people in chosen.values():
-        for person in side_people:
-            status = AttendanceStatus.ABSENT if person == absent else AttendanceStatus.PRESENT
-            repository.set_attendance(db, Attendance(new_id(), meeting.id, status, person.id))
-    live = lifecycle.start(meeting, dt.datetime(2026, 12, 1, 10))
-    repository.update_meeting(db, live)
-    closed = lifecycle.close(live, dt.datetime(2026, 12, 1, 11, 30))
-    repository.update_meeting(db, closed)
-    return closed, {side: chosen[side][0] for side in Side}
-
-
 def _pid(db: Database) -> str:
     return repository.partnerships(db)[0].id
 
@@ -140,7 +123,7 @@ def closed(demo: Path) -> Closed:
     """The copied demo's draft meeting held and closed, the file closed again."""
     db = open_database(demo, automatic_backups=False)
     try:
-        meeting, signatory = _held(db)
+        meeting, signatory = held_meeting(db)
     finally:
         db.close()
     return Closed(meeting.number, meeting.id, signatory)

@@ -18,7 +18,6 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from pyhanko.pdf_utils.generic import pdf_string
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pypdf import PdfReader
-from reportlab.pdfgen import canvas
 
 from core.errors import ReviewError
 from core.signatures import (
@@ -35,6 +34,7 @@ from core.signatures import (
     sign,
     verify,
 )
+from tests.core.one_page import minutes_pdf
 
 NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)
 ENTERPRISE_PASSPHRASE = "correct horse"
@@ -45,15 +45,6 @@ RECORD = json.dumps(
     sort_keys=True,
     separators=(",", ":"),
 ).encode("utf-8")
-
-
-def _minutes_pdf() -> bytes:
-    buffer = io.BytesIO()
-    page = canvas.Canvas(buffer)
-    page.drawString(72, 720, "Minutes of the monthly partnership review, meeting 12")
-    page.showPage()
-    page.save()
-    return buffer.getvalue()
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +73,7 @@ def partner() -> Identity:
 
 @pytest.fixture(scope="module")
 def prepared() -> bytes:
-    return prepare_for_signing(_minutes_pdf(), RECORD)
+    return prepare_for_signing(minutes_pdf(), RECORD)
 
 
 @pytest.fixture(scope="module")
@@ -196,7 +187,7 @@ def test_a_wrong_passphrase_says_so(enterprise_p12: bytes) -> None:
     assert isinstance(caught.value, ReviewError)
 
 
-@pytest.mark.parametrize("data", [b"", b"hello", _minutes_pdf(), b"\x30\x03\x02\x01\x03"])
+@pytest.mark.parametrize("data", [b"", b"hello", minutes_pdf(), b"\x30\x03\x02\x01\x03"])
 def test_bytes_that_are_not_pkcs12_are_named_as_such(data: bytes) -> None:
     with pytest.raises(SigningError, match="is not a PKCS#12 certificate file"):
         load_identity(data, "whatever passphrase")
@@ -258,8 +249,8 @@ def test_the_record_is_attached_before_signing_and_read_back_identically(
 
 
 def test_a_pdf_without_the_attachment_has_no_record() -> None:
-    assert embedded_record(_minutes_pdf()) is None
-    assert embedded_record(_minutes_pdf(), "other.json") is None
+    assert embedded_record(minutes_pdf()) is None
+    assert embedded_record(minutes_pdf(), "other.json") is None
 
 
 def test_both_fields_exist_and_are_empty_before_the_first_signature(prepared: bytes) -> None:
@@ -283,7 +274,7 @@ def test_an_unknown_field_is_refused(prepared: bytes, enterprise: Identity) -> N
 
 def test_an_unprepared_pdf_cannot_be_signed(enterprise: Identity) -> None:
     with pytest.raises(SigningError, match="prepare the minutes for signing first"):
-        sign(_minutes_pdf(), enterprise, "enterprise", reason="Approved")
+        sign(minutes_pdf(), enterprise, "enterprise", reason="Approved")
 
 
 def test_a_field_cannot_be_signed_twice(signed_twice: bytes, enterprise: Identity) -> None:
@@ -374,7 +365,7 @@ def test_visible_boxes_keep_both_signatures_valid(
 ) -> None:
     """The second signature's appearance in its box is an allowed change for the first."""
     boxes = {"enterprise": (0, (72.0, 72.0, 272.0, 132.0)), "partner": (0, (320, 72, 520, 132))}
-    pdf = prepare_for_signing(_minutes_pdf(), RECORD, boxes=boxes)
+    pdf = prepare_for_signing(minutes_pdf(), RECORD, boxes=boxes)
     pdf = sign(pdf, enterprise, "enterprise", reason="Approved")
     pdf = sign(pdf, partner, "partner", reason="Approved")
     reports = verify(pdf, both_known)

@@ -23,7 +23,6 @@ from certomancer.registry import ArchLabel, CertLabel, CertomancerConfig
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from pyhanko.pdf_utils.reader import PdfFileReader
-from reportlab.pdfgen import canvas
 from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
@@ -37,6 +36,7 @@ from core.signatures import (
     verify,
 )
 from core.verification import describe
+from tests.core.one_page import minutes_pdf
 
 CONFIG = Path(__file__).parent / "tsa" / "certomancer.yml"
 PASSPHRASE = "velvet harbour quietly sixteen"
@@ -115,15 +115,6 @@ def authority(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalAuthori
         yield LocalAuthority(url=f"{base}/tests/tsa/tsa", root_der=root.dump())
 
 
-def _minutes_pdf() -> bytes:
-    buffer = io.BytesIO()
-    page = canvas.Canvas(buffer)
-    page.drawString(72, 720, "Minutes of the monthly partnership review, meeting 12")
-    page.showPage()
-    page.save()
-    return buffer.getvalue()
-
-
 @pytest.fixture(scope="module")
 def alice() -> Identity:
     data = create_identity(
@@ -134,7 +125,7 @@ def alice() -> Identity:
 
 @pytest.fixture(scope="module")
 def prepared() -> bytes:
-    return prepare_for_signing(_minutes_pdf(), RECORD)
+    return prepare_for_signing(minutes_pdf(), RECORD)
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ctypes.util
 import datetime as dt
-import io
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -20,11 +19,11 @@ from cryptography.x509.oid import NameOID
 from pkcs11 import Attribute
 from pkcs11.util.x509 import decode_x509_certificate
 from pyhanko.sign.pkcs11 import PKCS11Signer
-from reportlab.pdfgen import canvas
 
 from core import tokens
 from core.signatures import SigningError, prepare_for_signing, sign, verify
 from core.tokens import open_token_identity, token_labels
+from tests.core.one_page import minutes_pdf
 
 
 def _softhsm_library() -> Path | None:
@@ -119,18 +118,9 @@ def stefan() -> Holder:
     return _holder("Stefan Lindqvist")
 
 
-def _minutes_pdf() -> bytes:
-    buffer = io.BytesIO()
-    page = canvas.Canvas(buffer)
-    page.drawString(72, 720, "Minutes of the monthly partnership review, meeting 12")
-    page.showPage()
-    page.save()
-    return buffer.getvalue()
-
-
 @pytest.fixture(scope="module")
 def prepared() -> bytes:
-    return prepare_for_signing(_minutes_pdf(), RECORD)
+    return prepare_for_signing(minutes_pdf(), RECORD)
 
 
 class SoftHsm:

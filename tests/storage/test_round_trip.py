@@ -35,10 +35,8 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from sqlite_utils import Database
 
-from core import lifecycle
 from core.errors import LifecycleError, ReviewError
-from core.ids import new_id
-from core.model import Attendance, AttendanceStatus, Meeting, MeetingStatus, Person, Side
+from core.model import Meeting, MeetingStatus, Person, Side
 from core.received import UnknownCertificate
 from core.signatures import Identity, create_identity, embedded_record, load_identity, sign, verify
 from core.verification import verify_minutes
@@ -58,6 +56,7 @@ from storage.sign_off import (
     unsigned_pdf,
 )
 from storage.verification import verify_against
+from tests.held import held_meeting
 
 PASSPHRASE = "velvet harbour quietly sixteen"
 # Keys valid from two days back: whatever the time zone, the moment a signature claims is in
@@ -85,22 +84,6 @@ def db(demo_db_path: Path) -> Iterator[Database]:
     database = open_database(demo_db_path, automatic_backups=False)
     yield database
     database.close()
-
-
-def _held(db: Database, absent: Person | None = None) -> tuple[Meeting, dict[Side, Person]]:
-    """The demo's draft meeting, held: two people of each side present (one absent if asked)."""
-    meeting = next(m for m in repository.meetings(db, _pid(db)) if m.status is MeetingStatus.DRAFT)
-    people = repository.people(db, meeting.partnership_id)
-    chosen = {side: [p for p in people if p.side is side][:2] for side in Side}
-    for side_people in chosen.values():
-        for person in side_people:
-            status = AttendanceStatus.ABSENT if person == absent else AttendanceStatus.PRESENT
-            repository.set_attendance(db, Attendance(new_id(), meeting.id, status, person.id))
-    live = lifecycle.start(meeting, dt.datetime(2026, 12, 1, 10))
-    repository.update_meeting(db, live)
-    closed = lifecycle.close(live, dt.datetime(2026, 12, 1, 11, 30))
-    repository.update_meeting(db, closed)
-    return closed, {side: chosen[side][0] for side in Side}
 
 
 def _pid(db: Database) -> str:
@@ -262,7 +245,7 @@ def test_partner_signs_elsewhere_then_the_enterprise_here_and_the_meeting_freeze
     """Sent, signed on the partner's computer with a key the app never saw (its certificate
     registered), taken back as the partner's sign-off; the enterprise signs here and the
     meeting is signed; the final PDF holds for us, for poppler and for pyHanko."""
-    meeting, signatory = _held(db)
+    meeting, signatory = held_meeting(db)
     _register(db, signatory[Side.PARTNER], keys.partner)
     _register(db, signatory[Side.ENTERPRISE], keys.enterprise)
     sent = send_for_signature(db, meeting.id, SENT_AT)
@@ -311,7 +294,7 @@ def test_enterprise_signs_here_first_and_the_partners_copy_freezes_the_meeting(
 ) -> None:
     """The enterprise signs here; what is sent is that partly signed PDF; the partner's signed
     copy, taken back, is the second signature: the meeting is signed and frozen with it."""
-    meeting, signatory = _held(db)
+    meeting, signatory = held_meeting(db)
     _register(db, signatory[Side.PARTNER], keys.partner)
     _register(db, signatory[Side.ENTERPRISE], keys.enterprise)
     first = sign_minutes(db, meeting.id, signatory[Side.ENTERPRISE].id, keys.enterprise, _now())
@@ -343,7 +326,7 @@ def test_a_signature_made_by_pyhankos_own_command_line_is_taken_back(
 ) -> None:
     """The partner signs with pyHanko's command line, not with this app: the signed copy is
     accepted as the partner's sign-off, and the enterprise's signature then completes it."""
-    meeting, signatory = _held(db)
+    meeting, signatory = held_meeting(db)
     _register(db, signatory[Side.PARTNER], keys.partner)
     _register(db, signatory[Side.ENTERPRISE], keys.enterprise)
     (tmp_path / "sent.pdf").write_bytes(send_for_signature(db, meeting.id, SENT_AT))
@@ -380,7 +363,7 @@ def test_a_signature_made_by_pyhankos_own_command_line_is_taken_back(
 @pytest.fixture
 def sent_meeting(db: Database, keys: Keys) -> tuple[Meeting, dict[Side, Person], bytes]:
     """The held meeting sent for signature, both signatories' certificates registered."""
-    meeting, signatory = _held(db)
+    meeting, signatory = held_meeting(db)
     _register(db, signatory[Side.PARTNER], keys.partner)
     _register(db, signatory[Side.ENTERPRISE], keys.enterprise)
     return meeting, signatory, send_for_signature(db, meeting.id, SENT_AT)
@@ -642,7 +625,7 @@ def test_an_absent_persons_registered_certificate_is_refused(db: Database, keys:
     people = repository.people(db, _pid(db))
     absent = [p for p in people if p.side is Side.PARTNER][1]
     assert absent.name == keys.second_partner.name
-    meeting, _ = _held(db, absent=absent)
+    meeting, _ = held_meeting(db, absent=absent)
     _register(db, absent, keys.second_partner)
     sent = send_for_signature(db, meeting.id, SENT_AT)
     _refused(db, _sign_elsewhere(sent, keys.second_partner, "partner"), "was absent")
@@ -757,7 +740,7 @@ def test_a_company_authority_vouches_for_its_sides_signatory(db: Database, keys:
     """The partner's company CA registered for the partner side: a certificate it issued to a
     present partner (by name and e-mail) signs for the side, and becomes registered to that
     person, in the audit log as registered through the side's authority."""
-    meeting, signatory = _held(db)
+    meeting, signatory = held_meeting(db)
     partner = signatory[Side.PARTNER]
     authority = _company_authority(partner)
     assert authority.signatory.side == ""
@@ -792,7 +775,7 @@ def test_an_authority_registered_for_the_other_side_vouches_for_nobody_here(
 ) -> None:
     """The same CA registered for the enterprise side only: its certificate in the partner's
     field is an unknown certificate, refused, nothing registered."""
-    meeting, signatory = _held(db)
+    meeting, signatory = held_meeting(db)
     authority = _company_authority(signatory[Side.PARTNER])
     register_authority(db, _pid(db), Side.ENTERPRISE, authority.certificate_pem, REGISTERED_AT)
     sent = send_for_signature(db, meeting.id, SENT_AT)
@@ -811,7 +794,7 @@ def test_an_authoritys_certificate_for_an_absent_person_is_refused_and_not_regis
     """A certificate the partner's registered CA issued to a partner who was absent: refused
     (only attendees sign), and not registered to them either."""
     absent = [p for p in repository.people(db, _pid(db)) if p.side is Side.PARTNER][1]
-    meeting, _ = _held(db, absent=absent)
+    meeting, _ = held_meeting(db, absent=absent)
     authority = _company_authority(absent)
     register_authority(db, _pid(db), Side.PARTNER, authority.certificate_pem, REGISTERED_AT)
     sent = send_for_signature(db, meeting.id, SENT_AT)
@@ -846,7 +829,7 @@ def test_the_signing_time_in_the_pdf_is_the_moment_of_the_sign_off(
 ) -> None:
     """Signed here at a local moment (five hours behind UTC): the signature in the PDF claims
     that same moment, the one the sign-off records."""
-    meeting, signatory = _held(db)
+    meeting, signatory = held_meeting(db)
     _register(db, signatory[Side.ENTERPRISE], keys.enterprise)
     now = _now()
     sign_minutes(db, meeting.id, signatory[Side.ENTERPRISE].id, keys.enterprise, now)

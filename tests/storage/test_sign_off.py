@@ -17,9 +17,8 @@ from sqlite_utils import Database
 
 from core import lifecycle
 from core.errors import LifecycleError, ReviewError, ValidationError
-from core.ids import new_id
 from core.minutes import minutes_json
-from core.model import Attendance, AttendanceStatus, Meeting, MeetingStatus, Person, Side
+from core.model import AttendanceStatus, MeetingStatus, Person, Side
 from core.signatures import (
     Identity,
     create_identity,
@@ -44,6 +43,7 @@ from storage.sign_off import (
     register_certificate,
     sign_minutes,
 )
+from tests.held import held_meeting
 
 PASSPHRASE = "correct horse battery"
 SIGNED_AT = dt.datetime(2026, 12, 1, 12, 30)
@@ -54,22 +54,6 @@ def db(demo_db_path: Path) -> Iterator[Database]:
     database = open_database(demo_db_path, automatic_backups=False)
     yield database
     database.close()
-
-
-def _held(db: Database, absent: Person | None = None) -> tuple[Meeting, dict[Side, Person]]:
-    """The demo's draft meeting, held: two people of each side present (one absent if asked)."""
-    meeting = next(m for m in repository.meetings(db, _pid(db)) if m.status is MeetingStatus.DRAFT)
-    people = repository.people(db, meeting.partnership_id)
-    chosen = {side: [p for p in people if p.side is side][:2] for side in Side}
-    for side_people in chosen.values():
-        for person in side_people:
-            status = AttendanceStatus.ABSENT if person == absent else AttendanceStatus.PRESENT
-            repository.set_attendance(db, Attendance(new_id(), meeting.id, status, person.id))
-    live = lifecycle.start(meeting, dt.datetime(2026, 12, 1, 10))
-    repository.update_meeting(db, live)
-    closed = lifecycle.close(live, dt.datetime(2026, 12, 1, 11, 30))
-    repository.update_meeting(db, closed)
-    return closed, {side: chosen[side][0] for side in Side}
 
 
 def _pid(db: Database) -> str:
@@ -114,7 +98,7 @@ def test_demo_recent_minutes_are_signed_pdfs_that_verify(db: Database) -> None:
 def test_two_sides_sign_and_the_meeting_freezes(db: Database) -> None:
     """Enterprise signs (still closed, partly signed PDF kept), partner signs (signed, frozen);
     both signatures validate and the stored PDF exports byte for byte."""
-    meeting, signatory = _held(db)
+    meeting, signatory = held_meeting(db)
     assert pending_sides(db, meeting.id) == [Side.ENTERPRISE, Side.PARTNER]
     after_one = sign_minutes(
         db,
@@ -176,7 +160,7 @@ def test_an_absent_person_cannot_sign_and_nothing_is_written(db: Database) -> No
     """Refused in words; no sign-off, no PDF kept, the meeting still closed."""
     people = repository.people(db, _pid(db))
     first_enterprise = next(p for p in people if p.side is Side.ENTERPRISE)
-    meeting, _ = _held(db, absent=first_enterprise)
+    meeting, _ = held_meeting(db, absent=first_enterprise)
     with pytest.raises(ValidationError, match="was absent"):
         sign_minutes(db, meeting.id, first_enterprise.id, _identity(first_enterprise), SIGNED_AT)
     assert repository.sign_offs(db, meeting.id) == []
@@ -186,7 +170,7 @@ def test_an_absent_person_cannot_sign_and_nothing_is_written(db: Database) -> No
 
 def test_a_key_of_the_other_side_is_refused(db: Database) -> None:
     """A partner certificate cannot sign for an enterprise signatory."""
-    meeting, signatory = _held(db)
+    meeting, signatory = held_meeting(db)
     person = signatory[Side.ENTERPRISE]
     with pytest.raises(ReviewError, match="partner"):
         sign_minutes(db, meeting.id, person.id, _identity(person, Side.PARTNER), SIGNED_AT)
@@ -196,7 +180,7 @@ def test_a_key_of_the_other_side_is_refused(db: Database) -> None:
 def test_a_change_after_one_sign_off_withdraws_it(db: Database) -> None:
     """Notes changed after the enterprise signed: its sign-off no longer stands, both sides
     must sign the new minutes, and the withdrawal is in the audit log."""
-    meeting, signatory = _held(db)
+    meeting, signatory = held_meeting(db)
     enterprise = _registered(db, signatory[Side.ENTERPRISE])
     sign_minutes(db, meeting.id, signatory[Side.ENTERPRISE].id, enterprise, SIGNED_AT)
     item = repository.meeting_items(db, meeting.id)[0]
@@ -300,7 +284,7 @@ def test_every_font_of_the_signed_minutes_is_embedded_and_the_boxes_name_the_sig
 
     if shutil.which("pdffonts") is None or shutil.which("pdftotext") is None:
         pytest.skip("poppler-utils is not installed")
-    meeting, signatory = _held(db)
+    meeting, signatory = held_meeting(db)
     cyrillic = dataclasses.replace(signatory[Side.PARTNER], name="Дмитрий Соколов")
     identities = {}
     for side, person in ((Side.ENTERPRISE, signatory[Side.ENTERPRISE]), (Side.PARTNER, cyrillic)):
