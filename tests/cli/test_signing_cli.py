@@ -19,9 +19,7 @@ from pathlib import Path
 
 import pytest
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
+from cryptography.hazmat.primitives import serialization
 from sqlite_utils import Database
 
 import main
@@ -31,6 +29,7 @@ from storage import repository
 from storage.database import open_database, open_read_only
 from storage.keys import my_certificate
 from storage.sign_off import send_for_signature
+from tests.certificates import issue, new_key, subject
 from tests.held import held_meeting
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -481,33 +480,8 @@ def test_sign_never_overwrites_an_existing_file(
 
 def _authority_certificate() -> bytes:
     """A company certificate authority's certificate (basic constraints CA, keyCertSign)."""
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Brightline Signing CA")])
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(KEYS_FROM)
-        .not_valid_after(KEYS_FROM + dt.timedelta(days=3650))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=False,
-                content_commitment=False,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=True,
-                crl_sign=True,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
-        .sign(key, hashes.SHA256())
-    )
+    name = subject("Brightline Signing CA")
+    certificate = issue(name, new_key(), start=KEYS_FROM, days=3650, authority=True)
     return certificate.public_bytes(serialization.Encoding.PEM)
 
 

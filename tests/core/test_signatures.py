@@ -473,59 +473,35 @@ def test_report_ok_needs_every_check() -> None:
 def _issued_by_a_company_ca(side: str, name: str) -> tuple[bytes, bytes, bytes]:
     """A company CA, and a signatory's PKCS#12 file issued by it (the CA inside as its chain):
     (the CA's certificate PEM, the PKCS#12 bytes, an unrelated CA's certificate PEM)."""
-    from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
+
+    from tests.certificates import issue, new_key, subject
 
     def authority(common_name: str) -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
-        key = ec.generate_private_key(ec.SECP256R1())
-        subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
-        certificate = (
-            x509.CertificateBuilder()
-            .subject_name(subject)
-            .issuer_name(subject)
-            .public_key(key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(NOW - dt.timedelta(days=1))
-            .not_valid_after(NOW + dt.timedelta(days=3650))
-            .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-            .add_extension(
-                x509.KeyUsage(False, False, False, False, False, True, True, False, False),
-                critical=True,
-            )
-            .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), False)
-            .sign(key, hashes.SHA256())
+        key = new_key()
+        certificate = issue(
+            subject(common_name),
+            key,
+            start=NOW,
+            days=3650,
+            slack=dt.timedelta(days=1),
+            authority=True,
+            key_ids=True,
         )
         return key, certificate
 
     ca_key, ca = authority("Partner plc Signing CA")
     _, other = authority("Someone Else CA")
-    key = ec.generate_private_key(ec.SECP256R1())
-    leaf = (
-        x509.CertificateBuilder()
-        .subject_name(
-            x509.Name(
-                [
-                    x509.NameAttribute(NameOID.COMMON_NAME, name),
-                    x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, side),
-                    x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Partner plc"),
-                ]
-            )
-        )
-        .issuer_name(ca.subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(NOW - dt.timedelta(hours=1))
-        .not_valid_after(NOW + dt.timedelta(days=365))
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(
-            x509.KeyUsage(True, True, False, False, False, False, False, False, False),
-            critical=True,
-        )
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), False
-        )
-        .sign(ca_key, hashes.SHA256())
+    key = new_key()
+    leaf = issue(
+        subject(name, side=side, organisation="Partner plc"),
+        key,
+        start=NOW,
+        days=365,
+        slack=dt.timedelta(hours=1),
+        issuer_name=ca.subject,
+        issuer_key=ca_key,
+        key_ids=True,
     )
     p12 = pkcs12.serialize_key_and_certificates(
         name.encode(),

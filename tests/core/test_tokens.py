@@ -15,7 +15,6 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 from pkcs11 import Attribute
 from pkcs11.util.x509 import decode_x509_certificate
 from pyhanko.sign.pkcs11 import PKCS11Signer
@@ -23,6 +22,7 @@ from pyhanko.sign.pkcs11 import PKCS11Signer
 from core import tokens
 from core.signatures import SigningError, prepare_for_signing, sign, verify
 from core.tokens import open_token_identity, token_labels
+from tests.certificates import issue, new_key, subject
 from tests.core.one_page import minutes_pdf
 
 
@@ -76,40 +76,9 @@ class Holder:
 
 def _holder(name: str, side: str = "partner") -> Holder:
     """As core.signatures.create_identity makes one: EC P-256, signing key usages."""
-    key = ec.generate_private_key(ec.SECP256R1())
-    subject = x509.Name(
-        [
-            x509.NameAttribute(NameOID.COMMON_NAME, name),
-            x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, side),
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Partner plc"),
-            x509.NameAttribute(NameOID.EMAIL_ADDRESS, "stefan@partner.example"),
-        ]
-    )
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(NOW - dt.timedelta(hours=1))
-        .not_valid_after(NOW + dt.timedelta(days=365))
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=True,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=False,
-                crl_sign=False,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
-        .sign(key, hashes.SHA256())
-    )
+    key = new_key()
+    holder = subject(name, side=side, organisation="Partner plc", email="stefan@partner.example")
+    certificate = issue(holder, key, start=NOW, days=365, slack=dt.timedelta(hours=1))
     return Holder(key, certificate)
 
 

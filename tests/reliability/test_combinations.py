@@ -131,28 +131,18 @@ def _fresh_certificate(path: Path, serial: int) -> None:
     """A certificate never registered before, in the partner signatory's name."""
     import datetime as dt
 
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
+    from cryptography.hazmat.primitives import serialization
 
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name(
-        [
-            x509.NameAttribute(NameOID.COMMON_NAME, "Stefan Lindqvist"),
-            x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, "partner"),
-        ]
-    )
+    from tests.certificates import issue, new_key, subject
+
     now = dt.datetime.now(dt.UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(1000 + serial)
-        .not_valid_before(now - dt.timedelta(hours=1))
-        .not_valid_after(now + dt.timedelta(days=30))
-        .sign(key, hashes.SHA256())
+    certificate = issue(
+        subject("Stefan Lindqvist", side="partner"),
+        new_key(),
+        start=now,
+        days=30,
+        slack=dt.timedelta(hours=1),
+        serial=1000 + serial,
     )
     path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
 

@@ -25,11 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs12
-from cryptography.x509.oid import NameOID
 from pyhanko.pdf_utils import embed, generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -56,6 +53,7 @@ from storage.sign_off import (
     unsigned_pdf,
 )
 from storage.verification import verify_against
+from tests.certificates import issue, new_key, subject
 from tests.held import held_meeting
 
 PASSPHRASE = "velvet harbour quietly sixteen"
@@ -668,53 +666,20 @@ class Authority:
 def _company_authority(person: Person) -> Authority:
     """A CA (basic constraints CA, key usage keyCertSign) and a certificate it issues to the
     person (their name and e-mail, no side said), in a PKCS#12 file with the CA's certificate."""
-    start = KEYS_FROM
-    ca_key = ec.generate_private_key(ec.SECP256R1())
-    ca_name = x509.Name(
-        [
-            x509.NameAttribute(NameOID.COMMON_NAME, "Brightline Signing CA"),
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Brightline IT Services"),
-        ]
-    )
-    ca = (
-        x509.CertificateBuilder()
-        .subject_name(ca_name)
-        .issuer_name(ca_name)
-        .public_key(ca_key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(start)
-        .not_valid_after(start + dt.timedelta(days=3650))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-        .add_extension(_key_usage(key_cert_sign=True), critical=True)
-        .add_extension(
-            x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False
-        )
-        .sign(ca_key, hashes.SHA256())
-    )
-    key = ec.generate_private_key(ec.SECP256R1())
-    issued = (
-        x509.CertificateBuilder()
-        .subject_name(
-            x509.Name(
-                [
-                    x509.NameAttribute(NameOID.COMMON_NAME, person.name),
-                    x509.NameAttribute(NameOID.EMAIL_ADDRESS, person.email),
-                    x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Brightline IT Services"),
-                ]
-            )
-        )
-        .issuer_name(ca_name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(start)
-        .not_valid_after(start + dt.timedelta(days=730))
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(_key_usage(digital_signature=True, content_commitment=True), critical=True)
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False
-        )
-        .add_extension(x509.SubjectAlternativeName([x509.RFC822Name(person.email)]), critical=False)
-        .sign(ca_key, hashes.SHA256())
+    company = "Brightline IT Services"
+    ca_key = new_key()
+    ca_name = subject("Brightline Signing CA", organisation=company)
+    ca = issue(ca_name, ca_key, start=KEYS_FROM, days=3650, authority=True, key_ids=True)
+    key = new_key()
+    issued = issue(
+        subject(person.name, organisation=company, email=person.email),
+        key,
+        start=KEYS_FROM,
+        days=730,
+        issuer_name=ca_name,
+        issuer_key=ca_key,
+        email=person.email,
+        key_ids=True,
     )
     key_file = pkcs12.serialize_key_and_certificates(
         b"signatory",
@@ -726,14 +691,6 @@ def _company_authority(person: Person) -> Authority:
     return Authority(
         ca.public_bytes(serialization.Encoding.PEM), load_identity(key_file, PASSPHRASE)
     )
-
-
-def _key_usage(**allowed: bool) -> x509.KeyUsage:
-    usages = [
-        *("digital_signature", "content_commitment", "key_encipherment", "data_encipherment"),
-        *("key_agreement", "key_cert_sign", "crl_sign", "encipher_only", "decipher_only"),
-    ]
-    return x509.KeyUsage(**{name: allowed.get(name, False) for name in usages})
 
 
 def test_a_company_authority_vouches_for_its_sides_signatory(db: Database, keys: Keys) -> None:
