@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -374,6 +375,21 @@ def _matching(query: str, keys: Sequence[_Keys]) -> tuple[list[Person], list[Per
     return exact, fits
 
 
+def _nearest(typed: str, keys: Sequence[_Keys], most: int = 2) -> list[Person]:
+    """The people whose name (or one of its words) is spelled closest to a misspelled one:
+    "Grase" -> Grace; none when nothing is close (at least 75% alike)."""
+    folded = _fold(typed).replace(" ", "")
+    if len(folded) < 3:
+        return []
+    scored = []
+    for key in keys:
+        candidates = [*key.words, "".join(key.words)]
+        best = max(difflib.SequenceMatcher(None, folded, word).ratio() for word in candidates)
+        if best >= 0.75:
+            scored.append((-best, _fold(key.person.name), key.person))
+    return [person for _, _, person in sorted(scored, key=lambda s: s[:2])[:most]]
+
+
 def _by_name(people: Sequence[Person]) -> list[Person]:
     return sorted(people, key=lambda p: (_fold(p.name), p.name, p.id))
 
@@ -426,7 +442,9 @@ def _owner(name_words: list[str], keys: Sequence[_Keys]) -> _Owner:
             widest = (size, exact if len(exact) > 1 else fits)
     if widest is None:
         typed = _shown(name_words[0]).rstrip(".,;:!?")
-        return _Owner(None, (), 1, f"No one called '{typed}' in either party.")
+        nearest = _nearest(typed, keys)
+        hint = f" Did you mean {' or '.join(p.name for p in nearest)}?" if nearest else ""
+        return _Owner(None, (), 1, f"No one called '{typed}' in either party.{hint}")
     size, candidates = widest
     ordered = tuple(_by_name(candidates))
     names = ", ".join(p.name for p in ordered)

@@ -128,6 +128,8 @@ class CommitmentForm(QWidget):
         for person in self._people:
             self.owner.addItem(f"{person.name} ({person.side.label})", person.id)
         self.owner.currentIndexChanged.connect(self._refresh_side)
+        self.owner.activated.connect(self._on_owner_activated)
+        self._other_problems: list[str] = []
         self.side = QLabel("—")
         self.due = QDateEdit()
         self.due.setCalendarPopup(True)
@@ -198,7 +200,16 @@ class CommitmentForm(QWidget):
             names = ", ".join(p.name for p in understood.candidates)
             problems.append(f"Several people match: {names}.")
         self.problems.setText(" ".join(problems))
+        about_owner = ("No one called", "No name after", "Several people match")
+        self._other_problems = [
+            p for p in problems if not p.startswith(about_owner) and " could be " not in p
+        ]
         return understood
+
+    def _on_owner_activated(self, _index: int) -> None:
+        """The owner chosen by hand: what the line said about its owner no longer applies."""
+        if self._owner() is not None:
+            self.problems.setText(" ".join(self._other_problems))
 
     def _refresh_side(self) -> None:
         person = self._owner()

@@ -609,3 +609,20 @@ def test_parse_due_raises_only_validation_errors(text: str, today: dt.date) -> N
 def test_owners_matching_never_raises(prefix: str) -> None:
     """The completer offers only people of the parties, whatever is typed."""
     assert set(owners_matching(prefix, PEOPLE)) <= set(PEOPLE)
+
+
+@pytest.mark.parametrize(
+    ("text", "meant"),
+    [
+        ("Call @Grase fri", "Grace O'Neill"),
+        ("Call @Margret fri", "Margaret Okafor"),
+        ("Call @Okafr fri", "Margaret Okafor"),
+        ("Call @Lindkvist fri", "Stefan Lindqvist"),
+    ],
+)
+def test_a_misspelled_owner_gets_the_nearest_name(text: str, meant: str) -> None:
+    """A typo sets no owner (the room decides) but the problem names who was probably meant."""
+    understood = understand(text, PEOPLE, TODAY)
+    assert understood.owner is None and understood.candidates == ()
+    (problem,) = understood.problems
+    assert problem.endswith(f"Did you mean {meant}?"), problem

@@ -177,3 +177,23 @@ def test_ctrl_n_opens_the_quick_add_from_anywhere_in_the_meeting(
     window._update_actions()
     assert window.commitment_action.shortcut().toString() == "Ctrl+N"
     assert window.commitment_action.isEnabled()
+
+
+def test_a_misspelled_owner_names_the_nearest_and_choosing_them_clears_the_problem(
+    qtbot: QtBot, settings: QSettings, demo_path: Path
+) -> None:
+    """'@Watanbe' says who was probably meant; once the owner is chosen in the list, the line's
+    complaint about the owner goes away and the others stay."""
+    window = _commitments_item(qtbot, settings, demo_path)
+    form = _form(window)
+    session = window.session
+    assert session is not None
+    qtbot.keyClicks(form.line, "Review monitoring thresholds @Watanbe fri")
+    form.read_line()
+    assert "Did you mean Kenji Watanabe?" in form.problems.text()
+    kenji = next(p for p in session.people() if p.name == "Kenji Watanabe")
+    index = form.owner.findData(kenji.id)
+    form.owner.setCurrentIndex(index)
+    form.owner.activated.emit(index)
+    assert form.problems.text() == ""
+    assert form.commit()
