@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QColor, QKeyEvent, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -99,8 +99,9 @@ class AttendanceDialog(QDialog):
         self.guest_side.addItem("Enterprise's guest", Side.ENTERPRISE)
         self.guest_side.addItem("Partner's guest", Side.PARTNER)
         add_guest = QPushButton("Add guest")
+        add_guest.setAutoDefault(False)  # Enter belongs to the name field (eventFilter)
         add_guest.clicked.connect(self._on_add_guest_clicked)
-        self.guest_name.returnPressed.connect(self._on_add_guest_clicked)
+        self.guest_name.installEventFilter(self)
         guests.addWidget(self.guest_name, 1)
         guests.addWidget(self.guest_side)
         guests.addWidget(add_guest)
@@ -141,6 +142,19 @@ class AttendanceDialog(QDialog):
             if record.person_id == person.id:
                 return record.status
         return None
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Enter in the guest field adds the guest, once, and closes nothing: the key stops
+        there instead of reaching the dialog's default button."""
+        if (
+            watched is self.guest_name
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ):
+            self._on_add_guest_clicked()
+            return True
+        return super().eventFilter(watched, event)
 
     def _on_add_guest_clicked(self) -> None:
         meeting_id, name = self._meeting_id, self.guest_name.text()

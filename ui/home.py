@@ -169,7 +169,8 @@ class HomePage(QWidget):
             counts[person.side] += 1
         self.parties.setText(
             "  ·  ".join(
-                f"{side.label}: {parties[side].name} ({counts[side]} people)"
+                f"{side.label}: {parties[side].name} "
+                f"({counts[side]} {'person' if counts[side] == 1 else 'people'})"
                 for side in Side
                 if side in parties
             )

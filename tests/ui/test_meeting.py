@@ -65,7 +65,7 @@ def test_whole_meeting_is_recorded(qtbot: QtBot, settings: QSettings, demo_path:
     for key in [Qt.Key.Key_P] * (len(people) - 2) + [Qt.Key.Key_A, Qt.Key.Key_X]:
         qtbot.keyClick(dialog.table, key)
     dialog.guest_name.setText("Ines Kowalski (auditor)")
-    dialog.guest_name.returnPressed.emit()
+    qtbot.keyClick(dialog.guest_name, Qt.Key.Key_Return)
     dialog.accept()
 
     typed = {}
@@ -268,3 +268,27 @@ def test_prepare_dialog_makes_a_draft_a_month_after_the_last_meeting(
     assert 28 <= (new.scheduled_start - draft.scheduled_start).days <= 35
     assert new.period == session.latest_period()
     assert [i.title for i in session.items(new.id)] == [i.title for i in session.standing_agenda()]
+
+
+def test_enter_in_the_guest_field_adds_the_guest_once_without_a_complaint(
+    qtbot: QtBot, settings: QSettings, demo_path: Path
+) -> None:
+    """Typing a guest's name and pressing Enter (a real key press, in the shown dialog) adds
+    exactly one guest and shows no error; the field is emptied for the next one."""
+    window = MainWindow(settings, interactive=False)
+    qtbot.addWidget(window)
+    assert window.open_database(demo_path)
+    assert window.session is not None
+    draft = window.session.next_meeting()
+    assert draft is not None
+    dialog = AttendanceDialog(window.session, draft.id, window.undo_stack)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.guest_name.setFocus()
+    qtbot.keyClicks(dialog.guest_name, "Ines Kowalski (auditor)")
+    qtbot.keyClick(dialog.guest_name, Qt.Key.Key_Return)
+    guests = [a for a in window.session.attendance(draft.id) if a.person_id is None]
+    assert [g.guest_name for g in guests] == ["Ines Kowalski (auditor)"]
+    assert dialog.error.text() == "" and dialog.guest_name.text() == ""
+    assert dialog.isVisible()
