@@ -139,12 +139,22 @@ def _due(phrase: str, today: dt.date) -> dt.date | None:
             unit, relativedelta(months=count)
         )
         moved: dt.date = today + step
-        return moved
+        return _working_day(moved)
     if phrase in _WEEKDAYS:
         # strictly after today: "fri" said on a Friday is the Friday of next week
         following: dt.date = today + relativedelta(days=1, weekday=_WEEKDAYS[phrase])
         return following
     return _named_due(phrase.removeprefix("the "), today)
+
+
+def _working_day(day: dt.date, *, backwards: bool = False) -> dt.date:
+    """A computed due date never falls on a weekend: "+2w" or "next month" moves on to the
+    Monday, an "end of" back to the Friday before. A date or a weekday typed is kept as it is."""
+    if day.weekday() < 5:
+        return day
+    if backwards:
+        return day - dt.timedelta(days=day.weekday() - 4)
+    return day + dt.timedelta(days=7 - day.weekday())
 
 
 def _named_due(phrase: str, today: dt.date) -> dt.date | None:
@@ -154,18 +164,18 @@ def _named_due(phrase: str, today: dt.date) -> dt.date | None:
     if phrase == "today":
         named = today
     elif phrase == "tomorrow":
-        named = today + dt.timedelta(days=1)
+        named = _working_day(today + dt.timedelta(days=1))
     elif phrase == "next week":
         named = today + relativedelta(days=1, weekday=MO)
     elif phrase == "next month":
-        named = today + relativedelta(months=1)
+        named = _working_day(today + relativedelta(months=1))
     elif phrase == "end of month":
-        named = today + relativedelta(day=31)
+        named = _working_day(today + relativedelta(day=31), backwards=True)
     elif phrase == "end of quarter":
         last_month = (today.month - 1) // 3 * 3 + 3
-        named = today + relativedelta(month=last_month, day=31)
+        named = _working_day(today + relativedelta(month=last_month, day=31), backwards=True)
     elif phrase == "end of year":
-        named = dt.date(today.year, 12, 31)
+        named = _working_day(dt.date(today.year, 12, 31), backwards=True)
     else:
         return None
     return named

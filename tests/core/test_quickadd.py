@@ -345,10 +345,10 @@ def test_due_phrases(phrase: str, due: str) -> None:
         ("next week", "2026-11-29", "2026-11-30"),  # said on a Sunday: the next day
         ("next week", "2026-12-31", "2027-01-04"),
         ("tomorrow", "2026-12-31", "2027-01-01"),
-        ("+1m", "2027-01-31", "2027-02-28"),
+        ("+1m", "2027-01-31", "2027-03-01"),  # 28 February 2027 is a Sunday: the Monday
         ("+1m", "2028-01-31", "2028-02-29"),
         ("+1m", "2026-12-15", "2027-01-15"),
-        ("next month", "2027-01-31", "2027-02-28"),
+        ("next month", "2027-01-31", "2027-03-01"),
         ("+1w", "2026-12-28", "2027-01-04"),
         ("end of month", "2028-02-03", "2028-02-29"),
         ("end of month", "2026-04-30", "2026-04-30"),
@@ -626,3 +626,30 @@ def test_a_misspelled_owner_gets_the_nearest_name(text: str, meant: str) -> None
     assert understood.owner is None and understood.candidates == ()
     (problem,) = understood.problems
     assert problem.endswith(f"Did you mean {meant}?"), problem
+
+
+@pytest.mark.parametrize(
+    ("phrase", "due"),
+    [
+        ("+2w", "2026-12-21"),  # a Sunday two weeks on: the Monday after
+        ("+6d", "2026-12-14"),  # a Saturday: the Monday after
+        ("tomorrow", "2026-12-07"),
+        ("next month", "2027-01-06"),  # a Wednesday already
+        ("end of january", None),
+        ("end of month", "2026-12-31"),
+        ("2026-12-20", "2026-12-20"),  # typed as a date: kept, even on a Sunday
+        ("sat", "2026-12-12"),  # a weekday named: kept
+    ],
+)
+def test_a_computed_due_date_never_falls_on_a_weekend(phrase: str, due: str | None) -> None:
+    """Said on a Sunday (6 December 2026), relative dates land on working days."""
+    sunday = D("2026-12-06")
+    understood = understand(f"Send the plan @Margaret {phrase}", PEOPLE, sunday)
+    assert understood.due == (D(due) if due else None)
+
+
+def test_an_end_of_month_on_a_weekend_is_the_friday_before() -> None:
+    """January 2027 ends on a Sunday: "end of month" is Friday the 29th."""
+    assert understand("Close the books @Margaret end of month", PEOPLE, D("2027-01-10")).due == D(
+        "2027-01-29"
+    )
