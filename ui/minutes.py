@@ -31,6 +31,7 @@ from core.errors import ReviewError
 from core.exports import write_atomically
 from core.model import AttendanceStatus, Meeting, MeetingStatus, Person, Side
 from ui.field_error import FieldError
+from ui.folders import last_folder, remember_folder
 from ui.session import KeyChoice, Session
 
 
@@ -354,9 +355,13 @@ class MinutesDialog(QDialog):
     def _on_request_clicked(self) -> None:
         name = self.default_name().removesuffix(".pdf") + " - to sign.pdf"
         path, _ = QFileDialog.getSaveFileName(
-            self, "Send for signature", str(Path.home() / name), "PDF (*.pdf)"
+            self,
+            "Send for signature",
+            str(last_folder(self.settings, "minutes") / name),
+            "PDF (*.pdf)",
         )
         if path:
+            remember_folder(self.settings, "minutes", Path(path))
             self.send_for_signature_to(Path(path))
 
     def send_for_signature_to(self, path: Path) -> bool:
@@ -377,9 +382,13 @@ class MinutesDialog(QDialog):
 
     def _on_receive_clicked(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, "Receive signed minutes", str(Path.home()), "PDF (*.pdf)"
+            self,
+            "Receive signed minutes",
+            str(last_folder(self.settings, "minutes")),
+            "PDF (*.pdf)",
         )
         if path:
+            remember_folder(self.settings, "minutes", Path(path))
             receive_signed_file(self, self.session, Path(path))
             self.refresh()
 
@@ -416,10 +425,14 @@ class MinutesDialog(QDialog):
 
     def _on_export_clicked(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
-            self, "Export minutes", str(Path.home() / self.default_name()), "PDF (*.pdf)"
+            self,
+            "Export minutes",
+            str(last_folder(self.settings, "minutes") / self.default_name()),
+            "PDF (*.pdf)",
         )
-        if path:
-            self.export_to(Path(path))
+        if path and self.export_to(Path(path)):
+            remember_folder(self.settings, "minutes", Path(path))
+            self.state.setText(f"Exported to {path}.")
 
     def export_to(self, path: Path) -> bool:
         try:
@@ -432,7 +445,11 @@ class MinutesDialog(QDialog):
         return True
 
     def _on_send_clicked(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Folder for the minutes and e-mail")
+        folder = QFileDialog.getExistingDirectory(
+            self, "Folder for the minutes and e-mail", str(last_folder(self.settings, "minutes"))
+        )
+        if folder:
+            remember_folder(self.settings, "minutes", Path(folder))
         if folder and self.send_to(Path(folder)):
             QDesktopServices.openUrl(QUrl.fromLocalFile(folder))
 

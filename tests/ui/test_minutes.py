@@ -344,3 +344,31 @@ def test_a_meeting_signed_while_open_is_read_only_everywhere_at_once(
     newest = backups.backup_contents(backups.automatic_backups(demo_path)[0])
     assert newest.latest is not None and newest.latest[0] == page.meeting.number
     assert newest.latest[3] == "signed"
+
+
+def test_export_confirms_and_the_next_dialog_opens_in_the_same_folder(
+    qtbot: QtBot, demo_session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Export says where it wrote the file; the next file dialog of the minutes (export, send
+    for signature, receive) starts in that folder, remembered in the settings."""
+    from PySide6.QtWidgets import QFileDialog
+
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    meeting = latest_with_minutes(demo_session._db)
+    dialog = MinutesDialog(demo_session, meeting.id, None, settings)
+    qtbot.addWidget(dialog)
+    folder = tmp_path / "board pack"
+    folder.mkdir()
+    offered: list[str] = []
+
+    def save_as(_parent: object, _title: str, start: str, _filter: str) -> tuple[str, str]:
+        offered.append(start)
+        return str(folder / "minutes.pdf"), ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_as)
+    dialog._on_export_clicked()
+    assert (folder / "minutes.pdf").read_bytes() == dialog.pdf
+    assert dialog.state.text() == f"Exported to {folder / 'minutes.pdf'}."
+    dialog._on_export_clicked()
+    assert Path(offered[0]).parent == Path.home()
+    assert Path(offered[1]).parent == folder
