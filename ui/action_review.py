@@ -6,12 +6,11 @@ import datetime as dt
 import html
 from typing import Any
 
-from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -20,12 +19,15 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
+from core import quickadd
 from core.changes import Change
+from core.errors import ValidationError
 from core.model import ReviewStatus, Side
 from core.register import ActionFilter, ActionRow
 from ui import palette
@@ -173,27 +175,64 @@ class ReviewTable(QTableView):
 
 
 class NewDueDialog(QDialog):
-    """A new due date for an action (a slip), with the reason."""
+    """A new due date for an action (a slip), typed as the quick-add line takes dates ("+2w",
+    "fri", "end of month", "2027-01-15"), with the reason. A date in the past or more than a
+    year away is asked about before it is taken."""
 
-    def __init__(self, row: ActionRow, today: dt.date) -> None:
-        super().__init__()
+    FAR = dt.timedelta(days=365)
+
+    def __init__(self, row: ActionRow, today: dt.date, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
         self.setWindowTitle("New due date")
+        self.setMinimumWidth(460)
+        self._today = today
+        self.due: dt.date | None = None
         form = QFormLayout(self)
         form.addRow(QLabel(f"<b>{html.escape(row.action.title)}</b>"))
         form.addRow("Current due", QLabel(row.action.due.isoformat()))
-        proposed = max(row.action.due, today) + dt.timedelta(days=14)
-        self.date = QDateEdit(QDate(proposed.year, proposed.month, proposed.day))
-        self.date.setCalendarPopup(True)
-        self.date.setDisplayFormat("yyyy-MM-dd")
+        self.when = QLineEdit(placeholderText="+2w, fri, end of month, 2027-01-15")
+        self.understood = QLabel()
+        self.understood.setObjectName("hint")
         self.comment = QLineEdit(placeholderText="Why the date moves")
-        form.addRow("New due date", self.date)
+        form.addRow("New due date", self.when)
+        form.addRow("", self.understood)
         form.addRow("Reason", self.comment)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
+        self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+        self.when.textChanged.connect(self._on_when_edited)
+        self.when.setText("+2w")
+        self.when.selectAll()
+
+    def _on_when_edited(self, text: str) -> None:
+        try:
+            self.due = quickadd.parse_due(text, self._today) if text.strip() else None
+        except ValidationError as error:
+            self.due = None
+            self.understood.setText(error.message)
+        else:
+            self.understood.setText(_long_date(self.due) if self.due else "")
+        self.ok.setEnabled(self.due is not None)
+
+    def accept(self) -> None:
+        if self.due is None:
+            return
+        if self.due < self._today or self.due > self._today + self.FAR:
+            when = "in the past" if self.due < self._today else "more than a year away"
+            answer = QMessageBox.question(
+                self,
+                "New due date",
+                f"{_long_date(self.due)} is {when}. Take it anyway?",
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                self.when.setFocus()
+                self.when.selectAll()
+                return
+        super().accept()
 
 
 class ActionReviewView(QWidget):
@@ -323,6 +362,14 @@ class ActionReviewView(QWidget):
         keep_comment = here.comment if here and comment is None else (comment or "")
         keep_due = here.new_due if here and new_due is None else new_due
         meeting_id, action_id, earlier = self._meeting_id, row.action.id, row.review_here
+        # the action shown after this one now: a slip re-sorts the table, and the room moves
+        # on to the action it was about to see, not to whatever lands in the next row
+        position = self.model.row_of(action_id)
+        following = (
+            self.model.row_at(position + 1).action.id
+            if 0 <= position + 1 < self.model.rowCount()
+            else None
+        )
         refused = push_operation(
             self._undo,
             f"Review '{row.action.title[:40]}' as {status.label}",
@@ -340,7 +387,8 @@ class ActionReviewView(QWidget):
             )
         else:
             self.notice.clear()
-        self._move_to_next(action_id)
+        if following is not None and self.model.row_of(following) >= 0:
+            self.table.selectRow(self.model.row_of(following))
 
     def comment_current(self) -> None:
         row = self.current_row()
@@ -369,16 +417,10 @@ class ActionReviewView(QWidget):
         return text if ok else None
 
     def ask_new_due(self, row: ActionRow) -> tuple[dt.date, str] | None:
-        dialog = NewDueDialog(row, self._on)
-        if dialog.exec():
-            chosen = dialog.date.date()
-            return dt.date(chosen.year(), chosen.month(), chosen.day()), dialog.comment.text()
+        dialog = NewDueDialog(row, self._on, self)
+        if dialog.exec() and dialog.due is not None:
+            return dialog.due, dialog.comment.text()
         return None
-
-    def _move_to_next(self, action_id: str) -> None:
-        row = self.model.row_of(action_id)
-        if 0 <= row + 1 < self.model.rowCount():
-            self.table.selectRow(row + 1)
 
     def _on_table_row_changed(self, *args: object) -> None:
         self.focus_changed.emit()
@@ -412,6 +454,10 @@ class ActionReviewView(QWidget):
             + "".join(cells)
             + "</table>"
         )
+
+
+def _long_date(day: dt.date) -> str:
+    return f"{day:%A} {day.day} {day:%B %Y}"
 
 
 def _side(data: object) -> Side | None:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
+import pytest
 from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from core.model import ActionState, AgendaItemKind, ReviewStatus
@@ -155,3 +158,76 @@ def test_projector_shows_the_review_table_with_the_row_under_review(
     assert title.split()[0] in highlighted.split("</tr>")[0]
     assert title.split()[0] in projector.content.toPlainText()
     projector.close()
+
+
+def test_after_a_slip_the_room_moves_on_to_the_action_it_was_about_to_see(
+    qtbot: QtBot, settings: QSettings, demo_path: Path
+) -> None:
+    """A slip far into the future re-sorts the table; the selection goes to the action that
+    followed the slipped one, not to whatever row now comes next."""
+    window = _review_item(qtbot, settings, demo_path)
+    view = window.meeting_page.review_view  # type: ignore[union-attr]
+    view.table.selectRow(0)
+    slipped = view.model.row_at(0).action.id
+    following = view.model.row_at(1).action.id
+    view.ask_new_due = lambda _row: (dt.date(2030, 1, 31), "Vendor")  # type: ignore[method-assign]
+    view.reschedule_current()
+    assert view.model.row_of(slipped) != 0  # it moved down the table
+    current = view.current_row()
+    assert current is not None and current.action.id == following
+
+
+@pytest.mark.parametrize(
+    ("typed", "days_or_date"),
+    [("+2w", None), ("fri", None), ("end of month", None), ("2027-01-15", "2027-01-15")],
+)
+def test_the_new_due_date_takes_the_quick_add_dates(
+    qtbot: QtBot, typed: str, days_or_date: str | None
+) -> None:
+    """Typed as the quick-add line takes dates, understood as it is typed, OK only when read."""
+    from core.quickadd import parse_due
+    from ui.action_review import NewDueDialog
+
+    today = dt.date(2026, 12, 7)
+    dialog = NewDueDialog(_row_due(dt.date(2026, 12, 1)), today)
+    qtbot.addWidget(dialog)
+    dialog.when.setText(typed)
+    assert dialog.due == parse_due(typed, today)
+    assert dialog.ok.isEnabled() and str(dialog.due.day) in dialog.understood.text()
+    dialog.when.setText("the day after never")
+    assert dialog.due is None and not dialog.ok.isEnabled()
+    assert "Cannot read" in dialog.understood.text()
+
+
+@pytest.mark.parametrize(("typed", "answer", "taken"), [
+    ("2026-01-15", QMessageBox.StandardButton.No, False),
+    ("2026-01-15", QMessageBox.StandardButton.Yes, True),
+    ("2029-06-30", QMessageBox.StandardButton.No, False),
+])  # fmt: skip
+def test_a_past_or_far_off_date_is_asked_about_first(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, typed: str, answer: Any, taken: bool
+) -> None:
+    """The slip the room made by mistake (an ISO date a year off) is caught before saving."""
+    from ui.action_review import NewDueDialog
+
+    asked: list[str] = []
+
+    def question(*args: Any) -> Any:
+        asked.append(args[2])
+        return answer
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    dialog = NewDueDialog(_row_due(dt.date(2026, 12, 1)), dt.date(2026, 12, 7))
+    qtbot.addWidget(dialog)
+    dialog.when.setText(typed)
+    dialog.accept()
+    assert len(asked) == 1 and ("in the past" in asked[0] or "a year away" in asked[0])
+    assert (dialog.result() == QDialog.DialogCode.Accepted) is taken
+
+
+def _row_due(due: dt.date) -> Any:
+    from core.model import Action, Side
+    from core.register import ActionRow
+
+    action = Action("a", "p", "Publish the patch calendar", "o", Side.PARTNER, due, None, due)
+    return ActionRow(action, "Emre Çelik", 24, due, 0, None, "")
