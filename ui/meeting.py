@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QTextCharFormat, QTextCursor, QUndoStack
@@ -19,11 +20,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core import agenda, lifecycle
+from core import agenda, lifecycle, wrap_up
 from core.agenda import timebox_state
 from core.changes import Change
 from core.errors import ReviewError
 from core.model import AgendaItemKind, Meeting, MeetingItem, MeetingStatus
+from core.register import ActionFilter
 from ui import palette
 from ui.action_review import ActionReviewView
 from ui.commitments import CommitmentsView
@@ -48,6 +50,7 @@ class MeetingPage(QWidget):
     meeting_changed = Signal(object)
     back_requested = Signal()
     attendance_requested = Signal()
+    minutes_requested = Signal()
 
     def __init__(self, session: Session, undo_stack: QUndoStack) -> None:
         super().__init__()
@@ -70,7 +73,13 @@ class MeetingPage(QWidget):
         self.start_button = QPushButton("Start meeting")
         self.start_button.clicked.connect(self.start_meeting)
         self.end_button = QPushButton("End meeting")
-        self.end_button.clicked.connect(self.end_meeting)
+        self.end_button.clicked.connect(self.request_end)
+        # Asked before a meeting ends with things unreviewed (the window sets it); None ends
+        # at once, as scripts and tests do.
+        self.confirm_end: Callable[[list[str]], bool] | None = None
+        self.minutes_button = QPushButton("Minutes…")
+        self.minutes_button.setToolTip("Preview, sign off, export and send the minutes (Ctrl+M)")
+        self.minutes_button.clicked.connect(self.minutes_requested)
         self.back_button = QPushButton("◀ Meetings")
         self.back_button.setToolTip("Back to the meetings overview (Ctrl+Home)")
         self.back_button.clicked.connect(self.back_requested)
@@ -89,6 +98,7 @@ class MeetingPage(QWidget):
         header.addWidget(self.attendance_button)
         header.addWidget(self.start_button)
         header.addWidget(self.end_button)
+        header.addWidget(self.minutes_button)
 
         self.banner = QLabel()
         self.banner.setObjectName("errorBanner")
@@ -304,6 +314,26 @@ class MeetingPage(QWidget):
         self._refresh_timer()
         self.meeting_changed.emit(self.meeting)
 
+    def left_unreviewed(self) -> list[str]:
+        """What this meeting has not looked at yet (core.wrap_up), to say before it ends."""
+        if self.meeting is None:
+            return []
+        meeting_id = self.meeting.id
+        rows = self._session.action_rows(
+            ActionFilter(open_at_meeting_id=meeting_id), meeting_id=meeting_id
+        )
+        statuses = self._session.initiative_view(meeting_id)[0]
+        kpis, _, readings = self._session.dashboard_data()
+        return wrap_up.left_unreviewed(rows, statuses, kpis, readings)
+
+    def request_end(self) -> None:
+        """End the meeting, first saying what was not reviewed when the window asks to."""
+        if self.confirm_end is not None:
+            missed = self.left_unreviewed()
+            if missed and not self.confirm_end(missed):
+                return
+        self.end_meeting()
+
     def end_meeting(self) -> None:
         if self.meeting is None:
             return
@@ -399,7 +429,8 @@ class MeetingPage(QWidget):
         if meeting.actual_start is not None:
             end = meeting.actual_end or self._session.now()
             total = int((end - meeting.actual_start).total_seconds())
-            parts.append(f"running {format_duration(total)}")
+            held = "held" if meeting.actual_end is not None else "running"
+            parts.append(f"{held} {format_duration(total)}")
         parts.append(f"planned end {planned_end:%H:%M}")
         self.clock.setText(" · ".join(parts))
 
@@ -414,6 +445,9 @@ class MeetingPage(QWidget):
         self.status.style().polish(self.status)
         self.start_button.setVisible(meeting.status is MeetingStatus.DRAFT)
         self.end_button.setVisible(meeting.status is MeetingStatus.LIVE)
+        self.minutes_button.setVisible(
+            meeting.status in (MeetingStatus.CLOSED, MeetingStatus.SIGNED)
+        )
         self.notes.setReadOnly(meeting.status is MeetingStatus.SIGNED)
         self.attendance_button.setEnabled(meeting.status is not MeetingStatus.SIGNED)
         self._refresh_clock()

@@ -9,7 +9,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from core.model import AttendanceStatus, MeetingStatus
+from core.model import AgendaItemKind, AttendanceStatus, MeetingStatus, ReviewStatus
 from storage import repository
 from storage.database import open_database
 from ui.attendance import AttendanceDialog
@@ -292,3 +292,33 @@ def test_enter_in_the_guest_field_adds_the_guest_once_without_a_complaint(
     assert [g.guest_name for g in guests] == ["Ines Kowalski (auditor)"]
     assert dialog.error.text() == "" and dialog.guest_name.text() == ""
     assert dialog.isVisible()
+
+
+def test_ending_says_what_was_not_reviewed_and_the_room_can_go_back(
+    qtbot: QtBot, settings: QSettings, demo_path: Path
+) -> None:
+    """End meeting lists the open actions, initiatives and awaited KPI figures left
+    unreviewed; "go back" keeps the meeting running; once ended, the header says "held" and
+    shows a Minutes button."""
+    from tests.ui.drive import live_meeting_at
+
+    window = live_meeting_at(qtbot, settings, demo_path, AgendaItemKind.ACTION_REVIEW)
+    page = window.meeting_page
+    assert page is not None and page.is_live
+    view = page.review_view
+    view.table.selectRow(0)
+    view.review_current(ReviewStatus.ON_TRACK)
+    asked: list[list[str]] = []
+    page.confirm_end = lambda lines: bool(asked.append(lines))  # go back
+    page.end_button.click()
+    assert page.is_live and len(asked) == 1
+    reviewed_one = asked[0][0]
+    total = len(view.model.rows())
+    assert reviewed_one == f"{total - 1} of {total} open actions not reviewed"
+    assert any("initiative" in line for line in asked[0])
+    assert not page.minutes_button.isVisible()
+    page.confirm_end = lambda lines: True
+    page.end_button.click()
+    assert not page.is_live
+    assert page.minutes_button.isVisibleTo(page)
+    assert "held" in page.clock.text() and "running" not in page.clock.text()
