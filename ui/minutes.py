@@ -30,6 +30,7 @@ from core.distribution import file_stem, minutes_email
 from core.errors import ReviewError
 from core.exports import write_atomically
 from core.model import AttendanceStatus, Meeting, MeetingStatus, Person, Side
+from core.signatures import certificate_fingerprint
 from ui.field_error import FieldError
 from ui.folders import last_folder, remember_folder
 from ui.session import KeyChoice, Session
@@ -323,7 +324,9 @@ class MinutesDialog(QDialog):
             )
             return
         url = str(self.settings.value("signing/tsa", "")) if self.settings is not None else ""
-        dialog = SignOffDialog(people, side, party, self._my_key_holder(), self, url)
+        dialog = SignOffDialog(
+            self.signatories_first(people), side, party, self._my_key_holder(), self, url
+        )
         while dialog.exec() == QDialog.DialogCode.Accepted:
             key = dialog.key_choice()
             try:
@@ -336,6 +339,16 @@ class MinutesDialog(QDialog):
             self.refresh()
             self.signed_off.emit(self.meeting_id)
             return
+
+    def signatories_first(self, people: list[Person]) -> list[Person]:
+        """Those who can sign first: the holder of this computer's own key, then anyone with
+        a registered certificate, then the others (who would need one registered)."""
+        certificates = self.session.signatory_certificates()
+        registered = {c.person_id for c in certificates}
+        mine = self.session.my_certificate()
+        own = certificate_fingerprint(mine) if mine is not None else None
+        holders = {c.person_id for c in certificates if c.fingerprint == own}
+        return sorted(people, key=lambda p: (p.id not in holders, p.id not in registered))
 
     def _my_key_holder(self) -> str | None:
         return my_key_holder()

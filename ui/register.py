@@ -208,6 +208,7 @@ class RegisterPage(QWidget):
     """The register screen: filter bar, count, the table, exports; a row opens its history."""
 
     exported = Signal(Path)
+    back_requested = Signal()
 
     def __init__(self, session: Session, on: dt.date | None = None) -> None:
         super().__init__()
@@ -227,7 +228,12 @@ class RegisterPage(QWidget):
         self.ics_button = QPushButton("Export calendar (.ics)…")
         self.ics_button.setToolTip("Save the open actions matching the filter as calendar events")
         self.ics_button.clicked.connect(self.export_calendar)
+        self.back_button = QPushButton("◀ Meetings")
+        self.back_button.setToolTip("Back to the meetings overview (Ctrl+Home)")
+        self.back_button.clicked.connect(self.back_requested)
         heading = QHBoxLayout()
+        heading.addWidget(self.back_button)
+        heading.addSpacing(8)
         heading.addWidget(title)
         heading.addSpacing(16)
         heading.addWidget(self.count_label, 1, Qt.AlignmentFlag.AlignBottom)

@@ -372,3 +372,22 @@ def test_export_confirms_and_the_next_dialog_opens_in_the_same_folder(
     dialog._on_export_clicked()
     assert Path(offered[0]).parent == Path.home()
     assert Path(offered[1]).parent == folder
+
+
+def test_the_sign_off_proposes_who_can_sign_first(
+    qtbot: QtBot, demo_session: Session, tmp_path: Path
+) -> None:
+    """The holder of this computer's own key comes first, then anyone with a registered
+    certificate, then the others: never a person without a key before one with."""
+    meeting_id = _held_meeting(demo_session)
+    dialog = _open(qtbot, demo_session, meeting_id)
+    present = dialog.eligible(Side.ENTERPRISE)
+    assert len(present) == 2
+    first, second = present
+    _key_file(demo_session, second, tmp_path)  # only the second has a registered certificate
+    assert dialog.signatories_first(present) == [second, first]
+    pem = demo_session.create_my_key(
+        first.name, "me@halden.example", Side.ENTERPRISE, "Halden", PASSPHRASE, PASSPHRASE
+    )
+    demo_session.register_certificate(first.id, pem)
+    assert dialog.signatories_first(present) == [first, second]
