@@ -197,6 +197,33 @@ def build_parser() -> argparse.ArgumentParser:
     )
     receive.add_argument("--db", type=Path, required=True)
     receive.add_argument("pdf", type=Path, help="the signed copy")
+
+    updates = commands.add_parser(
+        "receive-updates",
+        help="the partner's updates (their workbook, or a CSV file), shown as proposals",
+    )
+    updates.add_argument("--db", type=Path, required=True)
+    updates.add_argument(
+        "file", type=Path, help="the partner's update workbook (.xlsx), or a CSV file (.csv)"
+    )
+    updates.add_argument(
+        "--accept-all",
+        action="store_true",
+        help="record every proposal (without it, nothing is written: the proposals are shown)",
+    )
+
+    preread = commands.add_parser(
+        "pre-read",
+        help="before a meeting: the pre-read PDF, the invitation, the partner's update "
+        "workbook and an e-mail draft, written into a folder",
+    )
+    preread.add_argument("--db", type=Path, required=True)
+    preread.add_argument(
+        "--meeting",
+        required=True,
+        help="'next' (the next prepared meeting), or a draft meeting's number or id",
+    )
+    preread.add_argument("--out", type=Path, required=True, help="an existing folder")
     return parser
 
 
@@ -454,6 +481,82 @@ def _receive_signed(args: argparse.Namespace) -> int:
     return 0
 
 
+def _receive_updates(args: argparse.Namespace) -> int:
+    """Show the partner's updates as proposals beside the current values, and each flagged
+    line; record them all only with --accept-all."""
+    import datetime as dt
+
+    from storage.database import open_database, open_read_only
+    from storage.errors import StorageError
+    from storage.partner_updates import accept_proposals, meeting_for_file, read_updates
+    from storage.repository import meeting as meeting_by_id
+
+    if not args.db.is_file():
+        raise StorageError(f"{args.db} does not exist.")
+    data = _read_input(args.file, "a workbook")
+    db = open_database(args.db) if args.accept_all else open_read_only(args.db)
+    try:
+        meeting = meeting_by_id(db, meeting_for_file(db, data, args.file.name))
+        updates = read_updates(db, meeting.id, data, args.file.name)
+        count = len(updates.proposals)
+        print(
+            f"{args.file}: {count} {'proposal' if count == 1 else 'proposals'} from the partner "
+            f"for meeting {meeting.number} ({meeting.date:%Y-%m-%d})"
+        )
+        for p in updates.proposals:
+            comment = f' ("{p.comment}")' if p.comment else ""
+            print(f"  {p.where}: {p.kind.label}: {p.what}: {p.current} -> {p.proposed}{comment}")
+        if updates.unchanged:
+            print(f"  {updates.unchanged} more already recorded as they say: nothing to change.")
+        if updates.problems:
+            print(f"{len(updates.problems)} flagged, not proposed:")
+            for problem in updates.problems:
+                print(f"  {problem}")
+        if not args.accept_all:
+            print("Nothing was written: run again with --accept-all to record the proposals.")
+            return 0
+        now = dt.datetime.now().replace(microsecond=0)
+        written = accept_proposals(db, updates, [(p, None) for p in updates.proposals], now)
+    finally:
+        db.close()
+    if written == 0:
+        print("No proposal to record: nothing was written.")
+    else:
+        print(f"Recorded {written} {'proposal' if written == 1 else 'proposals'} from the partner.")
+    return 0
+
+
+def _preread(args: argparse.Namespace) -> int:
+    """Write the pre-read of a prepared meeting into a folder and keep the send on record."""
+    import datetime as dt
+
+    from core.ids import new_id
+    from core.preread import check_can_send, make_preread, write_files
+    from storage.database import open_database
+    from storage.errors import StorageError
+    from storage.preread import find_preread_meeting, preread_source, record_send
+
+    if not args.db.is_file():
+        raise StorageError(f"{args.db} does not exist.")
+    if not args.out.is_dir():
+        raise ReviewError(f"{args.out} is not a folder: give an existing folder for the pre-read.")
+    db = open_database(args.db)
+    try:
+        meeting = find_preread_meeting(db, args.meeting)
+        check_can_send(meeting)
+        now = dt.datetime.now().replace(microsecond=0)
+        sent = make_preread(preread_source(db, meeting.id), now, new_id())
+        paths = write_files(sent, args.out)
+        record_send(db, sent, by="pre-read (command line)")
+    finally:
+        db.close()
+    times = "first send" if sent.sequence == 0 else f"send {sent.sequence + 1}: updates the event"
+    print(f"Wrote the pre-read of meeting {meeting.number} ({times}) to {args.out}:")
+    for path in paths:
+        print(f"  {path.name}")
+    return 0
+
+
 def _demo(args: argparse.Namespace) -> int:
     from core.demo import DEFAULT_SEED
     from storage.demo import create_demo
@@ -609,6 +712,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "send-for-signature": _send_for_signature,
     "sign": _sign,
     "receive-signed": _receive_signed,
+    "receive-updates": _receive_updates,
+    "pre-read": _preread,
 }
 
 # Libraries Qt's xcb platform loads on Linux, and the Debian package that has each.

@@ -17,10 +17,15 @@ from core.model import Meeting, Person
 _POLICY = policy.default.clone(max_line_length=998)
 
 
+def partnership_slug(partnership: str, fallback: str = "minutes") -> str:
+    """`halden-brightline`: a partnership's name as plain ASCII words joined by hyphens."""
+    ascii_name = unicodedata.normalize("NFKD", partnership).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:60].strip("-") or fallback
+
+
 def file_stem(partnership: str, meeting: Meeting) -> str:
     """`halden-brightline-meeting-024-2026-11-03-minutes`: partnership, number and date."""
-    ascii_name = unicodedata.normalize("NFKD", partnership).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:60].strip("-") or "minutes"
+    slug = partnership_slug(partnership)
     revision = f"-rev{meeting.revision}" if meeting.revision > 1 else ""
     return f"{slug}-meeting-{meeting.number:03d}-{meeting.date.isoformat()}{revision}-minutes"
 

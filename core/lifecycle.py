@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from core.errors import LifecycleError
 from core.model import Meeting, MeetingStatus, Side, SignOff
@@ -65,3 +65,9 @@ def next_meeting(meetings: Iterable[Meeting]) -> Meeting | None:
         if found is not None:
             return found
     return None
+
+
+def next_draft(meetings: Sequence[Meeting]) -> Meeting | None:
+    """The earliest prepared (draft) meeting: the one whose pre-read goes out next."""
+    drafts = [m for m in meetings if m.status is MeetingStatus.DRAFT]
+    return min(drafts, key=lambda m: (m.scheduled_start, m.number), default=None)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -437,10 +437,17 @@ def _commitments(source: MinutesSource, name: Any) -> tuple[Commitment, ...]:
 
 
 def _decisions(source: MinutesSource, name: Any) -> tuple[DecisionEntry, ...]:
-    titles = {i.id: i.title for i in source.items}
-    positions = {i.id: i.position for i in source.items}
+    return decision_entries(source.decisions, source.items, name)
+
+
+def decision_entries(
+    decisions: Sequence[Decision], items: Sequence[MeetingItem], name: Callable[[str], str]
+) -> tuple[DecisionEntry, ...]:
+    """A meeting's decisions in agenda order, with their item and who agreed (by `name`)."""
+    titles = {i.id: i.title for i in items}
+    positions = {i.id: i.position for i in items}
     ordered = sorted(
-        source.decisions, key=lambda d: (positions.get(d.item_id or "", 10_000), d.text, d.id)
+        decisions, key=lambda d: (positions.get(d.item_id or "", 10_000), d.text, d.id)
     )
     return tuple(
         DecisionEntry(
@@ -461,10 +468,20 @@ def _trend(change: float | None) -> str:
 
 
 def _dashboard(source: MinutesSource) -> tuple[KpiEntry, ...]:
-    period = source.meeting.period
+    return kpi_entries(source.kpis, source.targets, source.readings, source.meeting.period)
+
+
+def kpi_entries(
+    kpis: Sequence[Kpi],
+    targets_by_kpi: Mapping[str, Sequence[KpiTarget]],
+    readings_by_kpi: Mapping[str, Sequence[Reading]],
+    period: str,
+) -> tuple[KpiEntry, ...]:
+    """Every KPI's tile of `period` (core.dashboard), worst first, as the minutes print it;
+    the pre-read prints the same."""
     entries = []
-    for tile in kpi_tiles(source.kpis, source.targets, source.readings, period):
-        targets = source.targets.get(tile.kpi.id, ())
+    for tile in kpi_tiles(kpis, targets_by_kpi, readings_by_kpi, period):
+        targets = targets_by_kpi.get(tile.kpi.id, ())
         entries.append(
             KpiEntry(
                 name=tile.kpi.name,

@@ -386,5 +386,23 @@ def signing_authorities(db: Database) -> None:
     _run_script(db, _SIGNING_AUTHORITIES)
 
 
+_PARTNER_UPDATES = """
+CREATE TABLE received_workbook (
+    workbook_id TEXT PRIMARY KEY,
+    meeting_id TEXT NOT NULL REFERENCES meeting(id) ON DELETE CASCADE,
+    received_at TEXT NOT NULL,
+    file_sha256 TEXT NOT NULL UNIQUE CHECK (length(file_sha256) = 64)
+);
+CREATE INDEX received_workbook_by_meeting ON received_workbook(meeting_id);
+"""
+
+
+@MIGRATIONS(name="0004_partner_updates")
+def partner_updates(db: Database) -> None:
+    """The partner's update workbooks (and CSV files) already received, by workbook id and by
+    the file's SHA-256: a second copy of one is recognised and refused."""
+    _run_script(db, _PARTNER_UPDATES)
+
+
 def known_migrations() -> list[str]:
     return [m.name for m in MIGRATIONS._migrations]

@@ -41,6 +41,7 @@ from core.model import (
     SignOff,
     StandingAgendaItem,
 )
+from core.partner_updates import ReceivedWorkbook
 from core.people import check_person
 from core.text import many_lines, one_line, without_controls
 from storage.database import database_path
@@ -71,6 +72,7 @@ TABLES: dict[type, str] = {
     ReadingReview: "reading_review",
     SignatoryCertificate: "signatory_certificate",
     SigningAuthority: "signing_authority",
+    ReceivedWorkbook: "received_workbook",
 }
 
 # The order in which a whole history is written, parents before children.

@@ -9,11 +9,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QSettings, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
     QCloseEvent,
+    QDesktopServices,
     QGuiApplication,
     QKeySequence,
     QUndoStack,
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from core.changes import Change
 from core.errors import ReviewError
+from core.lifecycle import next_draft
 from core.model import AgendaItemKind, Meeting, MeetingItem, MeetingStatus
 from ui.home import HomePage
 from ui.session import Session, create_demo, default_database, demo_database
@@ -129,6 +131,10 @@ class MainWindow(QMainWindow):
 
         self.prepare_action = self._action(m, "&Prepare next meeting…", self.prepare_next)
         self.agenda_action = self._action(m, "&Standing agenda…", self.edit_standing_agenda)
+        self.preread_action = self._action(m, "Send t&he pre-read…", self.send_preread)
+        self.updates_action = self._action(
+            m, "Receive partner &updates…", self.receive_partner_updates
+        )
         self.menus[m].addSeparator()
         self.start_action = self._action(m, "S&tart meeting", self._start_meeting, "Ctrl+Shift+L")
         self.attendance_action = self._action(
@@ -168,12 +174,17 @@ class MainWindow(QMainWindow):
             action.setCheckable(True)
             action.setChecked(theme == self.settings.value("projector/theme", "dark"))
             themes.addAction(action)
-        self._action(
+        # The projector's text size, from either window: these are its only zoom shortcuts
+        # (a second one with the same keys in the projector would make Qt drop both as
+        # ambiguous), with Ctrl+= for keyboards where + needs Shift.
+        larger = self._action(
             v, "Larger projector text", self._projector_larger, QKeySequence.StandardKey.ZoomIn
         )
+        larger.setShortcuts([*larger.shortcuts(), QKeySequence("Ctrl+=")])
         self._action(
             v, "Smaller projector text", self._projector_smaller, QKeySequence.StandardKey.ZoomOut
         )
+        self._action(v, "Projector text at its usual size", self._projector_reset, "Ctrl+0")
         self._fill_recent_menu()
 
     def _fill_recent_menu(self) -> None:
@@ -223,6 +234,8 @@ class MainWindow(QMainWindow):
         )
         self.confirm_action.setEnabled(reviewing)
         self.dispute_action.setEnabled(reviewing)
+        self.preread_action.setEnabled(has_partnership and self.preread_meeting() is not None)
+        self.updates_action.setEnabled(has_partnership and self.updates_meeting() is not None)
         self.start_action.setEnabled(
             page is not None
             and page.meeting is not None
@@ -441,6 +454,8 @@ class MainWindow(QMainWindow):
             page.timer_ticked.connect(self._on_meeting_timer_ticked)
             page.meeting_changed.connect(self._on_meeting_changed)
             page.back_requested.connect(self.show_home)
+            page.minutes_requested.connect(self.show_minutes)
+            page.confirm_end = self._confirm_end if self.interactive else None
             page.attendance_requested.connect(self.edit_attendance)
             page.review_view.focus_changed.connect(self._on_review_focus_changed)
             page.dashboard_view.kpi_opened.connect(self._on_dashboard_kpi_opened)
@@ -476,6 +491,74 @@ class MainWindow(QMainWindow):
         if dialog.exec() and dialog.meeting is not None:
             self.open_meeting(dialog.meeting.id)
 
+    def preread_meeting(self) -> Meeting | None:
+        """The meeting Meeting ▸ Send the pre-read is for: the one shown if it is a draft,
+        else the next prepared one."""
+        if self.session is None or self.session.partnership_id is None:
+            return None
+        page = self.meeting_page
+        if self.pages.currentWidget() is page and page is not None and page.meeting is not None:
+            shown = self.session.meeting(page.meeting.id)
+            if shown.status is MeetingStatus.DRAFT:
+                return shown
+        return next_draft(self.session.meetings())
+
+    def updates_meeting(self) -> Meeting | None:
+        """The meeting partner updates are received for: the one shown if it has not ended,
+        else the next prepared one."""
+        if self.session is None or self.session.partnership_id is None:
+            return None
+        page = self.meeting_page
+        if self.pages.currentWidget() is page and page is not None and page.meeting is not None:
+            shown = self.session.meeting(page.meeting.id)
+            if shown.status in (MeetingStatus.DRAFT, MeetingStatus.LIVE):
+                return shown
+        return next_draft(self.session.meetings())
+
+    def receive_partner_updates(self) -> None:
+        """The partner's filled-in workbook (or a CSV of the same), shown as proposals to
+        accept, edit or reject: nothing is written until the facilitator accepts."""
+        from ui.folders import last_folder, remember_folder
+        from ui.partner_updates import PartnerUpdatesDialog
+
+        meeting = self.updates_meeting()
+        if self.session is None or meeting is None:
+            return
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            f"The partner's updates for meeting {meeting.number}",
+            str(last_folder(self.settings, "updates")),
+            "Partner updates (*.xlsx *.csv);;All files (*)",
+        )
+        if not path:
+            return
+        remember_folder(self.settings, "updates", Path(path))
+        PartnerUpdatesDialog(self.session, meeting.id, path, self).exec()
+        self._update_actions()
+
+    def send_preread(self) -> None:
+        """Write the pre-read, the invitation, the partner's workbook and the e-mail draft into
+        a folder the facilitator picks, then open that folder."""
+        meeting = self.preread_meeting()
+        if self.session is None or meeting is None:
+            QMessageBox.information(
+                self,
+                "No meeting prepared",
+                "Prepare the next meeting first: its pre-read is made from it.",
+            )
+            return
+        folder = QFileDialog.getExistingDirectory(
+            self, f"Folder for the pre-read of meeting {meeting.number}", str(Path.home())
+        )
+        if not folder:
+            return
+        try:
+            self.session.send_preread(meeting.id, Path(folder))
+        except ReviewError as error:
+            QMessageBox.warning(self, "Pre-read not sent", error.message)
+            return
+        QDesktopServices.openUrl(QUrl.fromLocalFile(folder))
+
     def edit_standing_agenda(self) -> None:
         from ui.agenda_editor import StandingAgendaDialog
 
@@ -492,6 +575,7 @@ class MainWindow(QMainWindow):
             self.meeting_page.leave()
         if self.register is None:
             self.register = RegisterPage(self.session)
+            self.register.back_requested.connect(self.show_home)
             self.pages.addWidget(self.register)
         self.pages.setCurrentWidget(self.register)
         self._update_actions()
@@ -670,14 +754,27 @@ class MainWindow(QMainWindow):
         page = self.meeting_page
         if page is None or not page.is_live:
             return
-        answer = QMessageBox.question(
-            self,
-            "End the meeting",
-            "End the meeting now? Its end time is recorded; "
-            "the notes stay editable until the minutes are signed.",
-        )
-        if answer == QMessageBox.StandardButton.Yes:
+        if not self.interactive or self._confirm_end(page.left_unreviewed()):
             page.end_meeting()
+
+    def _confirm_end(self, missed: list[str]) -> bool:
+        """Ask before the meeting ends, saying what it has not reviewed; the room can go back."""
+        box = QMessageBox(self)
+        box.setWindowTitle("End the meeting")
+        box.setIcon(QMessageBox.Icon.Question)
+        if missed:
+            box.setText("Not reviewed yet:\n• " + "\n• ".join(missed))
+            box.setInformativeText("End the meeting anyway? Its end time is recorded.")
+        else:
+            box.setText("End the meeting now? Its end time is recorded.")
+        box.setInformativeText(
+            box.informativeText() + " The notes stay editable until the minutes are signed."
+        )
+        end = box.addButton("End the meeting", QMessageBox.ButtonRole.AcceptRole)
+        back = box.addButton("Go back", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(back if missed else end)
+        box.exec()
+        return box.clickedButton() is end
 
     def _next_item(self) -> None:
         if self.meeting_page is not None:
@@ -790,6 +887,11 @@ class MainWindow(QMainWindow):
     def _projector_larger(self) -> None:
         if self.projector is not None:
             self.projector.zoom_in()
+            self.settings.setValue("projector/scale", self.projector.scale)
+
+    def _projector_reset(self) -> None:
+        if self.projector is not None:
+            self.projector.set_scale(1.0)
             self.settings.setValue("projector/scale", self.projector.scale)
 
     def _projector_smaller(self) -> None:

@@ -48,9 +48,8 @@ class ProjectorWindow(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.item_title)
         layout.addWidget(self.content, 1)
-        QShortcut(QKeySequence.StandardKey.ZoomIn, self, self.zoom_in)
-        QShortcut(QKeySequence("Ctrl+="), self, self.zoom_in)
-        QShortcut(QKeySequence.StandardKey.ZoomOut, self, self.zoom_out)
+        # Ctrl+Plus, Ctrl+Minus and Ctrl+0 are the main window's View actions, which work
+        # from this window too (application shortcuts): never a second copy here.
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.close)
         self._apply_style()
 

@@ -54,6 +54,7 @@ from core.model import (
     SigningAuthority,
     StandingAgendaItem,
 )
+from core.partner_updates import PartnerUpdates, Proposal, ProposalKind
 from core.people import clean_name
 from core.periods import period_of
 from core.readings_csv import ImportResult
@@ -61,6 +62,7 @@ from core.record import TamperedMeeting
 from core.register import ActionFilter, ActionRow
 from storage import backups, dashboard, kpis, register, repository
 from storage import initiatives as initiative_store
+from storage import partner_updates as partner_store
 from storage.database import Database, open_database, open_warnings, read_only_reason
 from storage.errors import StorageError
 
@@ -574,6 +576,32 @@ class Session(QObject):
         """Who a change outside a meeting is recorded as: the side typing, if known."""
         return f"{side.label} (typed in)" if side is not None else "KPI set-up"
 
+    # --- the partner's updates ------------------------------------------------------------
+
+    def partner_updates(self, meeting_id: str, data: bytes, name: str) -> PartnerUpdates:
+        """Read a file of the partner's updates (their workbook, or a CSV file named .csv) into
+        proposals for a meeting, each beside the value it would replace; nothing is written."""
+        return partner_store.read_updates(self._db, meeting_id, data, name)
+
+    def accept_partner_updates(
+        self,
+        meeting_id: str,
+        updates: PartnerUpdates,
+        accepted: Sequence[tuple[Proposal, str | None]],
+    ) -> int:
+        """Write the proposals the facilitator accepted (each with the value typed instead of
+        the proposed one, or None), all or none, and record the file as received; the rest
+        write nothing. Returns how many were written."""
+        if updates.meeting_id != meeting_id:
+            raise ReviewError("These updates are for another meeting: nothing was written.")
+        count = partner_store.accept_proposals(self._db, updates, accepted, self.now())
+        changed = Change(0)
+        for proposal, _ in accepted:
+            changed |= _PARTNER_CHANGES[proposal.kind]
+        if count:
+            self.changed.emit(changed)
+        return count
+
     # --- strategic initiatives ------------------------------------------------------------
 
     def initiative_view(
@@ -637,6 +665,21 @@ class Session(QObject):
         from storage import sign_off
 
         return sign_off.minutes_pdf(self._db, meeting_id)
+
+    def send_preread(self, meeting_id: str, folder: Path) -> list[Path]:
+        """Write the pre-read of a prepared (draft) meeting into `folder`: the PDF, the
+        calendar invitation, the partner update workbook and an e-mail draft carrying them;
+        the send is kept in the audit log, so a re-send updates the same calendar event."""
+        from core.preread import check_can_send, make_preread, write_files
+        from storage import preread
+
+        meeting = self.meeting(meeting_id)
+        check_can_send(meeting)
+        source = preread.preread_source(self._db, meeting_id)
+        sent = make_preread(source, self.now().replace(microsecond=0), new_id())
+        paths = write_files(sent, folder)
+        preread.record_send(self._db, sent, by=self._facilitator_name(meeting))
+        return paths
 
     def sides_to_sign(self, meeting_id: str) -> list[Side]:
         from storage import sign_off
@@ -782,6 +825,15 @@ class Session(QObject):
         amendment = sign_off.amend_minutes(self._db, meeting_id)
         self.changed.emit(Change.MEETINGS | Change.MINUTES)
         return amendment
+
+
+# What each kind of the partner's proposals changes, once accepted.
+_PARTNER_CHANGES = {
+    ProposalKind.ACTION: Change.REVIEWS,
+    ProposalKind.READING: Change.READINGS,
+    ProposalKind.CONFIRMATION: Change.READINGS,
+    ProposalKind.ITEM: Change.MEETINGS,
+}
 
 
 @dataclasses.dataclass(frozen=True)

@@ -45,6 +45,7 @@ class _Furniture:
     left: str
     right: str
     content_hash: str
+    footer: str = ""  # said at every page's foot instead of the content hash (the pre-read)
 
 
 class _MinutesCanvas(Canvas):
@@ -99,7 +100,7 @@ class _MinutesCanvas(Canvas):
         if number < total and len(digest) > 20:
             digest = f"{digest[:8]}…{digest[-8:]}"
         self.setFont(_FONT, 7)
-        self.drawString(_LEFT, _FOOTER_Y, f"Content SHA-256: {digest}")
+        self.drawString(_LEFT, _FOOTER_Y, furniture.footer or f"Content SHA-256: {digest}")
         self.setFont(_FONT, 7.5)
         self.drawRightString(right_edge, _FOOTER_Y, f"Page {number} of {total}")
         self.restoreState()

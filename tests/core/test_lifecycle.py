@@ -9,7 +9,7 @@ from collections.abc import Callable
 import pytest
 
 from core.errors import LifecycleError
-from core.lifecycle import close, is_editable, next_meeting, sign, start
+from core.lifecycle import close, is_editable, next_draft, next_meeting, sign, start
 from core.model import Meeting, MeetingStatus, Side, SignOff
 
 NOW = dt.datetime(2026, 3, 10, 10, 0)
@@ -153,3 +153,20 @@ def test_the_next_meeting_is_the_live_one_else_the_earliest_draft_else_a_closed_
     ]
     found = next_meeting(meetings)
     assert (found.number if found else None) == expected
+
+
+def test_the_next_draft_is_the_earliest_prepared_meeting_whatever_else_is_going_on() -> None:
+    """The pre-read goes out for the first draft, even while another meeting is live."""
+    statuses = ["signed", "live", "draft", "draft"]
+    meetings = [
+        dataclasses.replace(
+            meeting(MeetingStatus(status)),
+            id=f"m{i}",
+            number=i,
+            scheduled_start=NOW + dt.timedelta(days=30 * i),
+        )
+        for i, status in enumerate(statuses)
+    ]
+    found = next_draft(list(reversed(meetings)))
+    assert found is not None and found.number == 2
+    assert next_draft(meetings[:2]) is None

@@ -22,6 +22,7 @@ TESTED = {
     "0001_initial_schema",
     "0002_reading_reviews_and_signatures",
     "0003_signing_authorities",
+    "0004_partner_updates",
 }
 
 
@@ -87,7 +88,12 @@ def test_failed_migration_leaves_nothing_behind(tmp_path: Path) -> None:
 
 # --- one test per migration -------------------------------------------------------------
 
-LATER_TABLES = {"reading_review", "signatory_certificate", "signing_authority"}
+LATER_TABLES = {
+    "reading_review",
+    "signatory_certificate",
+    "signing_authority",
+    "received_workbook",
+}
 INITIAL_TABLES = {*repository.TABLES.values(), "audit_log"} - LATER_TABLES
 
 INITIAL_INDEXES = {
@@ -214,7 +220,7 @@ def test_signing_authorities(tmp_path: Path) -> None:
     try:
         MIGRATIONS.apply(db, stop_before=["0003_signing_authorities"])
         before = {kind: _schema(db, kind) for kind in ("table", "index", "trigger")}
-        MIGRATIONS.apply(db)
+        MIGRATIONS.apply(db, stop_before=["0004_partner_updates"])
         assert _schema(db, "table") - before["table"] == {"signing_authority"}
         assert _schema(db, "index") - before["index"] == {"signing_authority_by_partnership"}
         assert _schema(db, "trigger") == before["trigger"]
@@ -225,5 +231,41 @@ def test_signing_authorities(tmp_path: Path) -> None:
                 "INSERT INTO signing_authority VALUES (?, ?, ?, ?, ?)",
                 ["f" * 64, "nobody", "vendor", "pem", "2026-12-01T10:00:00"],
             )
+    finally:
+        db.close()
+
+
+def test_partner_updates(tmp_path: Path) -> None:
+    """0004_partner_updates adds the workbooks received, one row per workbook id, each for a
+    meeting, its file's SHA-256 unique (a second copy of the same file is recognised), and
+    nothing else; the rows go with their meeting."""
+    db = Database(tmp_path / "received.db")
+    try:
+        MIGRATIONS.apply(db, stop_before=["0004_partner_updates"])
+        before = {kind: _schema(db, kind) for kind in ("table", "index", "trigger")}
+        MIGRATIONS.apply(db)
+        db.execute("PRAGMA foreign_keys = ON")
+        assert _schema(db, "table") - before["table"] == {"received_workbook"}
+        assert _schema(db, "index") - before["index"] == {"received_workbook_by_meeting"}
+        assert _schema(db, "trigger") == before["trigger"]
+        columns = [row[1] for row in db.execute("PRAGMA table_info(received_workbook)")]
+        assert columns == ["workbook_id", "meeting_id", "received_at", "file_sha256"]
+        db.execute("INSERT INTO partnership VALUES ('p', 'Halden – Brightline', '2026-01-01')")
+        db.execute(
+            "INSERT INTO meeting (id, partnership_id, number, title, scheduled_start, period) "
+            "VALUES ('m', 'p', 1, 'Review', '2026-12-01T10:00:00', '2026-11')"
+        )
+        insert = "INSERT INTO received_workbook VALUES (?, ?, ?, ?)"
+        db.execute(insert, ["w1", "m", "2026-11-25T09:00:00", "a" * 64])
+        for row in (
+            ["w1", "m", "2026-11-26T09:00:00", "b" * 64],  # the same workbook id
+            ["w2", "m", "2026-11-26T09:00:00", "a" * 64],  # the same file
+            ["w3", "nowhere", "2026-11-26T09:00:00", "c" * 64],  # no such meeting
+            ["w4", "m", "2026-11-26T09:00:00", "short"],  # not a SHA-256
+        ):
+            with pytest.raises(sqlite3.IntegrityError):
+                db.execute(insert, row)
+        db.execute("DELETE FROM meeting WHERE id = 'm'")
+        assert db["received_workbook"].count == 0
     finally:
         db.close()

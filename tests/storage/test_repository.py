@@ -47,7 +47,8 @@ from core.model import (
     SignOff,
     StandingAgendaItem,
 )
-from storage import repository
+from core.partner_updates import ReceivedWorkbook
+from storage import partner_updates, repository
 from storage.repository import TABLES, insert, writes
 
 PID = "7d1f8a52-5c39-4d0e-9d4e-0c6c2f1a0001"
@@ -251,6 +252,14 @@ def _entities() -> dict[type, list[Any]]:
                 "so-2", MEETING, DMITRY.id, Side.PARTNER, dt.datetime(2026, 10, 6, 12, 5), "ab" * 32
             ),
         ],
+        ReceivedWorkbook: [
+            ReceivedWorkbook(
+                "0b9e5a52-7d1c-4e7a-9a43-2f1f0c1d2e3f",
+                MEETING_2,
+                dt.datetime(2026, 10, 30, 16, 5),
+                "9f" * 32,
+            )
+        ],
     }
 
 
@@ -277,6 +286,7 @@ READERS: dict[type, Callable[[Database, Any], list[Any]]] = {
     ReadingReview: lambda db, o: repository.reading_reviews_in_meeting(db, o.meeting_id),
     SignatoryCertificate: lambda db, o: repository.signatory_certificates(db, PID),
     SigningAuthority: lambda db, o: repository.signing_authorities(db, o.partnership_id),
+    ReceivedWorkbook: lambda db, o: partner_updates.received_workbooks(db, o.meeting_id),
 }
 
 

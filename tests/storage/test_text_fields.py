@@ -53,7 +53,8 @@ from core.model import (
     SigningAuthority,
     StandingAgendaItem,
 )
-from storage import initiatives, kpis, repository
+from core.partner_updates import PartnerUpdates, Proposal, ProposalKind
+from storage import initiatives, kpis, partner_updates, repository
 
 # Control characters of every kind among visible letters: NUL, ESC, DEL, C1 (NEL), a tab, a
 # Windows line break, a vertical tab.
@@ -318,6 +319,96 @@ def write_audit(db: Database, text: str) -> int:
     return int(db.execute("SELECT max(id) FROM audit_log").fetchone()[0])
 
 
+def _accept_from_partner(db: Database, proposal: Proposal) -> Meeting:
+    """`proposal` accepted from a partner's update workbook for the draft meeting."""
+    draft = _draft(db)
+    updates = PartnerUpdates(new_id(), "5e" * 32, draft.id, False, (proposal,), ())
+    partner_updates.accept_proposals(
+        db, updates, [(proposal, None)], dt.datetime(2026, 11, 25, 9, 0)
+    )
+    return draft
+
+
+def write_partner_item(field: str) -> Write:
+    def write(db: Database, text: str) -> str:
+        title, details = (text, "") if field == "title" else ("Licence renewal", text)
+        proposal = Proposal(
+            ProposalKind.ITEM, "Items to raise", 3, "", "Item to raise", "", title, details
+        )
+        draft = _accept_from_partner(db, proposal)
+        (item_id,) = db.execute(
+            "SELECT id FROM meeting_item WHERE meeting_id = ? ORDER BY rowid DESC LIMIT 1",
+            [draft.id],
+        ).fetchone()
+        return str(item_id)
+
+    return write
+
+
+def write_partner_review_comment(db: Database, text: str) -> str:
+    known = partner_updates.workbook_context(db, _draft(db).id)
+    action = next(iter(known.actions.values()))
+    proposal = Proposal(
+        ProposalKind.ACTION,
+        "Our actions",
+        3,
+        action.id,
+        action.title,
+        "",
+        "late",
+        text,
+        status=ReviewStatus.LATE,
+    )
+    draft = _accept_from_partner(db, proposal)
+    (review_id,) = db.execute(
+        "SELECT id FROM action_review WHERE action_id = ? AND meeting_id = ?",
+        [action.id, draft.id],
+    ).fetchone()
+    return str(review_id)
+
+
+def write_partner_reading_comment(db: Database, text: str) -> str:
+    draft = _draft(db)
+    kpi = next(iter(partner_updates.workbook_context(db, draft.id).kpis.values()))
+    proposal = Proposal(
+        ProposalKind.READING,
+        "Our KPI figures",
+        3,
+        kpi.id,
+        kpi.name,
+        "",
+        "42",
+        text,
+        period=draft.period,
+        value=42.0,
+    )
+    _accept_from_partner(db, proposal)
+    return next(r.id for r in repository.readings(db, kpi.id) if r.period == draft.period)
+
+
+def write_partner_dispute_reason(db: Database, text: str) -> str:
+    known = partner_updates.workbook_context(db, _draft(db).id)
+    reading = next(iter(known.readings.values()))
+    proposal = Proposal(
+        ProposalKind.CONFIRMATION,
+        "Their KPI figures",
+        3,
+        reading.id,
+        reading.kpi_name,
+        "",
+        "dispute",
+        text,
+        period=reading.period,
+        verdict=ReadingVerdict.DISPUTED,
+    )
+    draft = _accept_from_partner(db, proposal)
+    (review_id,) = db.execute(
+        "SELECT id FROM reading_review WHERE reading_id = ? AND meeting_id = ?",
+        [reading.id, draft.id],
+    ).fetchone()
+    return str(review_id)
+
+
 _BY_FINGERPRINT = ("signatory_certificate", "signing_authority")
 
 FIELDS = [
@@ -331,15 +422,20 @@ FIELDS = [
     Field("meeting", "location", "update_meeting", write_meeting("location")),
     Field("meeting_item", "title", "save_new_meeting", write_meeting_item_title),
     Field("meeting_item", "notes", "save_notes", write_notes, multi_line=True),
+    Field("meeting_item", "title", "accept_proposals", write_partner_item("title")),
+    Field("meeting_item", "notes", "accept_proposals", write_partner_item("notes"), True),
     Field("attendance", "guest_name", "set_attendance", write_guest_name),
     Field("action", "title", "add_action", write_action_title),
     Field("action_review", "comment", "record_review", write_review_comment),
+    Field("action_review", "comment", "accept_proposals", write_partner_review_comment),
     Field("decision", "text", "add_decision", write_decision_text),
     Field("kpi", "name", "add_kpi", write_kpi("name")),
     Field("kpi", "unit", "add_kpi", write_kpi("unit")),
     Field("reading", "comment", "enter_readings", write_typed_reading_comment, multi_line=True),
     Field("reading", "comment", "import_readings", write_imported_reading_comment, True),
+    Field("reading", "comment", "accept_proposals", write_partner_reading_comment, True),
     Field("reading_review", "comment", "review_reading", write_reading_review_comment),
+    Field("reading_review", "comment", "accept_proposals", write_partner_dispute_reason),
     Field("initiative", "name", "insert", write_initiative_name),
     Field("initiative", "description", "insert", write_initiative_description, multi_line=True),
     Field("milestone", "title", "insert", write_milestone_title),
@@ -412,6 +508,10 @@ NOT_FREE_TEXT = {
     "entity",
     "entity_id",
     "field",
+    # received_workbook: a workbook's id is a UUID (a CSV file's its SHA-256), checked as one.
+    "workbook_id",
+    "received_at",
+    "file_sha256",
 }
 
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")

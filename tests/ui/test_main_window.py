@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QAction
 from pytestqt.qtbot import QtBot
@@ -50,3 +51,31 @@ def test_recent_files_put_the_last_opened_first(
     recent = window.recent_files()
     assert recent[0] == str(demo_path) and len(recent) == MAX_RECENT
     assert settings.value("last_database") == str(demo_path)
+
+
+def test_the_register_leads_back_home_and_an_ended_meeting_to_its_minutes(
+    qtbot: QtBot, settings: QSettings, demo_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The register's "◀ Meetings" button goes back to the overview; a signed meeting shows a
+    Minutes button that opens its minutes, and offers no new decision it could not save."""
+    from core.model import MeetingStatus
+    from ui.minutes import MinutesDialog
+
+    window = MainWindow(settings, interactive=False)
+    qtbot.addWidget(window)
+    assert window.open_database(demo_path)
+    window.show()
+    window.show_register()
+    assert window.pages.currentWidget() is window.register
+    window.register.back_button.click()
+    assert window.pages.currentWidget() is window.home
+    assert window.session is not None
+    signed = next(m for m in window.session.meetings() if m.status is MeetingStatus.SIGNED)
+    window.open_meeting(signed.id)
+    page = window.meeting_page
+    assert page is not None and page.minutes_button.isVisible()
+    assert not window.decision_action.isEnabled()
+    opened: list[str] = []
+    monkeypatch.setattr(MinutesDialog, "exec", lambda dialog: opened.append(dialog.meeting_id))
+    page.minutes_button.click()
+    assert opened == [signed.id]

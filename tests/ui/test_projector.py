@@ -7,8 +7,10 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QSettings
+from PySide6.QtGui import QKeySequence
 from pytestqt.qtbot import QtBot
 
 from ui.projector import ProjectorWindow
@@ -80,3 +82,41 @@ def test_projector_font_scale_and_theme(qtbot: QtBot) -> None:
     assert projector.scale == 0.6
     projector.set_theme("light")
     assert "#ffffff" in projector.styleSheet()
+
+
+def test_ctrl_plus_minus_and_zero_size_the_projector_text_from_either_window(
+    qtbot: QtBot, settings: QSettings, demo_path: Path, qtlog: Any
+) -> None:
+    """Real key presses in the projector window and in the main window: Ctrl+Plus (and
+    Ctrl+=) larger, Ctrl+Minus smaller, Ctrl+0 back to the usual size, and Qt never reports an
+    ambiguous shortcut (which would make it drop the key)."""
+    from ui.main_window import MainWindow
+
+    window = MainWindow(settings, interactive=False)
+    qtbot.addWidget(window)
+    assert window.open_database(demo_path)
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.session is not None
+    draft = window.session.next_meeting()
+    assert draft is not None
+    window.open_meeting(draft.id)
+    projector = window.open_projector()
+    assert projector is not None
+    qtbot.waitExposed(projector)
+    for target in (projector, window):
+        target.activateWindow()
+        qtbot.waitUntil(target.isActiveWindow)
+        start = projector.scale
+        qtbot.keySequence(target, QKeySequence("Ctrl++"))
+        assert projector.scale > start
+        bigger = projector.scale
+        qtbot.keySequence(target, QKeySequence("Ctrl+="))
+        assert projector.scale > bigger
+        qtbot.keySequence(target, QKeySequence("Ctrl+-"))
+        assert projector.scale < projector.scale * 1.15 and projector.scale > start
+        qtbot.keySequence(target, QKeySequence("Ctrl+0"))
+        assert projector.scale == 1.0
+    messages = [record.message for record in qtlog.records]
+    assert not [m for m in messages if "Ambiguous shortcut" in m], messages
+    projector.close()
