@@ -315,6 +315,17 @@ def _add_items(db: Database, meeting_id: str, proposals: Sequence[Proposal], by:
         _audit(db, "meeting_item", item.id, proposal, meeting_id, by)
 
 
+def partner_said(db: Database, meeting_id: str) -> dict[str, str]:
+    """What the partner's accepted updates said of each action for this meeting (the latest
+    if several), by action id: shown in the action review's row."""
+    rows = db.execute(
+        "SELECT entity_id, new FROM audit_log WHERE entity = 'action' AND field = ? "
+        "AND meeting_id = ? ORDER BY at, id",
+        [AUDIT_FIELD, meeting_id],
+    ).fetchall()
+    return {action_id: str(said) for action_id, said in rows}
+
+
 def _audit(
     db: Database, entity: str, entity_id: str, proposal: Proposal, meeting_id: str, by: str
 ) -> None:

@@ -73,11 +73,15 @@ class ReviewTableModel(RowsTableModel):
         super().__init__()
         self._rows: list[ActionRow] = []
         self._on = on
+        self._partner_said: dict[str, str] = {}
 
-    def set_rows(self, rows: list[ActionRow], on: dt.date) -> None:
+    def set_rows(
+        self, rows: list[ActionRow], on: dt.date, partner_said: dict[str, str] | None = None
+    ) -> None:
         self.beginResetModel()
         self._rows = rows
         self._on = on
+        self._partner_said = partner_said or {}
         self.endResetModel()
 
     def rows(self) -> list[ActionRow]:
@@ -96,7 +100,9 @@ class ReviewTableModel(RowsTableModel):
         column = index.column()
         overdue = row.days_overdue(self._on)
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(row, column, overdue)
+            text = self._text(row, column, overdue)
+            said = self._partner_said.get(row.action.id)
+            return f"{text} · partner says: {said}" if column == 8 and said else text
         if role == Qt.ItemDataRole.ForegroundRole and overdue and column in (0, 4, 6):
             return QBrush(QColor(OVERDUE_RED))
         if role == Qt.ItemDataRole.FontRole and overdue and column in (0, 6):
@@ -325,7 +331,7 @@ class ActionReviewView(QWidget):
             side=_side(self.side.currentData()), open_at_meeting_id=self._meeting_id
         )
         rows = self._session.action_rows(spec, meeting_id=self._meeting_id)
-        self.model.set_rows(rows, self._on)
+        self.model.set_rows(rows, self._on, self._session.partner_said(self._meeting_id))
         if keep is not None and self.model.row_of(keep) >= 0:
             self.table.selectRow(self.model.row_of(keep))
         self._refresh_progress()

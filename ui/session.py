@@ -583,6 +583,10 @@ class Session(QObject):
         proposals for a meeting, each beside the value it would replace; nothing is written."""
         return partner_store.read_updates(self._db, meeting_id, data, name)
 
+    def partner_said(self, meeting_id: str) -> dict[str, str]:
+        """What the partner's accepted updates said of each action for this meeting."""
+        return partner_store.partner_said(self._db, meeting_id)
+
     def accept_partner_updates(
         self,
         meeting_id: str,

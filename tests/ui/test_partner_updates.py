@@ -191,3 +191,30 @@ def test_meeting_menu_receives_the_partners_workbook_for_the_next_meeting(
     (dialog,) = shown
     assert dialog.updates is not None and len(dialog.updates.proposals) == 1
     assert _stored(session) == before
+
+
+def test_the_action_review_shows_what_the_partner_said(
+    qtbot: QtBot, demo_session: Session, tmp_path: Path
+) -> None:
+    """An accepted update appears in the action's row of the review: "partner says: on track
+    — On plan", beside this meeting's review it became."""
+    from PySide6.QtGui import QUndoStack
+
+    from ui.action_review import ActionReviewView
+
+    demo_session.now = lambda: dt.datetime(2026, 11, 25, 9, 0)
+    meeting_id = _draft_id(demo_session)
+    known = partner_updates.workbook_context(demo_session._db, meeting_id)
+    action_id = next(iter(known.actions))
+    book = blank(known)
+    fill(book, shape.ACTIONS, action_id, Status="on track", Comment="On plan")
+    path = tmp_path / "updates.xlsx"
+    book.save(path)
+    updates = demo_session.partner_updates(meeting_id, path.read_bytes(), path.name)
+    demo_session.accept_partner_updates(meeting_id, updates, [(p, None) for p in updates.proposals])
+    view = ActionReviewView(demo_session, QUndoStack())
+    qtbot.addWidget(view)
+    view.show_meeting(meeting_id)
+    row = view.model.row_of(action_id)
+    text = view.model.index(row, 8).data()
+    assert text.startswith("on track") and "partner says: on track" in text and "On plan" in text
