@@ -733,3 +733,51 @@ def test_a_csv_file_that_is_not_text_is_refused(demo_db: Database) -> None:
     data = io.BytesIO(b"kind,Title\nitem,\x00\x01\x02\n").getvalue()
     with pytest.raises(WorkbookRefused, match="not text"):
         read_updates(demo_db, _draft(demo_db).id, data, "updates.csv")
+
+
+def test_the_workbook_saved_again_by_libreoffice_reads_back(
+    demo_db: Database, tmp_path: Any
+) -> None:
+    """The partner fills the pre-read's workbook in and LibreOffice saves it (its own .xlsx:
+    shared strings, styles, dates and numbers as it writes them, protection kept): every
+    line still reads back as the same proposals."""
+    import shutil
+    import subprocess
+
+    from openpyxl import load_workbook
+
+    from core.preread import partner_workbook
+    from storage.preread import preread_source
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice is not installed (.ci/run installs libreoffice-calc-nogui)")
+    draft = _draft(demo_db)
+    book = load_workbook(
+        io.BytesIO(partner_workbook(preread_source(demo_db, draft.id), str(uuid.uuid4())))
+    )
+    actions = sheet(book, shape.ACTIONS)
+    actions["E3"], actions["F3"], actions["G3"] = "late", "Vendor delay", dt.datetime(2027, 1, 15)
+    sheet(book, shape.READINGS)["E3"] = "98,7"
+    sheet(book, shape.ITEMS)["B3"] = "Licence renewal"
+    filled = tmp_path / "filled.xlsx"
+    book.save(filled)
+    out = tmp_path / "libreoffice"
+    done = subprocess.run(
+        [
+            soffice, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless", "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(out),
+            str(filled),
+        ],
+        capture_output=True, text=True, timeout=180, check=False,
+    )  # fmt: skip
+    saved = out / "filled.xlsx"
+    assert saved.is_file(), done.stdout + done.stderr
+    assert saved.read_bytes() != filled.read_bytes()
+    updates = read_updates(demo_db, draft.id, saved.read_bytes(), "from the partner.xlsx")
+    assert updates.problems == ()
+    assert [(p.where, p.proposed) for p in updates.proposals] == [
+        ("Our actions, row 3", "late, due 2027-01-15"),
+        ("Our KPI figures, row 3", "98.7"),
+        ("Items to raise, row 3", "Licence renewal"),
+    ]
