@@ -24,7 +24,8 @@ LEFT JOIN meeting m ON m.id = a.raised_in_id
 LEFT JOIN action_review here ON here.action_id = a.id AND here.meeting_id = ?
 LEFT JOIN action_review last ON last.id = (
     SELECT r.id FROM action_review r JOIN meeting rm ON rm.id = r.meeting_id
-    WHERE r.action_id = a.id ORDER BY rm.scheduled_start DESC LIMIT 1)
+    WHERE r.action_id = a.id AND r.meeting_id IS NOT ?
+    ORDER BY rm.scheduled_start DESC LIMIT 1)
 """
 _HERE = {
     "id": "here_id",
@@ -89,7 +90,8 @@ def action_rows(
     limit: int = -1,
     review_meeting_id: str | None = None,
 ) -> list[ActionRow]:
-    """One page of the register, by current due date; with this meeting's review if asked.
+    """One page of the register, by current due date; with this meeting's review if asked,
+    and then the last review is the last one of an earlier meeting.
 
     One query: the slips are the reviews that set a new due date (a review that repeats the
     due date in force records none, see core.actions.normalise_review).
@@ -98,7 +100,8 @@ def action_rows(
     cursor = db.execute(
         f"{_SELECT} WHERE {where} "
         "ORDER BY coalesce(a.current_due, a.original_due), a.rowid LIMIT ? OFFSET ?",
-        [review_meeting_id, *params, limit, offset],
+        # this meeting's review, and the last one before it (the review screen shows both)
+        [review_meeting_id, review_meeting_id, *params, limit, offset],
     )
     columns = [c[0] for c in cursor.description]
     read_action = row_reader(Action, columns)

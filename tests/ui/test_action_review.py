@@ -231,3 +231,26 @@ def _row_due(due: dt.date) -> Any:
 
     action = Action("a", "p", "Publish the patch calendar", "o", Side.PARTNER, due, None, due)
     return ActionRow(action, "Emre Çelik", 24, due, 0, None, "")
+
+
+def test_the_last_review_stays_beside_todays(
+    qtbot: QtBot, settings: QSettings, demo_path: Path
+) -> None:
+    """Reviewing an action today leaves its "Last review" column at the previous meeting's
+    state: the room sees both, side by side."""
+    window = _review_item(qtbot, settings, demo_path)
+    view = window.meeting_page.review_view  # type: ignore[union-attr]
+    index = next(
+        r for r in range(view.model.rowCount()) if view.model.row_at(r).last_status is not None
+    )
+    before = view.model.row_at(index)
+    assert before.last_status is not None
+    view.table.selectRow(index)
+    today = next(s for s in ReviewStatus if s is not before.last_status and not s.closes)
+    view.review_current(today)
+    after = view.model.row_at(view.model.row_of(before.action.id))
+    assert after.last_status is before.last_status
+    assert after.review_here is not None and after.review_here.status is today
+    row = view.model.row_of(before.action.id)
+    assert view.model.index(row, 7).data() == before.last_status.label
+    assert view.model.index(row, 8).data().startswith(today.label)
