@@ -419,8 +419,10 @@ class ActionReviewView(QWidget):
 
     def ask_comment(self, row: ActionRow) -> str | None:
         current = row.review_here.comment if row.review_here else ""
-        text, ok = QInputDialog.getText(self, "Comment", row.action.title, text=current)
-        return text if ok else None
+        text, ok = QInputDialog.getMultiLineText(
+            self, "Comment", f"{row.action.title}\n\nWhat the room said:", current
+        )
+        return " ".join(text.split()) if ok else None
 
     def ask_new_due(self, row: ActionRow) -> tuple[dt.date, str] | None:
         dialog = NewDueDialog(row, self._on, self)
