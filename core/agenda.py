@@ -105,7 +105,11 @@ def prepare_next(
         number = max(m.number for m in originals) + 1
         location = location or last.location
     else:
-        start = dt.datetime.combine(today + dt.timedelta(days=7), dt.time(10, 0))
+        # a week from today, on a working day (a partnership set up on a Sunday meets on a
+        # Monday, and its later meetings keep that weekday: month_after)
+        first = today + dt.timedelta(days=7)
+        first += dt.timedelta(days=(7 - first.weekday()) % 7 if first.weekday() > 4 else 0)
+        start = dt.datetime.combine(first, dt.time(10, 0))
         number = 1
     meeting = Meeting(
         id=new_id(),

@@ -178,3 +178,25 @@ def test_the_timer_turns_amber_at_80_percent_and_red_past_the_timebox(
 def test_a_timebox_of_zero_minutes_is_red_after_a_second() -> None:
     assert timebox_state(0, 0) is TimeboxState.NORMAL
     assert timebox_state(61, 0) is TimeboxState.RED
+
+
+@pytest.mark.parametrize(
+    ("today", "first"),
+    [
+        ("2026-12-06", "2026-12-14"),  # set up on a Sunday: a week on is a Sunday, so Monday
+        ("2026-12-05", "2026-12-14"),  # a Saturday: the Monday after
+        ("2026-12-08", "2026-12-15"),  # a Tuesday: the Tuesday after
+    ],
+)
+def test_the_first_meeting_falls_on_a_working_day(today: str, first: str) -> None:
+    """A partnership set up at the weekend does not meet at the weekend, nor do its later
+    meetings, which keep the first one's weekday."""
+    new, _ = prepare_next(
+        "p", STANDING, [], "fac", seeded_ids(random.Random(1)), dt.date.fromisoformat(today)
+    )
+    assert new.scheduled_start == dt.datetime.combine(dt.date.fromisoformat(first), dt.time(10))
+    assert new.scheduled_start.weekday() < 5
+    following, _ = prepare_next(
+        "p", STANDING, [new], "fac", seeded_ids(random.Random(2)), dt.date.fromisoformat(today)
+    )
+    assert following.scheduled_start.weekday() == new.scheduled_start.weekday()
