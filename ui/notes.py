@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QTimer, Signal
-from PySide6.QtGui import QFont, QTextCursor, QTextListFormat
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QKeyEvent, QTextCursor, QTextListFormat
 from PySide6.QtWidgets import QTextEdit
 
 from core.errors import ReviewError
@@ -44,6 +44,20 @@ class NotesEditor(QTextEdit):
         self._retry = QTimer(self, singleShot=True, interval=RETRY_MS)
         self._retry.timeout.connect(self.flush)
         self.textChanged.connect(self._on_text_changed)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Typing undoes a word at a time: a space or a new line closes the typing before it
+        as one undo step (Qt would otherwise merge a whole paragraph of typing into one, and a
+        single Ctrl+Z would take all of it)."""
+        if event.text() in (" ", "\r", "\n") and not event.modifiers() & ~(
+            Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier
+        ):
+            cursor = self.textCursor()
+            cursor.beginEditBlock()
+            super().keyPressEvent(event)
+            cursor.endEditBlock()
+            return
+        super().keyPressEvent(event)
 
     @property
     def item_id(self) -> str | None:

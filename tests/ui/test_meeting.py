@@ -322,3 +322,25 @@ def test_ending_says_what_was_not_reviewed_and_the_room_can_go_back(
     assert not page.is_live
     assert page.minutes_button.isVisibleTo(page)
     assert "held" in page.clock.text() and "running" not in page.clock.text()
+
+
+def test_one_ctrl_z_in_the_notes_takes_back_the_last_word_not_the_item(
+    qtbot: QtBot, settings: QSettings, demo_path: Path
+) -> None:
+    """Typing a line and pressing Ctrl+Z (through the window's Undo, as the room does) takes
+    back the last word typed; the rest of the item's notes stay."""
+    from tests.ui.drive import live_meeting_at
+
+    window = live_meeting_at(qtbot, settings, demo_path, AgendaItemKind.DISCUSSION)
+    page = window.meeting_page
+    assert page is not None
+    notes = page.notes
+    notes.setFocus()
+    qtbot.waitUntil(notes.hasFocus)
+    notes.moveCursor(notes.textCursor().MoveOperation.End)
+    before = notes.toPlainText()
+    qtbot.keyClicks(notes, "Vendor confirmed the patch window")
+    window.undo_action.trigger()
+    assert notes.toPlainText() == before + "Vendor confirmed the patch"
+    window.undo_action.trigger()
+    assert notes.toPlainText() == before + "Vendor confirmed the"
