@@ -10,13 +10,25 @@ from core.errors import LifecycleError
 from core.model import Meeting, MeetingStatus, Side, SignOff
 
 
-def start(meeting: Meeting, now: dt.datetime) -> Meeting:
-    """Start a draft meeting: it becomes live and its clock starts."""
+def start(meeting: Meeting, now: dt.datetime, *, move_to_today: bool = False) -> Meeting:
+    """Start a draft meeting: it becomes live and its clock starts. Held on another day than
+    planned, it can move to today (its planned time kept), so that the minutes, the reviews
+    and the actions raised in it all carry the one date it was held on."""
     if meeting.status is not MeetingStatus.DRAFT:
         raise LifecycleError(
             f"Meeting {meeting.number} is {meeting.status}: only a draft can start."
         )
-    return dataclasses.replace(meeting, status=MeetingStatus.LIVE, actual_start=now)
+    planned = meeting.scheduled_start
+    if move_to_today:
+        planned = dt.datetime.combine(now.date(), planned.time())
+    return dataclasses.replace(
+        meeting, status=MeetingStatus.LIVE, actual_start=now, scheduled_start=planned
+    )
+
+
+def held_on_another_day(meeting: Meeting, today: dt.date) -> bool:
+    """A draft about to start on another day than the one it was planned for."""
+    return meeting.status is MeetingStatus.DRAFT and meeting.scheduled_start.date() != today
 
 
 def close(meeting: Meeting, now: dt.datetime) -> Meeting:

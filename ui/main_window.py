@@ -456,6 +456,7 @@ class MainWindow(QMainWindow):
             page.back_requested.connect(self.show_home)
             page.minutes_requested.connect(self.show_minutes)
             page.confirm_end = self._confirm_end if self.interactive else None
+            page.confirm_start = self._confirm_start if self.interactive else None
             page.attendance_requested.connect(self.edit_attendance)
             page.review_view.focus_changed.connect(self._on_review_focus_changed)
             page.dashboard_view.kpi_opened.connect(self._on_dashboard_kpi_opened)
@@ -756,6 +757,29 @@ class MainWindow(QMainWindow):
             return
         if not self.interactive or self._confirm_end(page.left_unreviewed()):
             page.end_meeting()
+
+    def _confirm_start(self, meeting: Meeting) -> bool | None:
+        """A meeting started on another day than planned: move it to today (one date in the
+        minutes, the reviews and the actions raised), keep its date, or not start."""
+        planned = meeting.scheduled_start
+        box = QMessageBox(self)
+        box.setWindowTitle("Start the meeting")
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setText(
+            f"Meeting {meeting.number} is planned for {planned:%A} {planned.day} "
+            f"{planned:%B}. Move it to today?"
+        )
+        box.setInformativeText(
+            "Moved, the minutes, this meeting's reviews and the actions raised in it all "
+            "carry today's date."
+        )
+        move = box.addButton("Move it to today", QMessageBox.ButtonRole.AcceptRole)
+        keep = box.addButton("Keep the planned date", QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(move)
+        box.exec()
+        clicked = box.clickedButton()
+        return True if clicked is move else False if clicked is keep else None
 
     def _confirm_end(self, missed: list[str]) -> bool:
         """Ask before the meeting ends, saying what it has not reviewed; the room can go back."""

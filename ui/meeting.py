@@ -77,6 +77,9 @@ class MeetingPage(QWidget):
         # Asked before a meeting ends with things unreviewed (the window sets it); None ends
         # at once, as scripts and tests do.
         self.confirm_end: Callable[[list[str]], bool] | None = None
+        # Asked when a meeting starts on another day than planned: True moves it to today,
+        # False keeps its date, None does not start it. None (no question): keep the date.
+        self.confirm_start: Callable[[Meeting], bool | None] | None = None
         self.minutes_button = QPushButton("Minutes…")
         self.minutes_button.setToolTip("Preview, sign off, export and send the minutes (Ctrl+M)")
         self.minutes_button.clicked.connect(self.minutes_requested)
@@ -303,8 +306,16 @@ class MeetingPage(QWidget):
     def start_meeting(self) -> None:
         if self.meeting is None:
             return
+        move = False
+        if self.confirm_start is not None and lifecycle.held_on_another_day(
+            self._session.meeting(self.meeting.id), self._session.today()
+        ):
+            answer = self.confirm_start(self.meeting)
+            if answer is None:
+                return
+            move = answer
         try:
-            self.meeting = self._session.start_meeting(self.meeting.id)
+            self.meeting = self._session.start_meeting(self.meeting.id, move_to_today=move)
         except ReviewError as error:
             self._show_error(error.message)
             return

@@ -372,8 +372,11 @@ class Session(QObject):
         repository.update_meeting(self._db, meeting)
         self.changed.emit(Change.MEETINGS)
 
-    def start_meeting(self, meeting_id: str) -> Meeting:
-        started = lifecycle.start(self.meeting(meeting_id), self.now().replace(microsecond=0))
+    def start_meeting(self, meeting_id: str, *, move_to_today: bool = False) -> Meeting:
+        """Start the meeting now; `move_to_today` first moves it to today (lifecycle.start)."""
+        started = lifecycle.start(
+            self.meeting(meeting_id), self.now().replace(microsecond=0), move_to_today=move_to_today
+        )
         repository.update_meeting(self._db, started)
         self.changed.emit(Change.MEETINGS)
         return started

@@ -170,3 +170,30 @@ def test_the_next_draft_is_the_earliest_prepared_meeting_whatever_else_is_going_
     found = next_draft(list(reversed(meetings)))
     assert found is not None and found.number == 2
     assert next_draft(meetings[:2]) is None
+
+
+def test_a_meeting_started_early_can_move_to_the_day_it_is_held() -> None:
+    """Moved, its planned date becomes the day it starts (time kept); not moved, it keeps
+    its planned date; held_on_another_day says when to ask."""
+    import dataclasses as dc
+    import datetime as dt_
+
+    from core import lifecycle
+    from core.model import Meeting, MeetingStatus
+
+    planned = dt_.datetime(2026, 12, 8, 10, 0)
+    draft = Meeting(
+        id="m", partnership_id="p", number=25, title="December", scheduled_start=planned,
+        location="", facilitator_id=None, period="2026-11", status=MeetingStatus.DRAFT,
+    )  # fmt: skip
+    now = dt_.datetime(2026, 12, 6, 9, 58)
+    assert lifecycle.held_on_another_day(draft, now.date())
+    assert not lifecycle.held_on_another_day(draft, planned.date())
+    moved = lifecycle.start(draft, now, move_to_today=True)
+    assert moved.scheduled_start == dt_.datetime(2026, 12, 6, 10, 0)
+    assert (moved.status, moved.actual_start) == (MeetingStatus.LIVE, now)
+    kept = lifecycle.start(draft, now)
+    assert kept.scheduled_start == planned
+    assert not lifecycle.held_on_another_day(
+        dc.replace(draft, status=MeetingStatus.LIVE), now.date()
+    )

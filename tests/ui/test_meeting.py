@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
@@ -344,3 +345,31 @@ def test_one_ctrl_z_in_the_notes_takes_back_the_last_word_not_the_item(
     assert notes.toPlainText() == before + "Vendor confirmed the patch"
     window.undo_action.trigger()
     assert notes.toPlainText() == before + "Vendor confirmed the"
+
+
+def test_a_meeting_started_on_another_day_can_move_to_today(
+    qtbot: QtBot, settings: QSettings, demo_path: Path
+) -> None:
+    """The demo's meeting 25 is planned for another day than the session's today: asked,
+    "cancel" leaves it a draft, "move" starts it dated today at its planned time, so the
+    minutes and the reviews carry one date."""
+    window = _window(qtbot, settings, demo_path)
+    session = window.session
+    assert session is not None
+    draft = session.next_meeting()
+    assert draft is not None
+    today = draft.scheduled_start.date() - dt.timedelta(days=2)
+    session.now = lambda: dt.datetime.combine(today, dt.time(9, 58))
+    window.open_meeting(draft.id)
+    page = window.meeting_page
+    assert page is not None
+    asked: list[int] = []
+    page.confirm_start = lambda meeting: asked.append(meeting.number)  # None: do not start
+    page.start_meeting()
+    assert asked == [draft.number] and session.meeting(draft.id).status is MeetingStatus.DRAFT
+    page.confirm_start = lambda meeting: True
+    page.start_meeting()
+    started = session.meeting(draft.id)
+    assert started.status is MeetingStatus.LIVE
+    assert started.scheduled_start == dt.datetime.combine(today, draft.scheduled_start.time())
+    assert started.actual_start is not None and started.actual_start.date() == today
