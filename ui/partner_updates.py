@@ -70,6 +70,9 @@ class PartnerUpdatesDialog(QDialog):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(WHAT, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(COMMENT, QHeaderView.ResizeMode.Stretch)
+        # rows as tall as their wrapped text at the columns' real widths, not at the narrow
+        # ones they had before the dialog was first laid out
+        header.sectionResized.connect(lambda *_: self.table.resizeRowsToContents())
         self.flagged_title = QLabel()
         self.flagged = QPlainTextEdit()
         self.flagged.setObjectName("flaggedLines")
@@ -142,6 +145,8 @@ class PartnerUpdatesDialog(QDialog):
                 "and not proposed (ask the partner to correct them):"
             )
             self.flagged.setPlainText("\n".join(str(p) for p in problems))
+            lines = min(len(problems), 7) + 1
+            self.flagged.setMaximumHeight(lines * self.flagged.fontMetrics().lineSpacing() + 12)
         else:
             self.flagged_title.setText("No line was flagged.")
             self.flagged.hide()
