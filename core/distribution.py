@@ -2,19 +2,70 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+import textwrap
 import unicodedata
 from collections.abc import Sequence
-from email import policy
+from email import policy, utils
 from email.headerregistry import Address
 from email.message import EmailMessage
 
 from core.errors import ValidationError
 from core.model import Meeting, Person
 
-# Long header lines (RFC 5322 allows 998) keep each name in one encoded word: some readers add a
-# space where a name was folded across two.
-_POLICY = policy.default.clone(max_line_length=998)
+# The SMTP policy (CRLF line ends). Headers may run to RFC 5322's 998 characters, so that a name
+# is never folded across two encoded words (readers, Python's among them, then show a space
+# inside it); attachments are encoded under the plain SMTP policy, in base64 lines of 76 as
+# RFC 2045 asks (attach), and the text is wrapped at 72 (body).
+DRAFT_POLICY = policy.SMTP.clone(max_line_length=998)
+
+
+def body(*paragraphs: str) -> str:
+    """Plain text in lines of at most 72 characters, paragraphs apart."""
+    return "\n\n".join(textwrap.fill(p, 72, break_on_hyphens=False) for p in paragraphs) + "\n"
+
+
+def attach(
+    message: EmailMessage,
+    data: bytes,
+    maintype: str,
+    subtype: str,
+    filename: str,
+    params: dict[str, str] | None = None,
+) -> None:
+    """Attach a file, base64 in lines of 76 characters whatever the message's header policy."""
+    headers_policy = message.policy
+    message.policy = policy.SMTP
+    try:
+        message.add_attachment(
+            data, maintype=maintype, subtype=subtype, filename=filename, params=params or {}
+        )
+    finally:
+        message.policy = headers_policy
+
+
+def draft_message(
+    subject: str,
+    recipients: Sequence[Person],
+    sender: Person | None,
+    now: dt.datetime | None = None,
+) -> EmailMessage:
+    """An unsent e-mail draft's headers: Subject, From (the sender, when they have an
+    address), To, Date, a Message-ID, and X-Unsent so mail programs open it to send."""
+    message = EmailMessage(policy=DRAFT_POLICY)
+    message["Subject"] = subject
+    if sender is not None and sender.email:
+        message["From"] = Address(display_name=sender.name, addr_spec=sender.email)
+    message["To"] = [Address(display_name=p.name, addr_spec=p.email) for p in recipients]
+    moment = now or dt.datetime.now(dt.UTC)
+    message["Date"] = utils.format_datetime(
+        moment if moment.tzinfo is not None else moment.astimezone()
+    )
+    domain = sender.email.rpartition("@")[2] if sender is not None and sender.email else None
+    message["Message-ID"] = utils.make_msgid(domain=domain or "review-facilitator.invalid")
+    message["X-Unsent"] = "1"
+    return message
 
 
 def partnership_slug(partnership: str, fallback: str = "minutes") -> str:
@@ -37,6 +88,7 @@ def minutes_email(
     pdf: bytes,
     pdf_name: str,
     sender: Person | None = None,
+    now: dt.datetime | None = None,
 ) -> bytes:
     """An unsent e-mail draft to the attendees of both sides, the signed PDF attached."""
     addressed = [p for p in recipients if p.email]
@@ -44,24 +96,31 @@ def minutes_email(
         raise ValidationError(
             "recipients", "None of the attendees has an e-mail address to send the minutes to."
         )
-    message = EmailMessage(policy=_POLICY)
-    message["Subject"] = (
-        f"{partnership}: signed minutes of meeting {meeting.number}, {meeting.date.isoformat()}"
+    message = draft_message(
+        f"{partnership}: signed minutes of meeting {meeting.number}, {meeting.date.isoformat()}",
+        addressed,
+        sender,
+        now,
     )
-    message["To"] = [Address(display_name=p.name, addr_spec=p.email) for p in addressed]
-    if sender is not None and sender.email:
-        message["From"] = Address(display_name=sender.name, addr_spec=sender.email)
-    message["X-Unsent"] = "1"  # mail programs open it as a draft to send
     names = ", ".join(p.name for p in addressed)
     message.set_content(
-        f"Dear {names},\n\n"
-        f"Attached are the minutes of meeting {meeting.number} of the {partnership} "
-        f"partnership review, held on {meeting.date.isoformat()}, signed off by a "
-        "representative of each side.\n\n"
-        "The PDF carries both digital signatures and its machine-readable record. Any PDF "
-        "reader shows the signatures; to establish who signed, compare each signer's "
-        "certificate fingerprint with the certificates the partners exchanged (the app's "
-        "`verify --trust CERT` does so).\n"
+        body(
+            f"Dear {names},",
+            f"Attached are the minutes of meeting {meeting.number} of the {partnership} "
+            f"partnership review, held on {meeting.date.isoformat()}, signed off by a "
+            "representative of each side.",
+            "How to check them: open the PDF in a reader that shows digital signatures (Adobe "
+            "Acrobat Reader, Foxit, Okular and others) and open its signature panel. Each of "
+            "the two signatures should say that the document has not been modified since it "
+            "was signed; the second one covers the whole file.",
+            "Who signed: your reader may say it does not know the signers' certificates, "
+            "since they are the partners' own, not a public authority's. Each signature box "
+            "on the last page prints the start of its certificate's fingerprint (16 "
+            "hexadecimal characters); compare it with the fingerprint the signatory gave you "
+            "when their certificate was registered. If both match, the signature is theirs.",
+            "The minutes' record (minutes.json) is attached inside the PDF; its SHA-256, "
+            "printed in every page's footer, is what both signatures approve.",
+        )
     )
-    message.add_attachment(pdf, maintype="application", subtype="pdf", filename=pdf_name)
+    attach(message, pdf, "application", "pdf", pdf_name)
     return bytes(message)

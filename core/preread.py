@@ -16,9 +16,6 @@ import datetime as dt
 import io
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from email import policy
-from email.headerregistry import Address
-from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +34,7 @@ from openpyxl.worksheet.datavalidation import DataValidation  # type: ignore[imp
 from core import workbook_format as shape
 from core.actions import days_overdue
 from core.agenda import planned_minutes
-from core.distribution import partnership_slug
+from core.distribution import attach, body, draft_message, partnership_slug
 from core.errors import LifecycleError, ReviewError, ValidationError
 from core.exports import UID_DOMAIN, write_atomically
 from core.figures import figure_with_unit
@@ -72,8 +69,6 @@ from core.model import (
 from core.register import ActionRow
 
 PRODID = "-//Review Facilitator//Pre-read//EN"
-# Long header lines keep each name in one encoded word (as core.distribution's minutes e-mail).
-_POLICY = policy.default.clone(max_line_length=998)
 ITEM_ROWS = 20  # empty rows of "Items to raise"
 
 # --- what storage gathers ---------------------------------------------------------------
@@ -579,31 +574,30 @@ def preread_email(source: PreReadSource, attachments: Sequence[tuple[str, bytes]
         raise ValidationError("recipients", "No one has an e-mail address to send the pre-read to.")
     sender = organiser(meeting, source.people)
     partner = source.parties[Side.PARTNER].name
-    message = EmailMessage(policy=_POLICY)
-    message["Subject"] = (
-        f"{name}: pre-read for meeting {meeting.number}, {meeting.date.isoformat()}"
+    message = draft_message(
+        f"{name}: pre-read for meeting {meeting.number}, {meeting.date.isoformat()}",
+        people,
+        sender,
     )
-    message["From"] = Address(display_name=sender.name, addr_spec=sender.email)
-    message["To"] = [Address(display_name=p.name, addr_spec=p.email) for p in people]
-    message["X-Unsent"] = "1"  # mail programs open it as a draft to send
     where = f" at {meeting.location}" if meeting.location else ""
     message.set_content(
-        "Dear all,\n\n"
-        f"Meeting {meeting.number} of the {name} partnership review is on "
-        f"{meeting.date:%A} {meeting.date.day} {meeting.date:%B %Y} at "
-        f"{_clock(meeting.scheduled_start)}{where}; the invitation is attached.\n\n"
-        "The pre-read (PDF) has the agenda, the open actions of both sides, the dashboard of "
-        f"{_month(meeting.period)}, the initiatives and the decisions of the last meeting.\n\n"
-        f"For {partner}: the workbook lists your open actions and KPIs. Please fill in the "
-        "unlocked cells (a status for each action, your figures, confirmations or disputes of "
-        "ours, items to raise) and send it back before the meeting.\n"
+        body(
+            "Dear all,",
+            f"Meeting {meeting.number} of the {name} partnership review is on "
+            f"{meeting.date:%A} {meeting.date.day} {meeting.date:%B %Y} at "
+            f"{_clock(meeting.scheduled_start)}{where}; the invitation is attached.",
+            "The pre-read (PDF) has the agenda, the open actions of both sides, the dashboard "
+            f"of {_month(meeting.period)}, the initiatives and the decisions of the last "
+            "meeting.",
+            f"For {partner}: the workbook lists your open actions and KPIs. Please fill in the "
+            "unlocked cells (a status for each action, your figures, confirmations or disputes "
+            "of ours, items to raise) and send it back before the meeting.",
+        )
     )
     for file_name, data in attachments:
         suffix = file_name[file_name.rfind(".") :].lower()
         maintype, subtype, params = _MIME[suffix]
-        message.add_attachment(
-            data, maintype=maintype, subtype=subtype, filename=file_name, params=params
-        )
+        attach(message, data, maintype, subtype, file_name, params)
     return bytes(message)
 
 

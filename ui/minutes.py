@@ -478,9 +478,13 @@ class MinutesDialog(QDialog):
             for a in self.session.attendance(self.meeting_id)
             if a.status is AttendanceStatus.PRESENT
         }
-        attendees = [p for p in self.session.people() if p.id in present]
+        people = self.session.people()
+        attendees = [p for p in people if p.id in present]
+        facilitator = next((p for p in people if p.id == meeting.facilitator_id), None)
         try:
-            draft = minutes_email(name, meeting, attendees, self.pdf, pdf_path.name)
+            draft = minutes_email(
+                name, meeting, attendees, self.pdf, pdf_path.name, facilitator, self.session.now()
+            )
             write_atomically(pdf_path, self.pdf)
             write_atomically(eml_path, draft)
         except ReviewError as error:
