@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
 from itertools import zip_longest
 from typing import Any
 from xml.sax.saxutils import escape
@@ -216,14 +218,18 @@ class MeetingSections(StoryBase):
         if not agenda:
             return self._empty("No agenda was recorded.")
         rows: list[list[Any]] = [
-            self._head(">#", "Item", "Type", ">Planned min", ">Actual min", ">Over / under")
+            self._head(
+                ">#", "Item", "Type", ">Starts", ">Planned min", ">Actual min", ">Over / under"
+            )
         ]
-        for entry in agenda:
+        starts = _planned_starts(self.minutes.header.planned_start, agenda)
+        for entry, start in zip(agenda, starts, strict=True):
             rows.append(
                 [
                     self._p(str(entry.position), "cell_right"),
                     self._p(_esc(entry.title)),
                     self._p(escape(_kind(entry)), "cell_muted"),
+                    self._p(start, "cell_right"),
                     self._p(str(entry.planned_minutes), "cell_right"),
                     self._p(str(entry.actual_minutes), "cell_right"),
                     self._p(_variance(entry.actual_minutes - entry.planned_minutes), "cell_right"),
@@ -235,6 +241,7 @@ class MeetingSections(StoryBase):
             [
                 "",
                 self._p("<b>Total</b>"),
+                "",
                 "",
                 self._p(f"<b>{planned}</b>", "cell_right"),
                 self._p(f"<b>{actual}</b>", "cell_right"),
@@ -251,7 +258,7 @@ class MeetingSections(StoryBase):
         )
         table = self._table(
             rows,
-            [20, 220, 100, 50, 50, 56],
+            [20, 196, 88, 40, 50, 46, 56],
             extra=[("LINEABOVE", (0, -1), (-1, -1), 0.6, _RULE)],
         )
         return [table, self._p(note, "note")]
@@ -284,3 +291,18 @@ class MeetingSections(StoryBase):
         return flowables
 
     # -- actions --
+
+
+def _planned_starts(planned_start: str | None, agenda: Sequence[Any]) -> list[str]:
+    """When each item was planned to start: the meeting's planned start and the timeboxes
+    before it ("10:25"); blank when the meeting had no planned start."""
+    try:
+        clock = dt.datetime.fromisoformat(planned_start) if planned_start else None
+    except ValueError:
+        clock = None
+    starts = []
+    for entry in agenda:
+        starts.append(f"{clock:%H:%M}" if clock is not None else "")
+        if clock is not None:
+            clock += dt.timedelta(minutes=entry.planned_minutes)
+    return starts

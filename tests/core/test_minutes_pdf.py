@@ -558,3 +558,12 @@ def test_invariant_output_is_byte_identical() -> None:
     second = render_minutes(minutes, HASH, invariant=True)
     assert first.pdf == second.pdf
     assert first.signature_boxes == second.signature_boxes
+
+
+def test_the_agenda_prints_when_each_item_was_planned_to_start(small: RenderedMinutes) -> None:
+    """From the planned start (10:00) and the timeboxes before each item: 10:00, 10:05, 10:25."""
+    text = _flat(" ".join(_pages(small)))
+    agenda = text[text.index("2 Agenda") : text.index("3 Notes")]
+    assert "Starts" in agenda
+    for start in ("10:00", "10:05", "10:25"):
+        assert start in agenda, start
