@@ -58,7 +58,7 @@ def run(path: Path, pairs: int, warmup: int = 1, detail: str = "") -> list[Resul
             ) -> float:
                 def query() -> None:
                     bare.execute(count_sql, params).fetchone()
-                    bare.execute(rows_sql, [None, *params, PAGE]).fetchall()
+                    bare.execute(rows_sql, [None, None, *params, PAGE]).fetchall()
 
                 return timed(query)
 

@@ -185,6 +185,10 @@ class MainWindow(QMainWindow):
             v, "Smaller projector text", self._projector_smaller, QKeySequence.StandardKey.ZoomOut
         )
         self._action(v, "Projector text at its usual size", self._projector_reset, "Ctrl+0")
+        # The room's pages from the facilitator's window (plain Page Down and Page Up there move
+        # in the notes or a table, Ctrl+Page Down and Ctrl+Page Up between items).
+        self._action(v, "Next projector page", self._projector_next_page, "Alt+PgDown")
+        self._action(v, "Previous projector page", self._projector_previous_page, "Alt+PgUp")
         self._fill_recent_menu()
 
     def _fill_recent_menu(self) -> None:
@@ -923,6 +927,25 @@ class MainWindow(QMainWindow):
             self.projector.zoom_out()
             self.settings.setValue("projector/scale", self.projector.scale)
 
+    def _projector_next_page(self) -> None:
+        if self.projector is not None:
+            self.projector.next_page()
+
+    def _projector_previous_page(self) -> None:
+        if self.projector is not None:
+            self.projector.previous_page()
+
+    def _projector_decisions(self) -> list[str]:
+        """The decisions recorded on the current item (the commitments' read-out lists the
+        whole meeting's already)."""
+        page = self.meeting_page
+        item = page.current_item if page is not None else None
+        if self.session is None or page is None or page.meeting is None or item is None:
+            return []
+        if item.kind is AgendaItemKind.COMMITMENTS:
+            return []
+        return [d.text for d in self.session.decisions(page.meeting.id) if d.item_id == item.id]
+
     def _on_meeting_item_changed(self, item: MeetingItem) -> None:
         if self.projector is not None and self.meeting_page is not None:
             self.projector.show_item(item, self.meeting_page.notes.toMarkdown())
@@ -952,6 +975,7 @@ class MainWindow(QMainWindow):
         page = self.meeting_page
         if self.projector is None or page is None or page.meeting is None:
             return
+        self.projector.show_decisions(self._projector_decisions())
         item = page.current_item
         if item is not None and item.kind is AgendaItemKind.ACTION_REVIEW:
             self.projector.show_html(page.review_view.projector_html())

@@ -60,6 +60,11 @@ PROJECTOR_THEMES = {
         "normal": "#7ee2a8",
         "amber": "#ffd166",
         "red": "#ff6b6b",
+        "rule": "#4a5562",  # between rows
+        "rule_strong": "#aab4c0",  # under the header row
+        "header_bg": "#1d252e",
+        "panel": "#18212b",  # the decisions' box
+        "selection": "#2f6fb8",
     },
     "light": {
         "bg": WHITE,
@@ -68,6 +73,11 @@ PROJECTOR_THEMES = {
         "normal": GOOD,
         "amber": WARNING,
         "red": ERROR,
+        "rule": "#b9c2cc",
+        "rule_strong": "#4a5563",
+        "header_bg": "#eef2f6",
+        "panel": "#eef2f6",
+        "selection": ACCENT,
     },
 }
 PROJECTOR_RULE = "#888888"
