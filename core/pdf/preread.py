@@ -14,23 +14,18 @@ import io
 from typing import Any
 from xml.sax.saxutils import escape
 
-from reportlab.lib.pagesizes import A4  # type: ignore[import-untyped]
 from reportlab.platypus import (  # type: ignore[import-untyped]
-    BaseDocTemplate,
-    Frame,
-    PageTemplate,
     Spacer,
-    Table,
-    TableStyle,
 )
 from reportlab.platypus.doctemplate import LayoutError  # type: ignore[import-untyped]
 
 from core.minutes import Minutes
 from core.model import AgendaItemKind
-from core.pdf.flowables import _Furniture, _KeepStart, _MinutesCanvas
-from core.pdf.render import _pdf_date
+from core.pdf.flowables import _Furniture
+from core.pdf.render import build_document
 from core.pdf.sections_actions import ActionSections
 from core.pdf.sections_dashboard import DashboardSections
+from core.pdf.sections_meeting import facts_table
 from core.pdf.text import (
     _clean,
     _clock,
@@ -44,20 +39,11 @@ from core.pdf.text import (
     _span_minutes,
 )
 from core.pdf.theme import (
-    _ACCENT,
-    _BOTTOM,
-    _FONT,
-    _FRAME_HEIGHT,
-    _LEFT,
     _MUTED,
     _OVERRUN,
     _RAG_COLOUR,
-    _RIGHT,
     _RULE,
     _STATUS,
-    _TOP,
-    _WIDTH,
-    CREATOR,
     _register_fonts,
 )
 from core.preread import AwaitingEntry, OpenActionEntry, PreRead
@@ -128,23 +114,7 @@ class PreReadStory(ActionSections, DashboardSections):
             [self._p(a, "label"), self._p(b, "fact"), self._p(c, "label"), self._p(d, "fact")]
             for a, b, c, d in facts
         ]
-        table = Table(rows, colWidths=[64, _WIDTH / 2 - 64, 82, _WIDTH / 2 - 82], hAlign="LEFT")
-        table.setStyle(
-            TableStyle(
-                [
-                    ("FONTNAME", (0, 0), (-1, -1), _FONT),
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                    ("RIGHTPADDING", (0, 0), (-1, -1), 6),
-                    ("TOPPADDING", (0, 0), (-1, -1), 3),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-                    ("LINEABOVE", (0, 0), (-1, 0), 0.8, _ACCENT),
-                    ("LINEBELOW", (0, -1), (-1, -1), 0.8, _ACCENT),
-                    ("TOPPADDING", (0, 0), (-1, 0), 7),
-                    ("BOTTOMPADDING", (0, -1), (-1, -1), 7),
-                ]
-            )
-        )
+        table = facts_table(rows)
         sent = self.created.strftime("%Y-%m-%d %H:%M")
         return [
             self._p("PRE-READ FOR THE PARTNERSHIP REVIEW", "kicker"),
@@ -313,43 +283,16 @@ def _render(preread: PreRead, created: dt.datetime, *, split_rows: bool) -> byte
         footer=f"Pre-read sent {created:%Y-%m-%d %H:%M}: not minutes.",
     )
 
-    def make_canvas(*args: Any, **kwargs: Any) -> _MinutesCanvas:
-        # reportlab's default first font is Helvetica, which no reader is sure to have
-        kwargs["initialFontName"] = _FONT
-        canvas = _MinutesCanvas(*args, furniture=furniture, **kwargs)
-        canvas.setDateFormatter(_pdf_date(created))
-        canvas.showOutline()
-        return canvas
-
     buffer = io.BytesIO()
-    doc = BaseDocTemplate(
+    story = PreReadStory(preread, created=created, split_rows=split_rows).flowables()
+    build_document(
         buffer,
-        pagesize=A4,
-        leftMargin=_LEFT,
-        rightMargin=_RIGHT,
-        topMargin=_TOP,
-        bottomMargin=_BOTTOM,
+        story,
+        furniture,
+        created,
+        template="pre-read",
         title=f"Pre-read for meeting {header.number}: {_clean(header.title)}",
         author=_clean(header.partnership),
         subject=f"Pre-read for meeting {header.number}",
-        creator=CREATOR,
-        pageCompression=1,
-        displayDocTitle=1,
-        lang="en",
-        keepTogetherClass=_KeepStart,
     )
-    frame = Frame(
-        _LEFT,
-        _BOTTOM,
-        _WIDTH,
-        _FRAME_HEIGHT,
-        leftPadding=0,
-        rightPadding=0,
-        topPadding=0,
-        bottomPadding=0,
-        id="body",
-    )
-    doc.addPageTemplates([PageTemplate(id="pre-read", frames=[frame])])
-    story = PreReadStory(preread, created=created, split_rows=split_rows).flowables()
-    doc.build(story, canvasmaker=make_canvas)
     return buffer.getvalue()

@@ -96,56 +96,26 @@ def _render(
 ) -> RenderedMinutes:
     header = minutes.header
     boxes: dict[str, SignatureBox] = {}
-    canvases: list[_MinutesCanvas] = []
     furniture = _Furniture(
         left=_clean(header.partnership),
         right=f"Meeting {header.number} — {header.date}",
         content_hash=content_hash,
     )
 
-    def make_canvas(*args: Any, **kwargs: Any) -> _MinutesCanvas:
-        # reportlab's default first font is Helvetica, which no reader is sure to have
-        kwargs["initialFontName"] = "DejaVuSans"
-        canvas = _MinutesCanvas(*args, furniture=furniture, **kwargs)
-        if created is not None:
-            canvas.setDateFormatter(_pdf_date(created))
-        canvas.showOutline()
-        canvases.append(canvas)
-        return canvas
-
     buffer = io.BytesIO()
-    doc = BaseDocTemplate(
+    story = Story(minutes, content_hash, boxes, split_rows=split_rows).flowables()
+    canvases = build_document(
         buffer,
-        pagesize=A4,
-        leftMargin=_LEFT,
-        rightMargin=_RIGHT,
-        topMargin=_TOP,
-        bottomMargin=_BOTTOM,
+        story,
+        furniture,
+        created,
+        template="minutes",
         title=f"Minutes of meeting {header.number}: {_clean(header.title)}",
         author=_clean(header.partnership),
         subject=f"Minutes of meeting {header.number}",
-        creator=CREATOR,
         keywords=[f"content-sha256:{content_hash}"],
         invariant=1 if invariant else 0,
-        pageCompression=1,
-        displayDocTitle=1,
-        lang="en",
-        keepTogetherClass=_KeepStart,
     )
-    frame = Frame(
-        _LEFT,
-        _BOTTOM,
-        _WIDTH,
-        _FRAME_HEIGHT,
-        leftPadding=0,
-        rightPadding=0,
-        topPadding=0,
-        bottomPadding=0,
-        id="body",
-    )
-    doc.addPageTemplates([PageTemplate(id="minutes", frames=[frame])])
-    story = Story(minutes, content_hash, boxes, split_rows=split_rows).flowables()
-    doc.build(story, canvasmaker=make_canvas)
     return RenderedMinutes(
         pdf=buffer.getvalue(),
         signature_boxes=tuple(boxes[name] for name in SIDES if name in boxes),
@@ -162,3 +132,56 @@ def _pdf_date(moment: dt.datetime) -> Callable[..., str]:
     hours, rest = divmod(abs(minutes), 60)
     text = f"D:{aware:%Y%m%d%H%M%S}{sign}{hours:02d}'{rest:02d}'"
     return lambda *_: text
+
+
+def build_document(
+    buffer: io.BytesIO,
+    story: list[Any],
+    furniture: _Furniture,
+    created: dt.datetime | None,
+    *,
+    template: str,
+    **metadata: Any,
+) -> list[_MinutesCanvas]:
+    """Lay `story` out on A4 pages with the minutes' margins and page furniture, every font
+    embedded, into `buffer`; the canvases used (the last one knows the page count)."""
+    canvases: list[_MinutesCanvas] = []
+
+    def make_canvas(*args: Any, **kwargs: Any) -> _MinutesCanvas:
+        # reportlab's default first font is Helvetica, which no reader is sure to have
+        kwargs["initialFontName"] = "DejaVuSans"
+        canvas = _MinutesCanvas(*args, furniture=furniture, **kwargs)
+        if created is not None:
+            canvas.setDateFormatter(_pdf_date(created))
+        canvas.showOutline()
+        canvases.append(canvas)
+        return canvas
+
+    doc = BaseDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=_LEFT,
+        rightMargin=_RIGHT,
+        topMargin=_TOP,
+        bottomMargin=_BOTTOM,
+        creator=CREATOR,
+        pageCompression=1,
+        displayDocTitle=1,
+        lang="en",
+        keepTogetherClass=_KeepStart,
+        **metadata,
+    )
+    frame = Frame(
+        _LEFT,
+        _BOTTOM,
+        _WIDTH,
+        _FRAME_HEIGHT,
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+        id="body",
+    )
+    doc.addPageTemplates([PageTemplate(id=template, frames=[frame])])
+    doc.build(story, canvasmaker=make_canvas)
+    return canvases

@@ -76,23 +76,7 @@ class MeetingSections(StoryBase):
             ]
             for a, b, c, d in facts
         ]
-        table = Table(rows, colWidths=[64, _WIDTH / 2 - 64, 82, _WIDTH / 2 - 82], hAlign="LEFT")
-        table.setStyle(
-            TableStyle(
-                [
-                    ("FONTNAME", (0, 0), (-1, -1), _FONT),
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                    ("RIGHTPADDING", (0, 0), (-1, -1), 6),
-                    ("TOPPADDING", (0, 0), (-1, -1), 3),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-                    ("LINEABOVE", (0, 0), (-1, 0), 0.8, _ACCENT),
-                    ("LINEBELOW", (0, -1), (-1, -1), 0.8, _ACCENT),
-                    ("TOPPADDING", (0, 0), (-1, 0), 7),
-                    ("BOTTOMPADDING", (0, -1), (-1, -1), 7),
-                ]
-            )
-        )
+        table = facts_table(rows)
         return [
             self._p("MINUTES OF THE PARTNERSHIP REVIEW", "kicker"),
             self._p(_esc(h.partnership), "title"),
@@ -306,3 +290,25 @@ def _planned_starts(planned_start: str | None, agenda: Sequence[Any]) -> list[st
         if clock is not None:
             clock += dt.timedelta(minutes=entry.planned_minutes)
     return starts
+
+
+def facts_table(rows: list[list[Any]]) -> Any:
+    """The title block's facts, two label-and-value pairs a row, ruled above and below."""
+    table = Table(rows, colWidths=[64, _WIDTH / 2 - 64, 82, _WIDTH / 2 - 82], hAlign="LEFT")
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), _FONT),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+                ("TOPPADDING", (0, 0), (-1, -1), 3),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                ("LINEABOVE", (0, 0), (-1, 0), 0.8, _ACCENT),
+                ("LINEBELOW", (0, -1), (-1, -1), 0.8, _ACCENT),
+                ("TOPPADDING", (0, 0), (-1, 0), 7),
+                ("BOTTOMPADDING", (0, -1), (-1, -1), 7),
+            ]
+        )
+    )
+    return table
