@@ -499,24 +499,21 @@ class MainWindow(QMainWindow):
     def preread_meeting(self) -> Meeting | None:
         """The meeting Meeting ▸ Send the pre-read is for: the one shown if it is a draft,
         else the next prepared one."""
-        if self.session is None or self.session.partnership_id is None:
-            return None
-        page = self.meeting_page
-        if self.pages.currentWidget() is page and page is not None and page.meeting is not None:
-            shown = self.session.meeting(page.meeting.id)
-            if shown.status is MeetingStatus.DRAFT:
-                return shown
-        return next_draft(self.session.meetings())
+        return self._shown_or_next(MeetingStatus.DRAFT)
 
     def updates_meeting(self) -> Meeting | None:
         """The meeting partner updates are received for: the one shown if it has not ended,
         else the next prepared one."""
+        return self._shown_or_next(MeetingStatus.DRAFT, MeetingStatus.LIVE)
+
+    def _shown_or_next(self, *statuses: MeetingStatus) -> Meeting | None:
+        """The meeting on screen if it is in one of `statuses`, else the next prepared one."""
         if self.session is None or self.session.partnership_id is None:
             return None
         page = self.meeting_page
         if self.pages.currentWidget() is page and page is not None and page.meeting is not None:
             shown = self.session.meeting(page.meeting.id)
-            if shown.status in (MeetingStatus.DRAFT, MeetingStatus.LIVE):
+            if shown.status in statuses:
                 return shown
         return next_draft(self.session.meetings())
 
@@ -544,6 +541,8 @@ class MainWindow(QMainWindow):
     def send_preread(self) -> None:
         """Write the pre-read, the invitation, the partner's workbook and the e-mail draft into
         a folder the facilitator picks, then open that folder."""
+        from ui.folders import last_folder, remember_folder
+
         meeting = self.preread_meeting()
         if self.session is None or meeting is None:
             QMessageBox.information(
@@ -553,10 +552,13 @@ class MainWindow(QMainWindow):
             )
             return
         folder = QFileDialog.getExistingDirectory(
-            self, f"Folder for the pre-read of meeting {meeting.number}", str(Path.home())
+            self,
+            f"Folder for the pre-read of meeting {meeting.number}",
+            str(last_folder(self.settings, "pre-read")),
         )
         if not folder:
             return
+        remember_folder(self.settings, "pre-read", Path(folder))
         try:
             self.session.send_preread(meeting.id, Path(folder))
         except ReviewError as error:
