@@ -424,6 +424,22 @@ def test_a_guessable_passphrase_creates_no_key(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["passphrase.txt"]
 
 
+def _sent_to_the_partner(
+    capsys: pytest.CaptureFixture[str],
+    demo: Path,
+    closed: Closed,
+    keys: dict[Side, Key],
+    tmp_path: Path,
+) -> tuple[Path, Path]:
+    """The closed meeting sent for signature, and the partner's key file beside it."""
+    to_sign = tmp_path / "to-sign.pdf"
+    code, _, err = _main(
+        capsys, "send-for-signature", "--db", demo, "--meeting", closed.number, "--out", to_sign
+    )
+    assert code == 0, err
+    return to_sign, keys[Side.PARTNER].write(tmp_path / "partner")
+
+
 def test_a_wrong_passphrase_signs_nothing(
     demo: Path,
     closed: Closed,
@@ -432,12 +448,7 @@ def test_a_wrong_passphrase_signs_nothing(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     """`sign` with a passphrase that does not open the key: exit 2, one line, no signed copy."""
-    to_sign = tmp_path / "to-sign.pdf"
-    code, _, err = _main(
-        capsys, "send-for-signature", "--db", demo, "--meeting", closed.number, "--out", to_sign
-    )
-    assert code == 0, err
-    key = keys[Side.PARTNER].write(tmp_path / "partner")
+    to_sign, key = _sent_to_the_partner(capsys, demo, closed, keys, tmp_path)
     wrong = _passphrase_file(tmp_path / "partner", "velvet harbour quietly seventeen")
     out = tmp_path / "signed.pdf"
     code, _, err = _main(
@@ -456,12 +467,7 @@ def test_sign_never_overwrites_an_existing_file(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     """`sign --out` naming an existing file: exit 2, one line, the file left as it was."""
-    to_sign = tmp_path / "to-sign.pdf"
-    code, _, err = _main(
-        capsys, "send-for-signature", "--db", demo, "--meeting", closed.number, "--out", to_sign
-    )
-    assert code == 0, err
-    key = keys[Side.PARTNER].write(tmp_path / "partner")
+    to_sign, key = _sent_to_the_partner(capsys, demo, closed, keys, tmp_path)
     passphrase = _passphrase_file(tmp_path / "partner")
     out = tmp_path / "signed.pdf"
     out.write_bytes(b"an earlier signed copy")
