@@ -150,6 +150,9 @@ def build_document(
     def make_canvas(*args: Any, **kwargs: Any) -> _MinutesCanvas:
         # reportlab's default first font is Helvetica, which no reader is sure to have
         kwargs["initialFontName"] = "DejaVuSans"
+        # PDF 2.0 from the start: signing with an elliptic-curve key declares it (ISO 32002),
+        # and a file should not say 1.4 in its header and 2.0 in its catalogue
+        kwargs["pdfVersion"] = (2, 0)
         canvas = _MinutesCanvas(*args, furniture=furniture, **kwargs)
         if created is not None:
             canvas.setDateFormatter(_pdf_date(created))

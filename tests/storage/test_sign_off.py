@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import io
 import random
+import re
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -308,3 +309,17 @@ def test_every_font_of_the_signed_minutes_is_embedded_and_the_boxes_name_the_sig
     for side, identity in identities.items():
         assert f"for the {side.value} side" in text
         assert short_fingerprint(identity.fingerprint) in text
+    # One PDF version, said the same in the header and the catalogue; no complaint from
+    # poppler, qpdf or pypdf in strict mode on the signed file
+    data = path.read_bytes()
+    strict = PdfReader(io.BytesIO(data), strict=True)
+    assert data.startswith(b"%PDF-2.0")
+    assert strict.trailer["/Root"].get("/Version", "/2.0") == "/2.0"
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
+    assert info.stderr == "" and re.search(r"PDF version: +2\.0", info.stdout)
+    if shutil.which("qpdf") is not None:
+        checked = subprocess.run(
+            ["qpdf", "--check", str(path)], capture_output=True, text=True, check=False
+        )
+        assert checked.returncode == 0, checked.stdout + checked.stderr
+        assert "No syntax or stream encoding errors found" in checked.stdout
