@@ -11,7 +11,21 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-SUBCOMMANDS = ["demo", "export-minutes", "verify", "import-kpis", "backup", "restore"]
+SUBCOMMANDS = [
+    "demo",
+    "export-minutes",
+    "verify",
+    "import-kpis",
+    "backup",
+    "restore",
+    "key",
+    "certificate",
+    "send-for-signature",
+    "sign",
+    "receive-signed",
+    "pre-read",
+    "receive-updates",
+]
 
 
 def _env(**changes: str | None) -> dict[str, str]:

@@ -64,6 +64,70 @@ def _restore(db: Path, tmp: Path) -> list[str | Path]:
     return ["restore", "--db", db, "--from", tmp / "backup.db"]
 
 
+PASSPHRASE = "velvet harbour quietly sixteen"
+
+
+def _key(db: Path, tmp: Path) -> list[str | Path]:
+    (tmp / "passphrase.txt").write_text(PASSPHRASE + "\n", encoding="utf-8")
+    return [
+        "key", "create", "--name", "Stefan Lindqvist", "--side", "partner",
+        "--email", "stefan.lindqvist@brightline.example",
+        "--organisation", "Brightline IT Services", "--out", tmp / "stefan.p12",
+        "--passphrase-file", tmp / "passphrase.txt",
+    ]  # fmt: skip
+
+
+def _certificate(db: Path, tmp: Path) -> list[str | Path]:
+    return ["certificate", "list", "--db", db]
+
+
+def _awaiting(tmp: Path) -> Path:
+    """A demo whose latest minutes await the partner's signature."""
+    awaiting = tmp / "awaiting.db"
+    made = run("demo", "--db", awaiting, "--awaiting-partner")
+    assert made.returncode == 0, made.stderr
+    return awaiting
+
+
+def _send_for_signature(db: Path, tmp: Path) -> list[str | Path]:
+    return [
+        "send-for-signature", "--db", _awaiting(tmp), "--meeting", "latest",
+        "--out", tmp / "to-sign.pdf",
+    ]  # fmt: skip
+
+
+def _sign(db: Path, tmp: Path) -> list[str | Path]:
+    for step in (_send_for_signature(db, tmp), _key(db, tmp)):
+        done = run(*step)
+        assert done.returncode == 0, done.stderr
+    return [
+        "sign", tmp / "to-sign.pdf", "--key", tmp / "stefan.p12",
+        "--passphrase-file", tmp / "passphrase.txt", "--out", tmp / "signed.pdf",
+    ]  # fmt: skip
+
+
+def _receive_signed(db: Path, tmp: Path) -> list[str | Path]:
+    signed = run(*_sign(db, tmp))
+    assert signed.returncode == 0, signed.stderr
+    added = run(
+        "certificate", "add", "--db", tmp / "awaiting.db", "--person", "Stefan Lindqvist",
+        tmp / "stefan.pem",
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    return ["receive-signed", "--db", tmp / "awaiting.db", tmp / "signed.pdf"]
+
+
+def _pre_read(db: Path, tmp: Path) -> list[str | Path]:
+    return ["pre-read", "--db", db, "--meeting", "next", "--out", tmp]
+
+
+def _receive_updates(db: Path, tmp: Path) -> list[str | Path]:
+    sent = run(*_pre_read(db, tmp))
+    assert sent.returncode == 0, sent.stderr
+    (workbook,) = tmp.glob("*partner-update.xlsx")
+    return ["receive-updates", "--db", db, workbook]
+
+
 COMMANDS: dict[str, Callable[[Path, Path], list[str | Path]]] = {
     "demo": _demo,
     "export-minutes": _export_minutes,
@@ -71,6 +135,13 @@ COMMANDS: dict[str, Callable[[Path, Path], list[str | Path]]] = {
     "import-kpis": _import_kpis,
     "backup": _backup,
     "restore": _restore,
+    "key": _key,
+    "certificate": _certificate,
+    "send-for-signature": _send_for_signature,
+    "sign": _sign,
+    "receive-signed": _receive_signed,
+    "pre-read": _pre_read,
+    "receive-updates": _receive_updates,
 }
 
 
