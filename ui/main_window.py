@@ -336,6 +336,7 @@ class MainWindow(QMainWindow):
             self.meeting_page.release_charts()
         if self.projector is not None:
             self.projector.close()
+            self.projector.deleteLater()  # not left to the garbage collector's timing
             self.projector = None
         for page in (self.home, self.meeting_page, self.register):
             if page is not None:
@@ -875,6 +876,7 @@ class MainWindow(QMainWindow):
     def toggle_projector(self) -> None:
         if self.projector is not None and self.projector.isVisible():
             self.projector.close()
+            self.projector.deleteLater()
             self.projector = None
             self.projector_action.setChecked(False)
             return

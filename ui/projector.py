@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QResizeEvent, QScreen, QShortcut, QTextDocument
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QTextBrowser, QVBoxLayout, QWidget
 
@@ -212,14 +212,18 @@ def _cells_with_rules(markup: str, sheet: str) -> str:
 class _PageView(QTextBrowser):
     """One page of the item's content; the window lays pages out again when it is resized."""
 
+    resized = Signal()
+
     def __init__(self, projector: ProjectorWindow) -> None:
+        # No Python reference back to the window: a cycle would leave the window's deletion
+        # to the garbage collector, which may run in a worker thread (Qt widgets must die in
+        # the GUI thread); the window listens to `resized` instead.
         super().__init__(projector)
-        self._projector = projector
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         if event.size() != event.oldSize():
-            self._projector._repaginate()
+            self.resized.emit()
 
 
 class ProjectorWindow(QWidget):
@@ -245,6 +249,7 @@ class ProjectorWindow(QWidget):
         # The whole of the item's content; the room sees it a page at a time.
         self.content = QTextDocument(self)
         self.page_view = _PageView(self)
+        self.page_view.resized.connect(self._repaginate)
         self.page_view.setFrameShape(QTextBrowser.Shape.NoFrame)
         self.page_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.page_view.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
@@ -261,7 +266,8 @@ class ProjectorWindow(QWidget):
         self.page_mark.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self._units: list[Unit] = []
         self._pages: list[list[int]] = [[]]
-        self._documents: list[QTextDocument] = []
+        self._page_markup: list[str] = []  # each page's HTML, shown in the view's own document
+        self._measure = QTextDocument(self)  # lays pages out to measure them, never shown
         self._page = 0
         self._focus: int | None = None  # the unit of the row under review, if any
         top = QHBoxLayout()
@@ -462,8 +468,9 @@ class ProjectorWindow(QWidget):
     def _page_of(self, unit: int) -> int:
         return next((p for p, units in enumerate(self._pages) if unit in units), 0)
 
-    def _new_document(self, markup: str, width: int) -> QTextDocument:
-        document = QTextDocument(self.page_view)
+    def _measured(self, markup: str, width: int) -> QTextDocument:
+        """The page-measuring document holding `markup` as the view would lay it out."""
+        document = self._measure
         document.setDefaultFont(self.page_view.font())
         sheet = self._style_sheet()
         document.setDefaultStyleSheet(sheet)
@@ -481,12 +488,11 @@ class ProjectorWindow(QWidget):
             anchor = shown[0] if shown else None
         viewport = self.page_view.viewport()
         width, height = max(1, viewport.width()), max(1, viewport.height())
-        measure = self._new_document("", width)
         pages: list[list[int]] = []
         page: list[int] = []
         for index in range(len(self._units)):
             trial = [*page, index]
-            measure.setHtml(page_markup([self._units[i] for i in trial]))
+            measure = self._measured(page_markup([self._units[i] for i in trial]), width)
             if page and measure.size().height() > height:
                 # A heading or lead-in never ends a page: it goes on with what it introduces.
                 carried: list[int] = []
@@ -497,23 +503,20 @@ class ProjectorWindow(QWidget):
             else:
                 page = trial
         pages.append(page)
-        measure.deleteLater()
-        old = self._documents
         self._pages = pages
-        self._documents = [
-            self._new_document(page_markup([self._units[i] for i in p]), width) for p in pages
-        ]
+        self._page_markup = [page_markup([self._units[i] for i in p]) for p in pages]
         if anchor is not None:
             self._page = self._page_of(anchor)
         self._page = max(0, min(len(pages) - 1, self._page))
         self._show_page()
-        for document in old:
-            document.deleteLater()
 
     def _show_page(self) -> None:
-        if not self._documents:
+        if not self._page_markup:
             return
-        self.page_view.setDocument(self._documents[self._page])
+        sheet = self._style_sheet()
+        shown = self.page_view.document()
+        shown.setDefaultStyleSheet(sheet)
+        shown.setHtml(_cells_with_rules(self._page_markup[self._page], sheet))
         self.page_view.verticalScrollBar().setValue(0)
         count = self.page_count()
         self.page_mark.setText(
