@@ -199,7 +199,11 @@ def _known_for(db: Database, partnership_id: str, side: Side) -> list[bytes]:
 
 
 def _signatory(
-    db: Database, partnership_id: str, side: Side, returned: ReturnedSignature
+    db: Database,
+    partnership_id: str,
+    side: Side,
+    returned: ReturnedSignature,
+    moment: dt.datetime,
 ) -> tuple[Person, SignatoryCertificate | None]:
     """Who the signature is from, by the register: the person its certificate is registered
     to, or, for a certificate a registered authority of the side issued, the person of that
@@ -237,7 +241,7 @@ def _signatory(
             "to the people first.",
         )
     pem = returned.certificate_pem.decode("ascii")
-    return named[0], SignatoryCertificate(report.fingerprint, named[0].id, side, pem, _now())
+    return named[0], SignatoryCertificate(report.fingerprint, named[0].id, side, pem, moment)
 
 
 def _now() -> dt.datetime:
@@ -272,7 +276,8 @@ def _accept(
             "signature", f'"{returned.field_name}" is not a side\'s signature field.'
         )
     side = Side(returned.field_name)
-    person, via_authority = _signatory(db, meeting.partnership_id, side, returned)
+    moment = signed_at or _local(returned.report.signed_at) or _now()
+    person, via_authority = _signatory(db, meeting.partnership_id, side, returned, moment)
     if expected_person is not None and person.id != expected_person:
         chosen = repository.person(db, expected_person)
         raise ValidationError(
@@ -295,7 +300,6 @@ def _accept(
     if any(s.side is side for s in standing):
         raise LifecycleError(f"The {side.value} side has already signed these minutes.")
     stale = [s for s in existing if s not in standing]
-    moment = signed_at or _local(returned.report.signed_at) or _now()
     record_ = SignOff(
         new_id(), meeting.id, person.id, side, moment, digest, returned.report.fingerprint
     )
