@@ -198,6 +198,31 @@ def build_parser() -> argparse.ArgumentParser:
     receive.add_argument("--db", type=Path, required=True)
     receive.add_argument("pdf", type=Path, help="the signed copy")
 
+    imported = commands.add_parser(
+        "import-minutes",
+        help="add a meeting from minutes both sides signed to this copy, row by row by UUID",
+    )
+    imported.add_argument(
+        "--db", type=Path, required=True, help="this copy's database (made if it does not exist)"
+    )
+    imported.add_argument("pdf", type=Path, nargs="+", help="signed minutes, oldest first")
+    imported.add_argument(
+        "--trust",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="CERT",
+        help="a signatory's certificate (or their company authority's) to trust; repeatable",
+    )
+    imported.add_argument(
+        "--fingerprint",
+        action="append",
+        default=[],
+        metavar="HEX",
+        help="the SHA-256 fingerprint of a signer's certificate, as its holder confirmed it to "
+        "you: that certificate, carried in the file, is then registered; repeatable",
+    )
+
     updates = commands.add_parser(
         "receive-updates",
         help="the partner's updates (their workbook, or a CSV file), shown as proposals",
@@ -443,6 +468,43 @@ def _sign(args: argparse.Namespace) -> int:
     return 0
 
 
+def _import_minutes(args: argparse.Namespace) -> int:
+    """Import signed minutes into this copy, each file in the order given, all or nothing
+    per file; the first refusal stops (the files before it stay imported)."""
+    import datetime as dt
+
+    from storage.database import open_database
+    from storage.errors import StorageError
+    from storage.exchange import import_minutes
+
+    if not args.db.parent.is_dir():
+        raise StorageError(f"The folder {args.db.parent} does not exist.")
+    trusted = [_read_input(path, "a certificate") for path in args.trust]
+    for path, data in zip(args.trust, trusted, strict=True):
+        _check_certificate(path, data)
+    files = [(path, _read_input(path, "a PDF")) for path in args.pdf]
+    created = not args.db.exists()
+    db = open_database(args.db)
+    try:
+        if created:
+            print(f"Created {args.db}: a new copy of the record.")
+        for path, pdf in files:
+            try:
+                result = import_minutes(
+                    db,
+                    pdf,
+                    dt.datetime.now().replace(microsecond=0),
+                    trusted=trusted,
+                    confirmed=args.fingerprint,
+                )
+            except ReviewError as error:
+                raise ReviewError(f"{path}: {error.message}") from None
+            print(f"{path}: {result.describe()}")
+    finally:
+        db.close()
+    return 0
+
+
 def _receive_signed(args: argparse.Namespace) -> int:
     """Take back minutes signed elsewhere and record that side's sign-off."""
     from core.received import UnknownCertificate
@@ -660,19 +722,25 @@ def _export_minutes(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_certificate(path: Path, data: bytes) -> None:
+    """Refuse, naming the file, what is not a certificate."""
+    from core.signatures import certificate_fingerprint
+
+    try:
+        certificate_fingerprint(data)
+    except ReviewError as error:
+        raise ReviewError(f"{path}: {error.message}") from None
+
+
 def _verify(args: argparse.Namespace) -> int:
     """Check a minutes PDF: exit 0 only if every signature and hash holds."""
-    from core.signatures import certificate_fingerprint
     from core.verification import describe, verify_minutes
 
     pdf = _read_input(args.pdf, "a PDF")
     trusted = [_read_input(path, "a certificate") for path in args.trust]
     authorities = [_read_input(path, "a certificate") for path in args.trust_tsa]
     for path, data in zip([*args.trust, *args.trust_tsa], [*trusted, *authorities], strict=True):
-        try:
-            certificate_fingerprint(data)
-        except ReviewError as error:
-            raise ReviewError(f"{path}: {error.message}") from None
+        _check_certificate(path, data)
     if args.db is None:
         result = verify_minutes(
             pdf, trusted or None, None, database_checked=False, timestamp_authorities=authorities
@@ -712,6 +780,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "send-for-signature": _send_for_signature,
     "sign": _sign,
     "receive-signed": _receive_signed,
+    "import-minutes": _import_minutes,
     "receive-updates": _receive_updates,
     "pre-read": _preread,
 }

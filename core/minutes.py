@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core import accountability
-from core.actions import slip_count
+from core.actions import settle, slip_count
 from core.dashboard import tiles as kpi_tiles
 from core.errors import LifecycleError
 from core.model import (
@@ -53,6 +53,8 @@ from core.record import canonical_json
 
 MINUTES_FORMAT = "review-facilitator/minutes/1"
 ACCOUNTABILITY_WINDOWS = (3, 6, 12)
+# How far ahead the minutes list initiatives' milestones due: the month to the next review.
+HORIZON_DAYS = 31
 
 # --- what storage gathers ---------------------------------------------------------------
 
@@ -81,7 +83,42 @@ class MinutesSource:
     milestones: Mapping[str, Sequence[Milestone]]
     progress: Sequence[InitiativeProgress]  # recorded in this meeting
     sign_offs: Sequence[SignOff] = ()
-    next_meeting_date: dt.date | None = None
+    # For each action reviewed again in a later meeting: its reviews up to and including this
+    # meeting, in meeting order (what its state was when this meeting closed).
+    reviews_then: Mapping[str, Sequence[ActionReview]] = field(default_factory=dict)
+
+
+def as_it_stood(source: MinutesSource) -> MinutesSource:
+    """The source as the world stood when its meeting closed: actions raised later left out,
+    actions reviewed later back in the state this meeting left them, milestones done later
+    not yet done, readings' reviews of later meetings left out."""
+    meeting = source.meeting
+    later = {m.id for m in source.meetings if m.scheduled_start > meeting.scheduled_start}
+    actions = []
+    for action in source.actions:
+        if action.raised_in_id in later or action.raised_on > meeting.date:
+            continue
+        if action.id in source.reviews_then:
+            action = settle(action, source.reviews_then[action.id])
+        actions.append(action)
+    return dataclasses.replace(
+        source,
+        actions=actions,
+        meetings=[m for m in source.meetings if m.id not in later],
+        milestones={
+            initiative: [
+                m if m.done_on is None or m.done_on <= meeting.date else _not_done(m)
+                for m in listed
+            ]
+            for initiative, listed in source.milestones.items()
+        },
+        reading_reviews=[r for r in source.reading_reviews if r.meeting_id not in later],
+        reviews_then={},
+    )
+
+
+def _not_done(milestone: Milestone) -> Milestone:
+    return dataclasses.replace(milestone, done_on=None)
 
 
 # --- the document -----------------------------------------------------------------------
@@ -281,7 +318,9 @@ def _rounded(value: float | None, places: int = 1) -> float | None:
 
 
 def build_minutes(source: MinutesSource) -> Minutes:
-    """The minutes of `source.meeting`; refused while the meeting has not ended."""
+    """The minutes of `source.meeting` as it stood when it closed (`as_it_stood`: nothing that
+    happened after it); refused while the meeting has not ended."""
+    source = as_it_stood(source)
     meeting = source.meeting
     if meeting.status in (MeetingStatus.DRAFT, MeetingStatus.LIVE):
         raise LifecycleError(
@@ -557,7 +596,7 @@ def _disputes(source: MinutesSource) -> tuple[DisputeEntry, ...]:
 def _initiatives(source: MinutesSource, name: Any) -> tuple[InitiativeEntry, ...]:
     progress = {p.initiative_id: p for p in source.progress}
     today = source.meeting.date
-    horizon = source.next_meeting_date or dt.date.fromordinal(today.toordinal() + 31)
+    horizon = dt.date.fromordinal(today.toordinal() + HORIZON_DAYS)
     entries = []
     for initiative in sorted(source.initiatives, key=lambda i: (i.target_date, i.name)):
         if initiative.start_date > horizon and initiative.id not in progress:

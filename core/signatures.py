@@ -11,7 +11,7 @@ import hashlib
 import io
 import logging
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from asn1crypto import cms as asn1_cms
@@ -434,10 +434,12 @@ def prepare_for_signing(
     *,
     attachment_name: str = "minutes.json",
     boxes: Mapping[str, tuple[int, tuple[float, float, float, float]]] | None = None,
+    also_attach: Sequence[tuple[str, bytes, str]] = (),
 ) -> bytes:
     """Embed the minutes' canonical JSON and create the empty signature fields, before signing.
 
     `boxes` places a field visibly: its name -> (0-based page, (x1, y1, x2, y2) in points).
+    `also_attach` embeds more JSON files (name, data, description) the signatures cover too.
     """
     if not field_names or len(set(field_names)) != len(field_names):
         raise SigningError("The signature fields must have distinct names.")
@@ -452,25 +454,33 @@ def prepare_for_signing(
         raise SigningError(
             "This PDF already has signature fields; prepare the exported minutes only once."
         )
-    if _find_attachment(writer.root, attachment_name) is not None:
-        raise SigningError(f"This PDF already has an attachment named {attachment_name}.")
-
-    data = embed.EmbeddedFileObject.from_file_data(
-        writer,
-        record_json,
-        compress=False,  # stays readable in the file for anyone auditing it
-        mime_type="application/json",
-        params=embed.EmbeddedFileParams(embed_size=True, embed_checksum=True),
-    )
-    embed.embed_file(
-        writer,
-        embed.FileSpec(
-            file_spec_string=attachment_name,
-            file_name=attachment_name,
-            embedded_data=data,
-            description="The minutes as canonical JSON: what the signatures approve.",
+    attachments = [
+        (
+            attachment_name,
+            record_json,
+            "The minutes as canonical JSON: what the signatures approve.",
         ),
-    )
+        *also_attach,
+    ]
+    for name, data_bytes, description in attachments:
+        if _find_attachment(writer.root, name) is not None:
+            raise SigningError(f"This PDF already has an attachment named {name}.")
+        data = embed.EmbeddedFileObject.from_file_data(
+            writer,
+            data_bytes,
+            compress=False,  # stays readable in the file for anyone auditing it
+            mime_type="application/json",
+            params=embed.EmbeddedFileParams(embed_size=True, embed_checksum=True),
+        )
+        embed.embed_file(
+            writer,
+            embed.FileSpec(
+                file_spec_string=name,
+                file_name=name,
+                embedded_data=data,
+                description=description,
+            ),
+        )
     for name in field_names:
         place = (boxes or {}).get(name)
         spec = (

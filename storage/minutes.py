@@ -23,11 +23,6 @@ def minutes_source(db: Database, meeting_id: str) -> MinutesSource:
     reviews = repository.reviews_in_meeting(db, meeting_id)
     kpis, targets, readings = dashboard_data(db, pid)
     initiatives = repository.initiatives(db, pid)
-    later = [
-        m.scheduled_start.date()
-        for m in meetings
-        if m.scheduled_start > meeting.scheduled_start and m.amends_id is None
-    ]
     return MinutesSource(
         partnership=repository.partnership(db, pid),
         parties={p.side: p for p in repository.parties(db, pid)},
@@ -54,7 +49,7 @@ def minutes_source(db: Database, meeting_id: str) -> MinutesSource:
             if p.meeting_id == meeting_id
         ],
         sign_offs=repository.sign_offs(db, meeting_id),
-        next_meeting_date=min(later) if later else None,
+        reviews_then=_reviews_then(db, meeting),
     )
 
 
@@ -70,6 +65,35 @@ def _earlier_reviews(db: Database, meeting: Meeting, action_ids: list[str]) -> l
     )
     read = row_reader(ActionReview, [c[0] for c in cursor.description])
     return [read(row) for row in cursor]
+
+
+def _reviews_then(db: Database, meeting: Meeting) -> dict[str, list[ActionReview]]:
+    """For each action reviewed again after `meeting`: its reviews up to and including that
+    meeting (not another revision's), in meeting order; none at all for the newest meeting."""
+    start = meeting.scheduled_start.isoformat(timespec="seconds")
+    later = [
+        row[0]
+        for row in db.execute(
+            "SELECT DISTINCT r.action_id FROM action_review r "
+            "JOIN meeting m ON m.id = r.meeting_id "
+            "WHERE m.partnership_id = ? AND m.scheduled_start > ?",
+            [meeting.partnership_id, start],
+        )
+    ]
+    if not later:
+        return {}
+    cursor = db.execute(
+        "SELECT r.* FROM action_review r JOIN meeting m ON m.id = r.meeting_id "
+        "WHERE r.action_id IN (SELECT value FROM json_each(?)) AND m.scheduled_start <= ? "
+        "AND (m.number != ? OR m.id = ?) ORDER BY m.scheduled_start, m.revision, r.id",
+        [_json_list(later), start, meeting.number, meeting.id],
+    )
+    read = row_reader(ActionReview, [c[0] for c in cursor.description])
+    found: dict[str, list[ActionReview]] = {action_id: [] for action_id in later}
+    for row in cursor:
+        review = read(row)
+        found[review.action_id].append(review)
+    return found
 
 
 def _raci_of_raised(db: Database, meeting_id: str) -> dict[str, list[RaciAssignment]]:

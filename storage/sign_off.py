@@ -17,6 +17,12 @@ from sqlite_utils import Database
 from core import sign_off
 from core.certificates import certificate_pem, certificate_side, is_authority
 from core.errors import LifecycleError, ValidationError
+from core.exchange import (
+    EXCHANGE_ATTACHMENT,
+    EXCHANGE_DESCRIPTION,
+    exchange_json,
+    meeting_record,
+)
 from core.ids import new_id
 from core.minutes import Minutes, build_minutes, content_hash, minutes_json
 from core.model import (
@@ -53,11 +59,18 @@ def current_minutes(db: Database, meeting_id: str) -> tuple[Minutes, str]:
     return minutes, content_hash(minutes)
 
 
-def unsigned_pdf(minutes: Minutes, digest: str, created: dt.datetime | None = None) -> bytes:
-    """The minutes PDF ready for signing: its JSON attached, a signature field per side."""
+def unsigned_pdf(
+    minutes: Minutes,
+    digest: str,
+    created: dt.datetime | None = None,
+    exchange: bytes | None = None,
+) -> bytes:
+    """The minutes PDF ready for signing: its JSON attached (and the meeting's exchange record,
+    core/exchange.py, when given), a signature field per side."""
     rendered = render_minutes(minutes, digest, created=created)
     boxes = {b.field_name: (b.page, b.box) for b in rendered.signature_boxes}
-    return prepare_for_signing(rendered.pdf, minutes_json(minutes), boxes=boxes)
+    also = [] if exchange is None else [(EXCHANGE_ATTACHMENT, exchange, EXCHANGE_DESCRIPTION)]
+    return prepare_for_signing(rendered.pdf, minutes_json(minutes), boxes=boxes, also_attach=also)
 
 
 def minutes_pdf(db: Database, meeting_id: str) -> bytes:
@@ -87,11 +100,14 @@ def document_to_sign(
     """The minutes as they stand, their content hash, and the PDF the next signature goes on:
     the one kept with the meeting (sent for signature, or signed by one side) while it carries
     these very minutes, else a new one."""
-    minutes, digest = current_minutes(db, meeting_id)
+    source = minutes_source(db, meeting_id)
+    minutes = build_minutes(source)
+    digest = content_hash(minutes)
     stored = stored_pdf(db, meeting_id)
     if stored is not None and _attached_hash(stored) == digest:
         return minutes, digest, stored
-    return minutes, digest, unsigned_pdf(minutes, digest, created=created)
+    exchange = exchange_json(meeting_record(source, digest))
+    return minutes, digest, unsigned_pdf(minutes, digest, created=created, exchange=exchange)
 
 
 def send_for_signature(db: Database, meeting_id: str, now: dt.datetime) -> bytes:

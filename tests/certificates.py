@@ -10,6 +10,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from core.signatures import Identity
+
 
 def new_key() -> ec.EllipticCurvePrivateKey:
     """A fresh EC P-256 key, as core.signatures.create_identity makes."""
@@ -97,3 +99,33 @@ def issue(
         alternative = x509.SubjectAlternativeName([x509.RFC822Name(email)])
         builder = builder.add_extension(alternative, critical=False)
     return builder.sign(signer, hashes.SHA256())
+
+
+def identity(name: str, email: str, side: str, *, start: dt.datetime, days: int = 3650) -> Identity:
+    """A signing identity held in memory (no key file, so no key-stretching wait): a fresh key
+    and a self-signed certificate naming its holder, their side and e-mail."""
+    from asn1crypto import keys as asn1_keys
+    from asn1crypto import x509 as asn1_x509
+    from cryptography.hazmat.primitives import serialization
+    from pyhanko.sign import signers
+    from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+    from core.signatures import signer_identity
+
+    key = new_key()
+    certificate = issue(
+        subject(name, side=side, organisation="Test", email=email), key, start=start, days=days
+    )
+    key_der = key.private_bytes(
+        serialization.Encoding.DER,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    signer = signers.SimpleSigner(
+        signing_cert=asn1_x509.Certificate.load(
+            certificate.public_bytes(serialization.Encoding.DER)
+        ),
+        signing_key=asn1_keys.PrivateKeyInfo.load(key_der),
+        cert_registry=SimpleCertificateStore(),
+    )
+    return signer_identity(signer, now=start + dt.timedelta(days=1))

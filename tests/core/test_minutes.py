@@ -152,7 +152,6 @@ def source(**changes: object) -> MinutesSource:
         ],
         milestones={"n1": [Milestone("ms1", "n1", "Wave 2", dt.date(2026, 11, 20))]},
         progress=[InitiativeProgress("ip1", "n1", "m1", 40, Rag.AMBER, "Wave 1 slipped")],
-        next_meeting_date=dt.date(2026, 12, 1),
     )
     return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
 
