@@ -13,6 +13,7 @@ REASONS = {
     "before-migration": "before an update of the file",
     "meeting-ended": "when a meeting ended",
     "signed": "when minutes were signed",
+    "minutes-imported": "when signed minutes were imported",
 }
 
 

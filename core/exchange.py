@@ -19,7 +19,7 @@ import datetime as dt
 import json
 import types
 import typing
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -336,6 +336,98 @@ def _text(value: Any) -> str:
 
 
 @dataclass(frozen=True)
+class UnknownSigner:
+    """A signature whose certificate this copy does not know yet."""
+
+    side: str
+    signer: str
+    fingerprint: str
+    certificate_pem: bytes
+
+
+class UnknownSigners(ValidationError):
+    """The minutes are signed by certificates this copy does not know: the user can confirm
+    their fingerprints with their holders (or trust a certificate file) and import again."""
+
+    def __init__(self, signers: Sequence[UnknownSigner]) -> None:
+        self.signers = list(signers)
+        listed = "; ".join(
+            f"{s.signer} ({s.side}), certificate SHA-256 {s.fingerprint}" for s in signers
+        )
+        super().__init__(
+            "certificate",
+            f"These minutes are signed by certificates this copy does not know: {listed}. "
+            "Confirm each fingerprint with its holder, then import again confirming it "
+            "(--fingerprint HEX), or trust their certificate (--trust CERT).",
+        )
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    meeting: Meeting
+    partnership: str
+    already_present: bool
+    new_partnership: bool = False
+    added: dict[str, int] = dataclasses.field(default_factory=dict)
+    updated: int = 0
+    signers: tuple[str, ...] = ()
+    registered: tuple[str, ...] = ()
+    starts_here: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        label = f"meeting {self.meeting.number}"
+        if self.meeting.revision > 1:
+            label += f" (revision {self.meeting.revision})"
+        when = self.meeting.date.isoformat()
+        if self.already_present:
+            return (
+                f"The signed minutes of {label} of {when} ({self.partnership}) are in this "
+                "copy already, identical: nothing to import."
+            )
+        counts = ", ".join(_count(n, kind) for kind, n in self.added.items() if n)
+        lines = [
+            f"Imported {label} of {when} ({self.partnership}"
+            + (", new in this copy" if self.new_partnership else "")
+            + f"), signed by {' and '.join(self.signers)}: {counts or 'no new rows'}"
+            + (f"; {_count(self.updated, 'row')} brought up to date" if self.updated else "")
+            + "."
+        ]
+        if self.starts_here:
+            lines.append(
+                "This copy's history of the partnership starts with these minutes: the earlier "
+                f"meetings they refer to ({'; '.join(self.starts_here)}) are not in it. To fill "
+                "it in, import their signed minutes, oldest first."
+            )
+        lines += [f"Registered the certificate of {name}." for name in self.registered]
+        return "\n".join(lines)
+
+
+_COUNTED = {
+    "Action": "action",
+    "Decision": "decision",
+    "ActionReview": "review",
+    "Reading": "reading",
+    "Person": "person",
+}
+
+
+def _count(n: int, kind: str) -> str:
+    plural = "people" if kind == "person" else kind + "s"
+    return f"{n} {kind if n == 1 else plural}"
+
+
+def counted_kind(row: Any) -> str | None:
+    """What an imported row counts as in the summary (action, decision...), if anything."""
+    return _COUNTED.get(type(row).__name__)
+
+
+class ImportRefused(ValidationError):
+    def __init__(self, plan: ImportPlan) -> None:
+        self.plan = plan
+        super().__init__("minutes", plan.refusal())
+
+
+@dataclass(frozen=True)
 class LocalRows:
     """What a copy already holds of the rows a record names (storage gathers it)."""
 
@@ -365,6 +457,8 @@ class ImportPlan:
     updates: tuple[Any, ...] = ()
     missing: tuple[str, ...] = ()
     conflicts: tuple[str, ...] = ()
+    # The earlier meetings a copy's first minutes of a partnership point at, which it lacks.
+    starts_here: tuple[str, ...] = ()
 
     @property
     def refused(self) -> bool:
@@ -413,15 +507,24 @@ def plan_import(record: MeetingRecord, local: LocalRows) -> ImportPlan:
         )
     missing = _missing_meetings(record, local)
     conflicts = list(_conflicts(record, local))
+    starts_here: tuple[str, ...] = ()
+    if local.partnership is None and missing and meeting.amends_id is None:
+        # The copy's first minutes of this partnership: its history starts here; what they
+        # point at from before is left unlinked until those minutes are imported.
+        starts_here, missing = tuple(missing), []
+        record = _unlinked(record, local.meetings)
     if missing or conflicts:
         return ImportPlan(record, missing=tuple(missing), conflicts=tuple(conflicts))
     inserts: list[Any] = []
     if local.partnership is None:
         inserts.append(record.partnership)
-    inserts += [row for row in record.parties + record.people if row.id not in _present(local, row)]
-    inserts += [
-        row for row in record.kpis + record.kpi_targets if row.id not in _present(local, row)
-    ]
+    references: tuple[Any, ...] = (
+        *record.parties,
+        *record.people,
+        *record.kpis,
+        *record.kpi_targets,
+    )
+    inserts += [row for row in references if row.id not in _present(local, row)]
     inserts += [r for r in record.readings if r.id not in local.readings]
     inserts += [row for row in record.initiatives if row.id not in _present(local, row)]
     inserts += [m for m in record.milestones if m.id not in local.milestones]
@@ -442,8 +545,17 @@ def plan_import(record: MeetingRecord, local: LocalRows) -> ImportPlan:
     updates: list[Any] = []
     for action in record.actions:
         held = local.actions.get(action.id)
-        if held is not None and newest and _state(held) != _state(action):
-            updates.append(action)
+        if held is None:
+            continue
+        merged = held
+        if held.raised_in_id is None and action.raised_in_id is not None:
+            merged = dataclasses.replace(merged, raised_in_id=action.raised_in_id)  # filled in
+        if newest:
+            merged = dataclasses.replace(
+                merged, **{name: getattr(action, name) for name in _ACTION_STATE}
+            )
+        if merged != held:
+            updates.append(merged)
     for milestone in record.milestones:
         held_milestone = local.milestones.get(milestone.id)
         if held_milestone is not None and held_milestone.done_on is None and milestone.done_on:
@@ -453,7 +565,20 @@ def plan_import(record: MeetingRecord, local: LocalRows) -> ImportPlan:
         new_partnership=local.partnership is None,
         inserts=tuple(inserts),
         updates=tuple(updates),
+        starts_here=starts_here,
     )
+
+
+def _unlinked(record: MeetingRecord, present: frozenset[str]) -> MeetingRecord:
+    """The record with its actions' links to meetings this copy lacks taken off."""
+    known = present | {record.meeting.id}
+
+    def unlinked(action: Action) -> Action:
+        raised = action.raised_in_id if action.raised_in_id in known else None
+        closed = action.closed_in_id if action.closed_in_id in known else None
+        return dataclasses.replace(action, raised_in_id=raised, closed_in_id=closed)
+
+    return dataclasses.replace(record, actions=tuple(unlinked(a) for a in record.actions))
 
 
 def _raci_key(row: RaciAssignment) -> str:
@@ -494,7 +619,12 @@ def _conflicts(record: MeetingRecord, local: LocalRows) -> Iterable[str]:
         held = local.actions.get(action.id)
         if held is None:
             continue
-        changed = [n for n in _ACTION_FIXED if getattr(held, n) != getattr(action, n)]
+        changed = [
+            n
+            for n in _ACTION_FIXED
+            if getattr(held, n) != getattr(action, n)
+            and not (n == "raised_in_id" and held.raised_in_id is None)
+        ]
         if changed:
             yield (
                 f"The action {held.title!r} differs in this copy ({', '.join(changed)}); "

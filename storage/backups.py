@@ -91,7 +91,8 @@ def automatic_backups(db_path: Path) -> list[Path]:
     return sorted(folder.glob(f"{db_path.stem}-*.db"), key=lambda p: p.name, reverse=True)
 
 
-ALWAYS = ("before-migration", "meeting-ended", "signed")  # reasons taken every time
+# Reasons taken every time.
+ALWAYS = ("before-migration", "meeting-ended", "signed", "minutes-imported")
 
 
 def automatic_backup(

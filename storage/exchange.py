@@ -10,19 +10,28 @@ core decides what they add, and everything is written in one transaction or not 
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import hashlib
 import json
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
 from typing import TypeVar
 
 from sqlite_utils import Database
 
 from core import exchange
+from core.actions import settle
 from core.errors import ValidationError
-from core.exchange import EXCHANGE_ATTACHMENT, ImportPlan, LocalRows, MeetingRecord
+from core.exchange import (
+    EXCHANGE_ATTACHMENT,
+    ImportPlan,
+    ImportRefused,
+    ImportResult,
+    LocalRows,
+    MeetingRecord,
+    UnknownSigner,
+    UnknownSigners,
+    counted_kind,
+)
 from core.ids import new_id
 from core.model import (
     Action,
@@ -30,7 +39,6 @@ from core.model import (
     Initiative,
     Kpi,
     KpiTarget,
-    Meeting,
     Milestone,
     Party,
     Person,
@@ -53,86 +61,6 @@ from storage.repository import writes
 from storage.rows import row_reader
 
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class UnknownSigner:
-    """A signature whose certificate this copy does not know yet."""
-
-    side: str
-    signer: str
-    fingerprint: str
-    certificate_pem: bytes
-
-
-class UnknownSigners(ValidationError):
-    """The minutes are signed by certificates this copy does not know: the user can confirm
-    their fingerprints with their holders (or trust a certificate file) and import again."""
-
-    def __init__(self, signers: Sequence[UnknownSigner]) -> None:
-        self.signers = list(signers)
-        listed = "; ".join(
-            f"{s.signer} ({s.side}), certificate SHA-256 {s.fingerprint}" for s in signers
-        )
-        super().__init__(
-            "certificate",
-            f"These minutes are signed by certificates this copy does not know: {listed}. "
-            "Confirm each fingerprint with its holder, then import again confirming it "
-            "(--fingerprint HEX), or trust their certificate (--trust CERT).",
-        )
-
-
-class ImportRefused(ValidationError):
-    def __init__(self, plan: ImportPlan) -> None:
-        self.plan = plan
-        super().__init__("minutes", plan.refusal())
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    meeting: Meeting
-    partnership: str
-    already_present: bool
-    new_partnership: bool = False
-    added: dict[str, int] = dataclasses.field(default_factory=dict)
-    updated: int = 0
-    signers: tuple[str, ...] = ()
-    registered: tuple[str, ...] = ()
-
-    def describe(self) -> str:
-        label = f"meeting {self.meeting.number}"
-        if self.meeting.revision > 1:
-            label += f" (revision {self.meeting.revision})"
-        when = self.meeting.date.isoformat()
-        if self.already_present:
-            return (
-                f"The signed minutes of {label} of {when} ({self.partnership}) are in this "
-                "copy already, identical: nothing to import."
-            )
-        counts = ", ".join(_count(n, kind) for kind, n in self.added.items() if n)
-        lines = [
-            f"Imported {label} of {when} ({self.partnership}"
-            + (", new in this copy" if self.new_partnership else "")
-            + f"), signed by {' and '.join(self.signers)}: {counts or 'no new rows'}"
-            + (f"; {_count(self.updated, 'row')} brought up to date" if self.updated else "")
-            + "."
-        ]
-        lines += [f"Registered the certificate of {name}." for name in self.registered]
-        return "\n".join(lines)
-
-
-_COUNTED = {
-    "Action": "action",
-    "Decision": "decision",
-    "ActionReview": "review",
-    "Reading": "reading",
-    "Person": "person",
-}
-
-
-def _count(n: int, kind: str) -> str:
-    plural = "people" if kind == "person" else kind + "s"
-    return f"{n} {kind if n == 1 else plural}"
 
 
 def import_minutes(
@@ -180,11 +108,11 @@ def import_minutes(
         return ImportResult(record.meeting, record.partnership.name, already_present=True)
     if plan.refused:
         raise ImportRefused(plan)
-    sign_offs, registrations = _sign_offs(db, record, checked.signatures, carried, now)
+    sign_offs, registrations = _sign_offs(db, plan.record, checked.signatures, carried, now)
     _write(db, plan, sign_offs, registrations, pdf, now)
     added: dict[str, int] = {}
     for row in plan.inserts:
-        kind = _COUNTED.get(type(row).__name__)
+        kind = counted_kind(row)
         if kind:
             added[kind] = added.get(kind, 0) + 1
     people = {p.id: p for p in record.people}
@@ -197,6 +125,7 @@ def import_minutes(
         updated=len(plan.updates),
         signers=tuple(f"{people[s.person_id].name} ({s.side.value})" for s in sign_offs),
         registered=tuple(people[c.person_id].name for c in registrations),
+        starts_here=plan.starts_here,
     )
 
 
@@ -422,9 +351,10 @@ def _write(
         for row in plan.updates:
             if isinstance(row, Action):
                 db.execute(
-                    "UPDATE action SET current_due = ?, state = ?, closed_in_id = ?, "
-                    "closed_on = ? WHERE id = ?",
+                    "UPDATE action SET raised_in_id = ?, current_due = ?, state = ?, "
+                    "closed_in_id = ?, closed_on = ? WHERE id = ?",
                     [
+                        row.raised_in_id,
                         _iso(row.current_due),
                         row.state.value,
                         row.closed_in_id,
@@ -436,6 +366,8 @@ def _write(
                 db.execute(
                     "UPDATE milestone SET done_on = ? WHERE id = ?", [_iso(row.done_on), row.id]
                 )
+        for action_id in (a.id for a in plan.record.actions):
+            _settle(db, action_id)
         for certificate in registrations:
             repository.insert(db, [certificate])
             repository.audit(
@@ -460,6 +392,29 @@ def _write(
             "",
         )
         repository.sign_meeting(db, meeting.id, plan.record.content_hash, pdf)
+
+
+def _settle(db: Database, action_id: str) -> None:
+    """An action linked to the meeting it was raised in takes the state its reviews in this
+    copy give it (core.actions.settle), as every change of state does: whichever order the
+    minutes came in. One whose raising meeting this copy lacks keeps the state the newest
+    minutes gave it, as its earlier reviews are not here to settle it."""
+    before = repository.action(db, action_id)
+    if before.raised_in_id is None:
+        return
+    after = settle(before, repository.reviews_of_action(db, action_id))
+    if after != before:
+        db.execute(
+            "UPDATE action SET current_due = ?, state = ?, closed_in_id = ?, closed_on = ? "
+            "WHERE id = ?",
+            [
+                _iso(after.current_due),
+                after.state.value,
+                after.closed_in_id,
+                _iso(after.closed_on),
+                action_id,
+            ],
+        )
 
 
 def _iso(day: dt.date | None) -> str | None:

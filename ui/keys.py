@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from core.certificates import certificate_holder
 from core.errors import ReviewError
+from core.exchange import UnknownSigner
 from core.exports import write_atomically
 from core.model import Person, Side
 from core.received import UnknownCertificate
@@ -110,6 +111,36 @@ class ConfirmCertificateDialog(QDialog):
 
     def person_id(self) -> str:
         return str(self.person.currentData())
+
+
+class ConfirmSignersDialog(QDialog):
+    """Before importing minutes signed by certificates this copy does not know: each signer's
+    fingerprint, to compare with the one its holder reads out; importing registers them."""
+
+    def __init__(self, signers: list[UnknownSigner], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Signers this copy does not know")
+        self.setMinimumWidth(600)
+        layout = QVBoxLayout(self)
+        intro = QLabel(
+            "These minutes are signed with certificates this copy has not registered. Anyone "
+            "can make a certificate in any name: import them only if each holder confirms "
+            "their fingerprint to you themselves (by phone, in person)."
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        for signer in signers:
+            who = QLabel(f"<b>{signer.signer}</b>, for the {signer.side} side:")
+            layout.addWidget(who)
+            layout.addWidget(_fingerprint_label(signer.fingerprint))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.import_button = buttons.addButton(
+            "The holders confirmed them: &import", QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setFocus()
 
 
 class MySigningKeyDialog(QDialog):

@@ -107,6 +107,9 @@ class MainWindow(QMainWindow):
         self.receive_action = self._action(
             f, "Receive &signed minutes…", self.receive_signed_minutes
         )
+        self.import_minutes_action = self._action(
+            f, "Import signed minu&tes…", self.import_signed_minutes
+        )
         self.menus[f].addSeparator()
         self.my_key_action = self._action(f, "My si&gning key…", self.show_my_key)
         self._action(f, "Sign minutes sent &to me…", self.sign_sent_minutes)
@@ -678,6 +681,23 @@ class MainWindow(QMainWindow):
         )
         if path:
             receive_signed_file(self, self.session, Path(path))
+            self._update_actions()
+
+    def import_signed_minutes(self) -> None:
+        """Add the other side's signed minutes to this copy of the record (several files:
+        oldest first)."""
+        from ui.minutes import import_signed_files
+
+        if self.session is None:
+            return
+        paths, _ = QFileDialog.getOpenFileNames(
+            self, "Import signed minutes", str(Path.home()), "PDF (*.pdf)"
+        )
+        if paths:
+            had_partnership = self.session.partnership_id is not None
+            added = import_signed_files(self, self.session, sorted(Path(p) for p in paths))
+            if added and not had_partnership:
+                self.show_home()
             self._update_actions()
 
     def show_my_key(self) -> None:

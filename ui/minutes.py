@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSettings, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QKeySequence
@@ -34,6 +35,9 @@ from core.signatures import certificate_fingerprint
 from ui.field_error import FieldError
 from ui.folders import last_folder, remember_folder
 from ui.session import KeyChoice, Session
+
+if TYPE_CHECKING:
+    from core.exchange import ImportResult as ImportedMinutes
 
 
 class KeyChooser(QWidget):
@@ -537,6 +541,58 @@ def receive_signed_file(parent: QWidget, session: Session, path: Path) -> Meetin
         )
         return meeting
     return None
+
+
+def import_signed_files(parent: QWidget, session: Session, paths: list[Path]) -> int:
+    """Import the other side's signed minutes into this copy, oldest first, one file after
+    the other: each all or nothing. Signers this copy does not know are shown with their
+    fingerprints; their certificates are registered only once the user says the holders
+    confirmed them. Returns how many meetings were added."""
+    added = 0
+    said: list[str] = []
+    failed = False
+    for path in paths:
+        result = _import_one(parent, session, path, said)
+        if result is None:
+            failed = True
+            break
+        added += 0 if result.already_present else 1
+        said.append(f"{path.name}: {result.describe()}")
+    if said:
+        show = QMessageBox.warning if failed else QMessageBox.information
+        show(parent, "Import signed minutes", "\n\n".join(said))
+    return added
+
+
+def _import_one(
+    parent: QWidget, session: Session, path: Path, said: list[str]
+) -> ImportedMinutes | None:
+    """One file imported, asking to confirm unknown signers once; None (and why, in `said`)
+    when it was not."""
+    from core.exchange import UnknownSigners
+    from ui.keys import ConfirmSignersDialog
+
+    try:
+        pdf = path.read_bytes()
+    except OSError as error:
+        said.append(f"{path.name}: cannot be read ({error.strerror}).")
+        return None
+    confirmed: list[str] = []
+    while True:
+        try:
+            return session.import_minutes(pdf, confirmed)
+        except UnknownSigners as unknown:
+            if confirmed:  # confirmed, and still unknown: say so rather than ask again
+                said.append(f"{path.name}: {unknown.message}")
+                return None
+            dialog = ConfirmSignersDialog(unknown.signers, parent)
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                said.append(f"{path.name}: not imported (the signers were not confirmed).")
+                return None
+            confirmed = [s.fingerprint for s in unknown.signers]
+        except ReviewError as error:
+            said.append(f"{path.name}: {error.message}")
+            return None
 
 
 def my_key_holder() -> str | None:

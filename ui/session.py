@@ -67,6 +67,7 @@ from storage.database import Database, open_database, open_warnings, read_only_r
 from storage.errors import StorageError
 
 if TYPE_CHECKING:
+    from core.exchange import ImportResult as ImportedMinutes
     from core.received import DocumentToSign
     from core.signatures import Identity
 
@@ -798,6 +799,26 @@ class Session(QObject):
         meeting = sign_off.receive_signed(self._db, pdf)
         self._after_sign_off(meeting)
         return meeting
+
+    def import_minutes(self, pdf: bytes, confirmed: Sequence[str] = ()) -> ImportedMinutes:
+        """Add the meeting of minutes both sides signed (the other side's record) to this
+        copy; see storage.exchange.import_minutes. With no partnership open yet, the
+        imported one is opened."""
+        from storage import exchange
+
+        result = exchange.import_minutes(self._db, pdf, self.now(), confirmed=confirmed)
+        if result.already_present:
+            return result
+        if self.partnership_id is None:
+            self.partnership_id = result.meeting.partnership_id
+        everything = (
+            Change.PARTNERSHIP | Change.PEOPLE | Change.MEETINGS | Change.ATTENDANCE
+            | Change.DECISIONS | Change.REVIEWS | Change.ACTIONS | Change.KPIS
+            | Change.READINGS | Change.INITIATIVES | Change.MINUTES
+        )  # fmt: skip
+        self.changed.emit(everything)
+        self._back_up("minutes-imported")
+        return result
 
     def signatory_certificates(self) -> list[SignatoryCertificate]:
         if self.partnership is None:

@@ -23,6 +23,7 @@ SUBCOMMANDS = [
     "send-for-signature",
     "sign",
     "receive-signed",
+    "import-minutes",
     "pre-read",
     "receive-updates",
 ]

@@ -117,6 +117,24 @@ def _receive_signed(db: Path, tmp: Path) -> list[str | Path]:
     return ["receive-signed", "--db", tmp / "awaiting.db", tmp / "signed.pdf"]
 
 
+def _import_minutes(db: Path, tmp: Path) -> list[str | Path]:
+    """The minutes both sides signed, into a new copy, their signers' fingerprints confirmed."""
+    from core.received import signer_certificates
+    from core.signatures import certificate_fingerprint
+
+    received = run(*_receive_signed(db, tmp))
+    assert received.returncode == 0, received.stderr
+    out = tmp / "signed-by-both.pdf"
+    exported = run(
+        "export-minutes", "--db", tmp / "awaiting.db", "--meeting", "latest", "--out", out
+    )
+    assert exported.returncode == 0, exported.stderr
+    confirmed = []
+    for pem in signer_certificates(out.read_bytes()).values():
+        confirmed += ["--fingerprint", certificate_fingerprint(pem)]
+    return ["import-minutes", "--db", tmp / "partner-copy.db", out, *confirmed]
+
+
 def _pre_read(db: Path, tmp: Path) -> list[str | Path]:
     return ["pre-read", "--db", db, "--meeting", "next", "--out", tmp]
 
@@ -140,6 +158,7 @@ COMMANDS: dict[str, Callable[[Path, Path], list[str | Path]]] = {
     "send-for-signature": _send_for_signature,
     "sign": _sign,
     "receive-signed": _receive_signed,
+    "import-minutes": _import_minutes,
     "pre-read": _pre_read,
     "receive-updates": _receive_updates,
 }

@@ -371,3 +371,24 @@ def test_a_meeting_of_this_copys_own_with_the_same_number_is_kept_and_shown(
     assert "This copy has its own meeting 2 (revision 1, draft" in refused.value.message
     assert _rows(copy) == before
     assert repository.meeting(copy, own.id).partnership_id == pid
+
+
+def test_a_copy_can_start_with_recent_minutes_and_fill_in_the_earlier_ones_oldest_first(
+    enterprise: Enterprise, copy: Database, tmp_path: Path
+) -> None:
+    """A partner that starts keeping the record mid-way imports the latest minutes first: its
+    history starts there. Earlier minutes imported later, oldest first, link it all up: the
+    copy then holds exactly what a copy that imported in order holds."""
+    started = _import(copy, enterprise, 5)
+    assert started.starts_here and "starts with these minutes" in started.describe()
+    for month in range(1, 5):
+        _import(copy, enterprise, month)
+    in_order = open_database(tmp_path / "in-order.db", automatic_backups=False)
+    try:
+        for month in range(1, 6):
+            _import(in_order, enterprise, month)
+        pid = enterprise.history.partnership_id
+        assert _by_id(repository.actions(copy, pid)) == _by_id(repository.actions(in_order, pid))
+        assert _figures(copy, pid) == _figures(in_order, pid)
+    finally:
+        in_order.close()
