@@ -85,10 +85,10 @@ def build_database(
                 Side.PARTNER if index % 3 else Side.ENTERPRISE,
                 categories[index % 4],
             )
-            target, amber, red = (100.0, 95.0, 90.0) if higher else (10.0, 12.0, 15.0)
-            add_kpi(db, kpi, KpiTarget(new_id(), kpi.id, first, target, amber, red), by="bench")
+            target, red = (100.0, 90.0) if higher else (10.0, 15.0)
+            add_kpi(db, kpi, KpiTarget(new_id(), kpi.id, first, target, red), by="bench")
             if index % 3 == 0:
-                tighter = (100.0, 97.0, 93.0) if higher else (9.0, 11.0, 13.0)
+                tighter = (100.0, 93.0) if higher else (9.0, 13.0)
                 add_target(
                     db,
                     KpiTarget(new_id(), kpi.id, add_months(first, months // 2), *tighter),
@@ -96,11 +96,12 @@ def build_database(
                 )
         lines = ["KPI,Period,Value,Comment"]
         for kpi in repository.kpis(db, pid):
-            (target,) = repository.kpi_targets(db, kpi.id)[:1]
-            level = target.amber
-            spread = abs(target.red - target.target) / 3
+            (first_target,) = repository.kpi_targets(db, kpi.id)[:1]
+            middle = (first_target.target + first_target.red) / 2
+            level = middle
+            spread = abs(first_target.red - first_target.target) / 3
             for month in range(months):
-                level = target.amber + 0.7 * (level - target.amber) + rng.gauss(0, spread)
+                level = middle + 0.7 * (level - middle) + rng.gauss(0, spread)
                 comment = "Seasonal peak" if rng.random() < 0.05 else ""
                 lines.append(f"{kpi.name},{add_months(first, month)},{level:.2f},{comment}")
         import_readings(

@@ -60,8 +60,8 @@ def build(work: Path, kpis: int, months: int, seed: int = 8) -> tuple[Path, str,
                 Side.PARTNER if index % 3 else Side.ENTERPRISE,
                 list(KpiCategory)[index % 4],
             )
-            target, amber, red = (99.0, 97.0, 95.0) if higher else (100.0, 150.0, 200.0)
-            add_kpi(db, kpi, KpiTarget(new_id(), kpi.id, first, target, amber, red), by="bench")
+            target, red = (99.0, 95.0) if higher else (100.0, 200.0)
+            add_kpi(db, kpi, KpiTarget(new_id(), kpi.id, first, target, red), by="bench")
             names.append((kpi.name, target))
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:

@@ -108,7 +108,7 @@ def closed_meeting(ctx: Context, reviewed: int, kpis: int) -> tuple[Path, str]:
                 Side.PARTNER,
                 KpiCategory.SERVICE,
             )
-            add_kpi(db, kpi, KpiTarget(new_id(), kpi.id, "2020-01", 99.0, 98.0, 97.0), by="bench")
+            add_kpi(db, kpi, KpiTarget(new_id(), kpi.id, "2020-01", 99.0, 97.0), by="bench")
         started = lifecycle.start(meeting, meeting.scheduled_start)
         repository.update_meeting(db, started)
         repository.update_meeting(

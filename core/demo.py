@@ -72,7 +72,6 @@ class _KpiSpec:
     owner: Side
     category: KpiCategory
     target: float
-    amber: float
     red: float
     spread: float
     decimals: int
@@ -100,7 +99,6 @@ _KPIS: tuple[_KpiSpec, ...] = tuple(
         Side(k["owner"]),
         KpiCategory(k["category"]),
         k["target"],  # as written: a count's target stays a whole number
-        k["amber"],
         k["red"],
         k["spread"],
         k["decimals"],
@@ -227,17 +225,17 @@ class _DemoBuilder:
             h.kpis.append(kpi)
             h.kpi_targets.append(
                 KpiTarget(
-                    self.new_id(), kpi.id, self.first_period, spec.target, spec.amber, spec.red
+                    self.new_id(), kpi.id, self.first_period, spec.target, spec.red
                 )
             )
             if spec.name == "Core platform availability":
                 # The target was raised mid-history once the new platform bedded in.
                 h.kpi_targets[-1] = KpiTarget(
-                    self.new_id(), kpi.id, self.first_period, 99.7, 99.5, 99.0
+                    self.new_id(), kpi.id, self.first_period, 99.7, 99.0
                 )
                 h.kpi_targets.append(
                     KpiTarget(
-                        self.new_id(), kpi.id, change_period, spec.target, spec.amber, spec.red
+                        self.new_id(), kpi.id, change_period, spec.target, spec.red
                     )
                 )
             level = spec.target

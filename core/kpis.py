@@ -85,7 +85,7 @@ def check_target(target: KpiTarget, kpi: Kpi) -> KpiTarget:
     """The target with its period in canonical form; refuse contradicting thresholds."""
     if target.kpi_id != kpi.id:
         raise ValidationError("kpi", f"This target belongs to another KPI than '{kpi.name}'.")
-    check_thresholds(kpi.direction, target.target, target.amber, target.red)
+    check_thresholds(kpi.direction, target.target, target.red)
     return replace(target, effective_from=parse_period(target.effective_from, "effective_from"))
 
 
@@ -104,7 +104,7 @@ def check_new_target(target: KpiTarget, kpi: Kpi, earlier: Iterable[KpiTarget]) 
 
 def target_text(target: KpiTarget) -> str:
     """A target and its thresholds in one line, as the audit log and messages show it."""
-    return f"target {target.target:g}, amber {target.amber:g}, red {target.red:g}"
+    return f"target {target.target:g}, red {target.red:g}"
 
 
 # --- readings typed in -----------------------------------------------------------------------

@@ -48,10 +48,10 @@ from core.model import (
     Side,
     SignOff,
 )
-from core.rag import target_in_force
+from core.rag import bands, target_in_force
 from core.record import canonical_json
 
-MINUTES_FORMAT = "review-facilitator/minutes/1"
+MINUTES_FORMAT = "review-facilitator/minutes/2"
 ACCOUNTABILITY_WINDOWS = (3, 6, 12)
 # How far ahead the minutes list initiatives' milestones due: the month to the next review.
 HORIZON_DAYS = 31
@@ -214,8 +214,8 @@ class KpiEntry:
     owner_side: str
     direction: str
     target: float | None
-    amber: float | None
     red: float | None
+    bands: str  # "green ≥ 90% · amber ≥ 85% · red < 85%", or "" without a target
     value: float | None
     rag: str | None
     previous_value: float | None
@@ -529,8 +529,12 @@ def kpi_entries(
                 owner_side=tile.kpi.owner_side.value,
                 direction=tile.kpi.direction.value,
                 target=tile.target.target if tile.target else None,
-                amber=tile.target.amber if tile.target else None,
                 red=tile.target.red if tile.target else None,
+                bands=(
+                    bands(tile.kpi.direction, tile.target.target, tile.target.red, tile.kpi.unit)
+                    if tile.target
+                    else ""
+                ),
                 value=tile.value,
                 rag=tile.rag.value if tile.rag else None,
                 previous_value=tile.previous_value,

@@ -284,13 +284,13 @@ class Kpi:
 
 @dataclass(frozen=True, slots=True)
 class KpiTarget:
-    """Target and thresholds of a KPI, in force from a period until a later one replaces them."""
+    """A KPI's target and red threshold, in force from a period until a later one replaces
+    them (core/rag.py: green meets the target, red is worse than the red threshold)."""
 
     id: str
     kpi_id: str
     effective_from: str
     target: float
-    amber: float
     red: float
 
 

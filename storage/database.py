@@ -138,6 +138,8 @@ def open_database(
                     ) from None
                 db.warnings.append(f"{error.message} The file itself opened normally.")
         MIGRATIONS.apply(db)
+        if any(m.name == "0005_rag_from_target" for m in pending):
+            _tell_colour_changes(db)
     except sqlite3.Error as error:
         db.close()
         raise user_error(error, path) from None
@@ -145,6 +147,25 @@ def open_database(
         db.close()
         raise
     return db
+
+
+def _tell_colour_changes(db: AppDatabase) -> None:
+    """Say, once, which readings the new RAG rule (migration 0005) turned from one colour to
+    another: the audit log keeps the full list."""
+    from storage.migrations import colour_changes
+
+    changes = colour_changes(db)
+    if not changes:
+        return
+    shown = "; ".join(
+        f"{name} {period} ({value}): {old} → {new}" for name, period, value, old, new in changes[:5]
+    )
+    more = f", and {len(changes) - 5} more" if len(changes) > 5 else ""
+    db.warnings.append(
+        "KPI colours now follow the rule a scorecard reader expects: green only when the "
+        f"target is met. {len(changes)} reading(s) changed colour: {shown}{more} (all listed "
+        "in the audit log)."
+    )
 
 
 def open_for_reading(path: Path | str) -> Database:

@@ -237,8 +237,7 @@ def take_back_reading_review(
 
 def _target_text(target: KpiTarget) -> str:
     return (
-        f"from {target.effective_from}: target {target.target:g}, "
-        f"amber {target.amber:g}, red {target.red:g}"
+        f"from {target.effective_from}: target {target.target:g}, red {target.red:g}"
     )
 
 

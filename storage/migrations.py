@@ -404,5 +404,65 @@ def partner_updates(db: Database) -> None:
     _run_script(db, _PARTNER_UPDATES)
 
 
+_RAG_RULE = "update 0005: green only when the target is met"
+
+
+@MIGRATIONS(name="0005_rag_from_target")
+def rag_from_target(db: Database) -> None:
+    """Green means the target is met. The amber threshold, which let a reading that missed
+    its target count as green, is retired: every reading whose colour this changes is first
+    listed in the audit log (entity "reading", field "rag", old and new colour), then the
+    column goes. The rule is written out here, as it stood, so that this step never changes."""
+    import datetime as dt
+
+    now = dt.datetime.now().isoformat(timespec="seconds")
+    directions = dict(db.execute("SELECT id, direction FROM kpi").fetchall())
+    targets: dict[str, list[tuple[str, float, float, float]]] = {}
+    for kpi_id, start, target, amber, red in db.execute(
+        "SELECT kpi_id, effective_from, target, amber, red FROM kpi_target ORDER BY effective_from"
+    ).fetchall():
+        targets.setdefault(kpi_id, []).append((start, target, amber, red))
+
+    def colour(value: float, higher: bool, green_from: float, red_below: float) -> str:
+        def at_least(a: float, b: float) -> bool:
+            return a >= b if higher else a <= b
+
+        if at_least(value, green_from):
+            return "green"
+        return "amber" if at_least(value, red_below) else "red"
+
+    readings = db.execute("SELECT id, kpi_id, period, value FROM reading ORDER BY period, id")
+    for reading_id, kpi_id, period, value in readings.fetchall():
+        in_force = [t for t in targets.get(kpi_id, []) if t[0] <= period]
+        if not in_force:
+            continue
+        _, target, amber, red = in_force[-1]
+        higher = directions[kpi_id] == "higher"
+        before = colour(value, higher, amber, red)
+        after = colour(value, higher, target, red)
+        if before != after:
+            db.execute(
+                "INSERT INTO audit_log (at, entity, entity_id, field, old, new, meeting_id, "
+                "changed_by) VALUES (?, 'reading', ?, 'rag', ?, ?, NULL, ?)",
+                [now, reading_id, before, after, _RAG_RULE],
+            )
+    db.execute("ALTER TABLE kpi_target DROP COLUMN amber")
+
+
+def colour_changes(db: Database) -> list[tuple[str, str, str, str, str]]:
+    """What 0005_rag_from_target changed: each reading's KPI, period, value, old and new
+    colour, from the audit log."""
+    return [
+        (name, period, f"{value:g}", old, new)
+        for name, period, value, old, new in db.execute(
+            "SELECT k.name, r.period, r.value, a.old, a.new FROM audit_log a "
+            "JOIN reading r ON r.id = a.entity_id JOIN kpi k ON k.id = r.kpi_id "
+            "WHERE a.entity = 'reading' AND a.field = 'rag' AND a.changed_by = ? "
+            "ORDER BY k.name, r.period",
+            [_RAG_RULE],
+        ).fetchall()
+    ]
+
+
 def known_migrations() -> list[str]:
     return [m.name for m in MIGRATIONS._migrations]

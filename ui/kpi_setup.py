@@ -155,9 +155,8 @@ class KpiSetupDialog(QDialog):
         self.first_from = QLineEdit(session.this_month())
         self.first_from.setPlaceholderText("YYYY-MM")
         self.first_target = QLineEdit()
-        self.first_amber = QLineEdit()
         self.first_red = QLineEdit()
-        for field in (self.first_target, self.first_amber, self.first_red):
+        for field in (self.first_target, self.first_red):
             field.setPlaceholderText("a number")
         self.kpi_box = QGroupBox("New KPI")
         kpi_form = QFormLayout(self.kpi_box)
@@ -173,8 +172,14 @@ class KpiSetupDialog(QDialog):
         first_form.addRow(QLabel("<b>First target</b>"))
         self._row(first_form, "In force &from", self.first_from, "effective_from")
         self._row(first_form, "&Target", self.first_target, "target")
-        self._row(first_form, "&Amber below", self.first_amber, "amber")
         self._row(first_form, "&Red below", self.first_red, "red")
+        rule = QLabel(
+            "Green when the target is met; amber when it is missed but not beyond the red "
+            "threshold; red beyond it."
+        )
+        rule.setObjectName("hint")
+        rule.setWordWrap(True)
+        first_form.addRow(rule)
         kpi_form.addRow(self.first_target_box)
         self.save_button = QPushButton("Add KPI")
         self.save_button.setObjectName("primaryButton")
@@ -190,9 +195,9 @@ class KpiSetupDialog(QDialog):
 
         # --- the target history of a KPI being edited ---
         self.history_box = QGroupBox("Target history")
-        self.history = QTableWidget(0, 5)
+        self.history = QTableWidget(0, 4)
         self.history.setObjectName("targetHistory")
-        self.history.setHorizontalHeaderLabels(["From", "Target", "Amber", "Red", "Now"])
+        self.history.setHorizontalHeaderLabels(["From", "Target", "Red", "Now"])
         self.history.verticalHeader().setVisible(False)
         self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.history.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
@@ -200,7 +205,6 @@ class KpiSetupDialog(QDialog):
         self.new_from = QLineEdit()
         self.new_from.setPlaceholderText("YYYY-MM")
         self.new_target = QLineEdit()
-        self.new_amber = QLineEdit()
         self.new_red = QLineEdit()
         self.target_errors: dict[str, FieldError] = {}
         self.target_row_error = FieldError()
@@ -209,7 +213,6 @@ class KpiSetupDialog(QDialog):
         for label, widget, name in (
             ("From", self.new_from, "effective_from"),
             ("Target", self.new_target, "target"),
-            ("Amber", self.new_amber, "amber"),
             ("Red", self.new_red, "red"),
         ):
             cell = QVBoxLayout()
@@ -300,7 +303,7 @@ class KpiSetupDialog(QDialog):
         self.table.setCurrentIndex(QModelIndex())
         self.kpi_box.setTitle("New KPI")
         self.save_button.setText("Add KPI")
-        for field in (self.name, self.unit, self.first_target, self.first_amber, self.first_red):
+        for field in (self.name, self.unit, self.first_target, self.first_red):
             field.clear()
         self.first_from.setText(self._session.this_month())
         self.first_target_box.show()
@@ -338,13 +341,12 @@ class KpiSetupDialog(QDialog):
             cells = [
                 target.effective_from,
                 f"{target.target:g}",
-                f"{target.amber:g}",
                 f"{target.red:g}",
                 "✔ in force" if in_force is not None and target.id == in_force.id else "",
             ]
             for column, text in enumerate(cells):
                 self.history.setItem(row, column, QTableWidgetItem(text))
-        for field in (self.new_target, self.new_amber, self.new_red):
+        for field in (self.new_target, self.new_red):
             field.clear()
         self.new_from.setText(self._session.this_month())
 
@@ -372,7 +374,6 @@ class KpiSetupDialog(QDialog):
                     kpi.id,
                     self.first_from.text(),
                     number_field(self.first_target.text(), "target", "target"),
-                    number_field(self.first_amber.text(), "amber", "amber threshold"),
                     number_field(self.first_red.text(), "red", "red threshold"),
                 )
                 saved = self._session.add_kpi(kpi, target)
@@ -402,7 +403,6 @@ class KpiSetupDialog(QDialog):
                 self.kpi.id,
                 self.new_from.text(),
                 number_field(self.new_target.text(), "target", "target"),
-                number_field(self.new_amber.text(), "amber", "amber threshold"),
                 number_field(self.new_red.text(), "red", "red threshold"),
             )
         except ValidationError as error:
@@ -475,7 +475,7 @@ class KpiSetupDialog(QDialog):
         )
         form = self.first_target_box.layout()
         if isinstance(form, QFormLayout):
-            for field, word in ((self.first_amber, "Amber"), (self.first_red, "Red")):
+            for field, word in ((self.first_red, "Red"),):
                 box = field.parentWidget()  # the field sits in a box with its error line
                 caption = form.labelForField(box) if box is not None else None
                 if isinstance(caption, QLabel):

@@ -557,7 +557,7 @@ class ReadingsDialog(QDialog):
             kpi = self.model.kpi(index)
             period = self.model.periods[index.column()]
             self.cell_title.setText(f"{kpi.name} · {period}")
-            details = [target_text(self.model.target(index), kpi.direction)]
+            details = [target_text(self.model.target(index), kpi)]
             saved = self.model.saved(index)
             if saved is not None:
                 details.append(

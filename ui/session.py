@@ -494,12 +494,12 @@ class Session(QObject):
         return updated
 
     def add_kpi_target(
-        self, kpi_id: str, effective_from: str, target: float, amber: float, red: float
+        self, kpi_id: str, effective_from: str, target: float, red: float
     ) -> KpiTarget:
         """A new target for a KPI from a period on; older readings keep their old target."""
         added = kpis.add_target(
             self._db,
-            KpiTarget(new_id(), kpi_id, effective_from, target, amber, red),
+            KpiTarget(new_id(), kpi_id, effective_from, target, red),
             by=self._user(),
         )
         self.changed.emit(Change.KPIS)

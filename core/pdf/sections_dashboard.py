@@ -19,6 +19,7 @@ from core.pdf.charts import kpi_chart
 from core.pdf.flowables import _Heading, _progress_bar
 from core.pdf.story import StoryBase
 from core.pdf.text import (
+    _bands_markup,
     _coloured,
     _confirmation_markup,
     _esc,
@@ -26,7 +27,6 @@ from core.pdf.text import (
     _rag_markup,
     _side_label,
     _small,
-    _target_text,
     _trend_markup,
 )
 from core.pdf.theme import _FONT, _RAG_COLOUR, _WIDTH
@@ -40,7 +40,7 @@ class DashboardSections(StoryBase):
         period = _period_name(self.minutes.header.period)
         if not kpis:
             return self._empty("No KPIs were reported for this period.")
-        rows: list[list[Any]] = [self._head("KPI", ">Target", ">Value", "Trend", "RAG", "Reading")]
+        rows: list[list[Any]] = [self._head("KPI", "Bands", ">Value", "Trend", "RAG", "Reading")]
         for k in kpis:
             detail = (
                 f"{escape(k.category.capitalize())} · {escape(_side_label(k.owner_side))}-owned"
@@ -51,7 +51,7 @@ class DashboardSections(StoryBase):
             rows.append(
                 [
                     self._p(name),
-                    self._p(escape(_target_text(k)), "cell_right"),
+                    self._p(_bands_markup(k)),
                     self._p(f"<b>{escape(figure_with_unit(k.value, k.unit))}</b>", "cell_right"),
                     self._p(_trend_markup(k)),
                     self._p(_rag_markup(k.rag)),
@@ -62,9 +62,10 @@ class DashboardSections(StoryBase):
             self._intro(
                 f"Every KPI for {escape(period)}. RAG is shown by shape and word as well as "
                 f"colour: {_rag_markup('red')}, {_rag_markup('amber')}, {_rag_markup('green')}. "
-                "Trend compares with the previous reading."
+                "Green means the target is met; amber, missed but not beyond the red threshold; "
+                "red, beyond it. Trend compares with the previous reading."
             ),
-            self._table(rows, [160, 62, 62, 68, 64, 66]),
+            self._table(rows, [146, 86, 58, 64, 62, 66]),
         ]
         return flowables + self._charts()
 
@@ -114,8 +115,8 @@ class DashboardSections(StoryBase):
     def _chart_cell(self, k: KpiEntry, width: float) -> list[Any]:
         title = f"{_rag_markup(k.rag, word=False)} {_esc(k.name)}"
         caption = (
-            f"{escape(figure_with_unit(k.value, k.unit))} against a target of "
-            f"{escape(_target_text(k))} · {escape((k.rag or 'not rated').capitalize())}"
+            f"{escape(figure_with_unit(k.value, k.unit))}: "
+            f"{escape((k.rag or 'not rated').capitalize())} · {escape(k.bands or 'no target')}"
         )
         return [
             self._p(title, "chart_title"),

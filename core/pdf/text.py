@@ -172,11 +172,12 @@ def _raci(commitment: Commitment) -> str:
     return "<br/>".join(lines) or "—"
 
 
-def _target_text(k: KpiEntry) -> str:
-    if k.target is None:
+def _bands_markup(k: KpiEntry) -> str:
+    """The bands of a KPI's target in force, one a line in small type ("green ≥ 99.9%",
+    "amber ≥ 99.5%", "red < 99.5%"); a dash without a target."""
+    if not k.bands:
         return "—"
-    sign = {"higher": "≥ ", "lower": "≤ "}.get(k.direction, "")
-    return sign + figure_with_unit(k.target, k.unit)
+    return "<br/>".join(_small(escape(band)) for band in k.bands.split(" · "))
 
 
 def _trend_markup(k: KpiEntry) -> str:

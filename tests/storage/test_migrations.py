@@ -14,7 +14,7 @@ import pytest
 from sqlite_utils import Database
 
 from storage import repository
-from storage.database import open_database
+from storage.database import open_database, open_warnings
 from storage.migrations import MEETING_CHILD_TABLES, MIGRATION_SET, MIGRATIONS, known_migrations
 
 # Each name here has its own test below (test_<name without its number>).
@@ -23,6 +23,7 @@ TESTED = {
     "0002_reading_reviews_and_signatures",
     "0003_signing_authorities",
     "0004_partner_updates",
+    "0005_rag_from_target",
 }
 
 
@@ -243,7 +244,7 @@ def test_partner_updates(tmp_path: Path) -> None:
     try:
         MIGRATIONS.apply(db, stop_before=["0004_partner_updates"])
         before = {kind: _schema(db, kind) for kind in ("table", "index", "trigger")}
-        MIGRATIONS.apply(db)
+        MIGRATIONS.apply(db, stop_before=["0005_rag_from_target"])
         db.execute("PRAGMA foreign_keys = ON")
         assert _schema(db, "table") - before["table"] == {"received_workbook"}
         assert _schema(db, "index") - before["index"] == {"received_workbook_by_meeting"}
@@ -269,3 +270,57 @@ def test_partner_updates(tmp_path: Path) -> None:
         assert db["received_workbook"].count == 0
     finally:
         db.close()
+
+
+def test_rag_from_target(tmp_path: Path) -> None:
+    """0005_rag_from_target: green only when the target is met. Each reading whose colour the
+    retired amber threshold decided differently is listed in the audit log (old and new colour,
+    by the rule as it stood), nothing else changes colour, and the amber column is gone; the
+    app says so once when it opens the file."""
+    path = tmp_path / "scorecard.db"
+    db = Database(path)
+    try:
+        MIGRATIONS.apply(db, stop_before=["0005_rag_from_target"])
+        db.execute("INSERT INTO partnership VALUES ('p', 'Halden – Brightline', '2026-01-01')")
+        kpi = "INSERT INTO kpi VALUES (?, 'p', ?, ?, ?, 'partner', 'service')"
+        db.execute(kpi, ["up", "Release on schedule", "%", "higher"])
+        db.execute(kpi, ["down", "P1 incidents", "", "lower"])
+        target = "INSERT INTO kpi_target VALUES (?, ?, ?, ?, ?, ?)"
+        db.execute(target, ["t1", "up", "2026-01", 90, 85, 80])
+        db.execute(target, ["t2", "up", "2026-07", 95, 95, 90])  # no amber band: no change
+        db.execute(target, ["t3", "down", "2026-01", 1, 2, 4])
+        reading = "INSERT INTO reading (id, kpi_id, period, value) VALUES (?, ?, ?, ?)"
+        for row in (
+            ["r1", "up", "2026-03", 87],  # missed 90, above the old amber 85: green -> amber
+            ["r2", "up", "2026-04", 92],  # met: green either way
+            ["r3", "up", "2026-05", 82],  # amber either way
+            ["r4", "up", "2026-08", 93],  # the later target has no amber band: amber either way
+            ["r5", "down", "2026-03", 2],  # two P1s against a target of one: green -> amber
+            ["r6", "down", "2026-04", 5],  # red either way
+            ["r7", "up", "2025-12", 50],  # before any target: no colour
+        ):
+            db.execute(reading, row)
+    finally:
+        db.close()
+    opened = open_database(path, automatic_backups=False)
+    try:
+        columns = [row[1] for row in opened.execute("PRAGMA table_info(kpi_target)")]
+        assert columns == ["id", "kpi_id", "effective_from", "target", "red"]
+        changed = opened.execute(
+            "SELECT entity, entity_id, field, old, new FROM audit_log ORDER BY entity_id"
+        ).fetchall()
+        assert changed == [
+            ("reading", "r1", "rag", "green", "amber"),
+            ("reading", "r5", "rag", "green", "amber"),
+        ]
+        (told,) = open_warnings(opened)
+        assert "green only when the target is met. 2 reading(s) changed colour" in told
+        assert "P1 incidents 2026-03 (2): green → amber" in told
+        assert "Release on schedule 2026-03 (87): green → amber" in told
+    finally:
+        opened.close()
+    again = open_database(path, automatic_backups=False)
+    try:
+        assert open_warnings(again) == []  # said once
+    finally:
+        again.close()

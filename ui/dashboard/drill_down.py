@@ -195,8 +195,9 @@ class KpiDrillDown(QWidget):
         direction = "higher" if kpi.direction is Direction.HIGHER_IS_BETTER else "lower"
         self.detail.setText(
             f"Unit {kpi.unit} · {direction} is better · owned by {kpi.owner_side.label} · "
-            f"{target_text(target_in_force(targets, period), kpi.direction)}. "
-            "The shaded bands are amber and red as the thresholds stood each month."
+            f"{target_text(target_in_force(targets, period), kpi)}. "
+            "The shaded bands are amber (target missed) and red (beyond the red threshold) "
+            "as they stood each month."
         )
         shown = [by_period[p] for p in periods if p in by_period]
         self.points = [
@@ -223,7 +224,7 @@ class KpiDrillDown(QWidget):
         )
         values = [v for _, v, _ in self.points]
         in_force = [target_in_force(targets, p) for p in periods]
-        levels = values + [x for t in in_force if t for x in (t.target, t.amber, t.red)]
+        levels = values + [x for t in in_force if t for x in (t.target, t.red)]
         if levels:
             low, high = min(levels), max(levels)
             margin = (high - low) * 0.15 or abs(high) * 0.1 or 1.0
@@ -266,7 +267,7 @@ class KpiDrillDown(QWidget):
             if target is None:
                 continue
             for edge, far, colour in (
-                (target.amber, target.red, RAG_COLOURS[Rag.AMBER]),
+                (target.target, target.red, RAG_COLOURS[Rag.AMBER]),
                 (target.red, worst, RAG_COLOURS[Rag.RED]),
             ):
                 band = QGraphicsRectItem(i - 0.5, min(edge, far), 1.0, abs(far - edge))

@@ -6,11 +6,12 @@ from __future__ import annotations
 from core.dashboard import KpiTile
 from core.figures import figure
 from core.model import (
-    Direction,
+    Kpi,
     KpiTarget,
     Rag,
     ReadingConfirmation,
 )
+from core.rag import bands
 from ui import palette
 
 # A palette told apart by colour-blind viewers too; the shape and word are always shown as well.
@@ -50,14 +51,12 @@ def rag_pill(rag: Rag | None) -> str:
     )
 
 
-def target_text(target: KpiTarget | None, direction: Direction) -> str:
+def target_text(target: KpiTarget | None, kpi: Kpi) -> str:
+    """The bands of the target in force, as the minutes print them: "green ≥ 99.9% · amber
+    ≥ 99.5% · red < 99.5%" (core.rag.bands)."""
     if target is None:
         return "No target in force"
-    worse = "<" if direction is Direction.HIGHER_IS_BETTER else ">"
-    return (
-        f"Target {figure(target.target)} · amber {worse} {figure(target.amber)}"
-        f" · red {worse} {figure(target.red)}"
-    )
+    return bands(kpi.direction, target.target, target.red, kpi.unit)
 
 
 def change_text(tile: KpiTile) -> str:

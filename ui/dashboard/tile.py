@@ -94,7 +94,7 @@ class TileTexts:
             name=kpi.name,
             rag=rag_text(tile.rag),
             value="—" if tile.value is None else figure_with_unit(tile.value, kpi.unit),
-            target=target_text(tile.target, kpi.direction),
+            target=target_text(tile.target, kpi),
             change=change_text(tile),
             owner=f"{kpi.owner_side.label} · {kpi.category.value}",
             confirmation=confirmation[0] if confirmation else "",
