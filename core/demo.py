@@ -224,19 +224,13 @@ class _DemoBuilder:
             )
             h.kpis.append(kpi)
             h.kpi_targets.append(
-                KpiTarget(
-                    self.new_id(), kpi.id, self.first_period, spec.target, spec.red
-                )
+                KpiTarget(self.new_id(), kpi.id, self.first_period, spec.target, spec.red)
             )
             if spec.name == "Core platform availability":
                 # The target was raised mid-history once the new platform bedded in.
-                h.kpi_targets[-1] = KpiTarget(
-                    self.new_id(), kpi.id, self.first_period, 99.7, 99.0
-                )
+                h.kpi_targets[-1] = KpiTarget(self.new_id(), kpi.id, self.first_period, 99.7, 99.0)
                 h.kpi_targets.append(
-                    KpiTarget(
-                        self.new_id(), kpi.id, change_period, spec.target, spec.red
-                    )
+                    KpiTarget(self.new_id(), kpi.id, change_period, spec.target, spec.red)
                 )
             level = spec.target
             for index in range(months):
@@ -456,12 +450,19 @@ class _DemoBuilder:
         for _ in range(rng.choice((6, 7, 8, 8, 9, 9, 10, 11))):
             side = Side.PARTNER if rng.random() < 0.55 else Side.ENTERPRISE
             owner = rng.choice(self.by_side[side])
-            template = rng.choice(_ACTION_TITLES[side])
-            title = template.format(
-                month=(meeting.date - relativedelta(months=1)).strftime("%B"),
-                quarter=(meeting.date.month - 1) // 3 + 1,
-                n=rng.randrange(2, 6),
-            )
+            templates = _ACTION_TITLES[side]
+            start = templates.index(rng.choice(templates))
+            n = rng.randrange(2, 6)
+            # one commitment of a title per meeting: the next template when it is taken
+            taken = {plan.action.title for plan in raised}
+            for step in range(len(templates)):
+                title = templates[(start + step) % len(templates)].format(
+                    month=(meeting.date - relativedelta(months=1)).strftime("%B"),
+                    quarter=(meeting.date.month - 1) // 3 + 1,
+                    n=n,
+                )
+                if title not in taken:
+                    break
             due = meeting.date + dt.timedelta(days=rng.randrange(14, 80))
             roll = rng.random()
             fate = (
@@ -499,11 +500,14 @@ class _DemoBuilder:
             self.history.actions.append(action)
             accountable = self.by_side[side][rng.randrange(0, 3)]
             consulted = rng.choice(self.by_side[side.other])
+            # the other side's lead is kept informed of what is not theirs to consult on
+            informed = next(p for p in self.by_side[side.other] if p != consulted)
             self.history.raci.extend(
                 [
                     RaciAssignment(action.id, owner.id, RaciRole.RESPONSIBLE),
                     RaciAssignment(action.id, accountable.id, RaciRole.ACCOUNTABLE),
                     RaciAssignment(action.id, consulted.id, RaciRole.CONSULTED),
+                    RaciAssignment(action.id, informed.id, RaciRole.INFORMED),
                 ]
             )
             self.open_actions.append(plan)

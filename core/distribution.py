@@ -6,13 +6,13 @@ import datetime as dt
 import re
 import textwrap
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from email import policy, utils
 from email.headerregistry import Address
 from email.message import EmailMessage
 
 from core.errors import ValidationError
-from core.model import Meeting, Person
+from core.model import Attendance, AttendanceStatus, Meeting, Person
 
 # The SMTP policy (CRLF line ends). Headers may run to RFC 5322's 998 characters, so that a name
 # is never folded across two encoded words (readers, Python's among them, then show a space
@@ -79,6 +79,16 @@ def file_stem(partnership: str, meeting: Meeting) -> str:
     slug = partnership_slug(partnership)
     revision = f"-rev{meeting.revision}" if meeting.revision > 1 else ""
     return f"{slug}-meeting-{meeting.number:03d}-{meeting.date.isoformat()}{revision}-minutes"
+
+
+def minutes_recipients(
+    people: Sequence[Person], attendance: Sequence[Attendance], owners: Iterable[str]
+) -> list[Person]:
+    """Who the signed minutes go to: everyone present, and the owners of the commitments
+    made in the meeting who were not there (they learn of them from the minutes)."""
+    present = {a.person_id for a in attendance if a.status is AttendanceStatus.PRESENT}
+    told = present | set(owners)
+    return [p for p in people if p.id in told]
 
 
 def minutes_email(

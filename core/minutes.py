@@ -43,6 +43,7 @@ from core.model import (
     Person,
     RaciAssignment,
     Reading,
+    ReadingConfirmation,
     ReadingReview,
     ReadingVerdict,
     Side,
@@ -83,6 +84,11 @@ class MinutesSource:
     milestones: Mapping[str, Sequence[Milestone]]
     progress: Sequence[InitiativeProgress]  # recorded in this meeting
     sign_offs: Sequence[SignOff] = ()
+    # Each initiative's latest progress recorded in an earlier meeting (its change since).
+    progress_before: Sequence[InitiativeProgress] = ()
+    # How many decisions the partnership's earlier meetings of the same month took (so that
+    # decision references run on through the month).
+    decisions_before: int = 0
     # For each action reviewed again in a later meeting: its reviews up to and including this
     # meeting, in meeting order (what its state was when this meeting closed).
     reviews_then: Mapping[str, Sequence[ActionReview]] = field(default_factory=dict)
@@ -91,7 +97,8 @@ class MinutesSource:
 def as_it_stood(source: MinutesSource) -> MinutesSource:
     """The source as the world stood when its meeting closed: actions raised later left out,
     actions reviewed later back in the state this meeting left them, milestones done later
-    not yet done, readings' reviews of later meetings left out."""
+    not yet done, readings' reviews of later meetings left out and each reading confirmed or
+    disputed later back to the state its earlier reviews left it in."""
     meeting = source.meeting
     later = {m.id for m in source.meetings if m.scheduled_start > meeting.scheduled_start}
     actions = []
@@ -113,8 +120,31 @@ def as_it_stood(source: MinutesSource) -> MinutesSource:
             for initiative, listed in source.milestones.items()
         },
         reading_reviews=[r for r in source.reading_reviews if r.meeting_id not in later],
+        readings=_readings_then(source.readings, source.reading_reviews, later),
         reviews_then={},
     )
+
+
+def _readings_then(
+    readings: Mapping[str, Sequence[Reading]],
+    reviews: Sequence[ReadingReview],
+    later: set[str],
+) -> dict[str, list[Reading]]:
+    """Readings as they stood before the `later` meetings' reviews: one those reviews
+    confirmed or disputed is back to its last earlier verdict, or awaiting confirmation."""
+    reviewed_later = {r.reading_id for r in reviews if r.meeting_id in later}
+    verdicts: dict[str, ReadingConfirmation] = {}
+    for review in sorted(reviews, key=lambda r: (r.reviewed_at, r.id)):
+        if review.reading_id in reviewed_later and review.meeting_id not in later:
+            verdicts[review.reading_id] = ReadingConfirmation(review.verdict.value)
+
+    def then(reading: Reading) -> Reading:
+        if reading.id not in reviewed_later:
+            return reading
+        state = verdicts.get(reading.id, ReadingConfirmation.TO_BE_CONFIRMED)
+        return dataclasses.replace(reading, confirmation=state)
+
+    return {kpi: [then(r) for r in listed] for kpi, listed in readings.items()}
 
 
 def _not_done(milestone: Milestone) -> Milestone:
@@ -197,10 +227,12 @@ class Commitment:
     side: str
     due: str
     raci: tuple[RaciEntry, ...]
+    owner_absent: bool  # not at the meeting: told by the minutes, which are sent to them
 
 
 @dataclass(frozen=True)
 class DecisionEntry:
+    reference: str  # D-2026-11-03: the third decision of the partnership's November 2026
     text: str
     item: str
     agreed_by: tuple[str, ...]
@@ -258,6 +290,9 @@ class InitiativeEntry:
     rag: str | None
     comment: str
     milestones_due: tuple[MilestoneEntry, ...]
+    # As the last earlier meeting that reported it left it (None: first reported now).
+    previous_percent: int | None
+    previous_rag: str | None
 
 
 @dataclass(frozen=True)
@@ -458,6 +493,7 @@ def _commitments(source: MinutesSource, name: Any) -> tuple[Commitment, ...]:
     }
     raised = [a for a in source.actions if a.raised_in_id in same_meeting]
     raised.sort(key=lambda a: (a.side.value, a.original_due, a.title.casefold()))
+    present = {a.person_id for a in source.attendance if a.status is AttendanceStatus.PRESENT}
     return tuple(
         Commitment(
             title=a.title,
@@ -470,32 +506,66 @@ def _commitments(source: MinutesSource, name: Any) -> tuple[Commitment, ...]:
                     source.raci.get(a.id, ()), key=lambda r: (r.role.value, name(r.person_id))
                 )
             ),
+            owner_absent=a.owner_id not in present,
         )
         for a in raised
     )
 
 
 def _decisions(source: MinutesSource, name: Any) -> tuple[DecisionEntry, ...]:
-    return decision_entries(source.decisions, source.items, name)
+    return decision_entries(
+        source.decisions, source.items, name, source.meeting, source.decisions_before
+    )
+
+
+def decision_reference(month: str, number: int) -> str:
+    """How a decision is cited: D-, its meeting's month, its number in that month."""
+    return f"D-{month}-{number:02d}"
 
 
 def decision_entries(
-    decisions: Sequence[Decision], items: Sequence[MeetingItem], name: Callable[[str], str]
+    decisions: Sequence[Decision],
+    items: Sequence[MeetingItem],
+    name: Callable[[str], str],
+    meeting: Meeting,
+    before: int = 0,
 ) -> tuple[DecisionEntry, ...]:
-    """A meeting's decisions in agenda order, with their item and who agreed (by `name`)."""
+    """A meeting's decisions in agenda order, with their item and who agreed (by `name`),
+    each numbered within the partnership's month (`before`: the decisions of the month's
+    earlier meetings), e.g. D-2026-11-03, the reference later notes cite. An amendment's
+    decisions keep the numbers of the meeting it corrects."""
     titles = {i.id: i.title for i in items}
-    positions = {i.id: i.position for i in items}
-    ordered = sorted(
-        decisions, key=lambda d: (positions.get(d.item_id or "", 10_000), d.text, d.id)
-    )
+    ordered = _in_agenda_order(decisions, items)
+    references = decision_references(decisions, items, meeting, before)
     return tuple(
         DecisionEntry(
+            reference=references[d.id],
             text=d.text,
             item=titles.get(d.item_id or "", ""),
             agreed_by=tuple(sorted((name(p) for p in d.agreed_by), key=str.casefold)),
         )
         for d in ordered
     )
+
+
+def _in_agenda_order(decisions: Sequence[Decision], items: Sequence[MeetingItem]) -> list[Decision]:
+    positions = {i.id: i.position for i in items}
+    return sorted(decisions, key=lambda d: (positions.get(d.item_id or "", 10_000), d.text, d.id))
+
+
+def decision_references(
+    decisions: Sequence[Decision],
+    items: Sequence[MeetingItem],
+    meeting: Meeting,
+    before: int = 0,
+) -> dict[str, str]:
+    """Each decision's reference, by its id: numbered in agenda order after the `before`
+    decisions of the partnership's earlier meetings that month (D-2026-11-03)."""
+    month = meeting.date.strftime("%Y-%m")
+    return {
+        d.id: decision_reference(month, before + number)
+        for number, d in enumerate(_in_agenda_order(decisions, items), start=1)
+    }
 
 
 def _trend(change: float | None) -> str:
@@ -599,6 +669,7 @@ def _disputes(source: MinutesSource) -> tuple[DisputeEntry, ...]:
 
 def _initiatives(source: MinutesSource, name: Any) -> tuple[InitiativeEntry, ...]:
     progress = {p.initiative_id: p for p in source.progress}
+    before = {p.initiative_id: p for p in source.progress_before}
     today = source.meeting.date
     horizon = dt.date.fromordinal(today.toordinal() + HORIZON_DAYS)
     entries = []
@@ -624,6 +695,10 @@ def _initiatives(source: MinutesSource, name: Any) -> tuple[InitiativeEntry, ...
                 milestones_due=tuple(
                     MilestoneEntry(m.title, m.due.isoformat(), _day(m.done_on)) for m in due
                 ),
+                previous_percent=(
+                    before[initiative.id].percent_complete if initiative.id in before else None
+                ),
+                previous_rag=before[initiative.id].rag.value if initiative.id in before else None,
             )
         )
     return tuple(entries)

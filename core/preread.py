@@ -94,6 +94,7 @@ class PreReadSource:
     last_meeting: Meeting | None  # the meeting held before this one (previous_meeting)
     last_items: Sequence[MeetingItem]
     last_decisions: Sequence[Decision]
+    last_decisions_before: int  # the decisions of earlier meetings in the last one's month
     earlier_sends: int  # how many times this meeting's pre-read went out before
 
 
@@ -229,7 +230,13 @@ def build_preread(source: PreReadSource) -> PreRead:
         awaiting=_awaiting(source),
         initiatives=_initiatives(source, name),
         last_meeting=f"Meeting {last.number}, {last.date.isoformat()}" if last else None,
-        decisions=decision_entries(source.last_decisions, source.last_items, name),
+        decisions=(
+            decision_entries(
+                source.last_decisions, source.last_items, name, last, source.last_decisions_before
+            )
+            if last
+            else ()
+        ),
     )
 
 
@@ -320,6 +327,9 @@ def _initiatives(source: PreReadSource, name: Callable[[str], str]) -> tuple[Ini
                     for d in due
                     if d.initiative.id == initiative.id
                 ),
+                # a draft has no progress of its own: what it shows is the last meeting's
+                previous_percent=None,
+                previous_rag=None,
             )
         )
     return tuple(entries)

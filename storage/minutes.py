@@ -9,7 +9,7 @@ from sqlite_utils import Database
 
 from core.errors import ValidationError
 from core.minutes import MinutesSource
-from core.model import ActionReview, Meeting, RaciAssignment, ReadingReview
+from core.model import ActionReview, InitiativeProgress, Meeting, RaciAssignment, ReadingReview
 from storage import repository
 from storage.dashboard import dashboard_data
 from storage.rows import row_reader
@@ -50,6 +50,8 @@ def minutes_source(db: Database, meeting_id: str) -> MinutesSource:
         ],
         sign_offs=repository.sign_offs(db, meeting_id),
         reviews_then=_reviews_then(db, meeting),
+        decisions_before=decisions_before(db, meeting),
+        progress_before=_progress_before(db, meeting),
     )
 
 
@@ -65,6 +67,37 @@ def _earlier_reviews(db: Database, meeting: Meeting, action_ids: list[str]) -> l
     )
     read = row_reader(ActionReview, [c[0] for c in cursor.description])
     return [read(row) for row in cursor]
+
+
+def _progress_before(db: Database, meeting: Meeting) -> list[InitiativeProgress]:
+    """Each initiative's progress as the latest earlier meeting of the partnership recorded
+    it (the latest revision of that meeting)."""
+    cursor = db.execute(
+        "SELECT p.* FROM initiative_progress p JOIN meeting m ON m.id = p.meeting_id "
+        "WHERE m.partnership_id = ? AND m.scheduled_start < ? AND m.revision = ("
+        "SELECT max(revision) FROM meeting o WHERE o.partnership_id = m.partnership_id "
+        "AND o.number = m.number) ORDER BY m.scheduled_start",
+        [meeting.partnership_id, meeting.scheduled_start.isoformat(timespec="seconds")],
+    )
+    read = row_reader(InitiativeProgress, [c[0] for c in cursor.description])
+    latest: dict[str, InitiativeProgress] = {}
+    for row in cursor:
+        progress = read(row)
+        latest[progress.initiative_id] = progress
+    return list(latest.values())
+
+
+def decisions_before(db: Database, meeting: Meeting) -> int:
+    """How many decisions the partnership's meetings earlier in `meeting`'s month took, as
+    first signed (a later correction of one does not renumber the decisions after it)."""
+    month = meeting.scheduled_start.strftime("%Y-%m")
+    row = db.execute(
+        "SELECT count(*) FROM decision d JOIN meeting m ON m.id = d.meeting_id "
+        "WHERE m.partnership_id = ? AND substr(m.scheduled_start, 1, 7) = ? "
+        "AND m.scheduled_start < ? AND m.amends_id IS NULL",
+        [meeting.partnership_id, month, meeting.scheduled_start.isoformat(timespec="seconds")],
+    ).fetchone()
+    return int(row[0])
 
 
 def _reviews_then(db: Database, meeting: Meeting) -> dict[str, list[ActionReview]]:

@@ -13,7 +13,7 @@ from core.register import ActionFilter
 from storage import repository
 from storage.dashboard import dashboard_data
 from storage.initiatives import initiatives_data
-from storage.minutes import find_meeting
+from storage.minutes import decisions_before, find_meeting
 from storage.register import action_rows
 
 SENT = "pre-read sent"  # the audit log's field for one send; its new value: the workbook's id
@@ -44,6 +44,7 @@ def preread_source(db: Database, meeting_id: str) -> PreReadSource:
         last_meeting=last,
         last_items=repository.meeting_items(db, last.id) if last else [],
         last_decisions=repository.decisions(db, last.id) if last else [],
+        last_decisions_before=decisions_before(db, last) if last else 0,
         earlier_sends=len(workbooks_sent(db, meeting_id)),
     )
 

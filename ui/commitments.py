@@ -27,7 +27,7 @@ from core import quickadd
 from core.changes import Change
 from core.errors import ValidationError
 from core.ids import new_id
-from core.model import Person, RaciRole
+from core.model import AttendanceStatus, Person, RaciRole
 from ui.field_error import FieldError
 from ui.session import Session
 from ui.undo import push_operation
@@ -354,17 +354,28 @@ def readout_html(session: Session, meeting_id: str) -> str:
     """Decisions and commitments captured in this meeting, as the facilitator reads them out."""
     names = {p.id: p for p in session.people()}
     decisions = session.decisions(meeting_id)
+    references = session.decision_references(meeting_id)
+    decisions.sort(key=lambda d: references.get(d.id, ""))
     actions = session.commitments(meeting_id)
-    parts = [f"<h3>Decisions ({len(decisions)})</h3><ol>"]
+    present = {
+        a.person_id for a in session.attendance(meeting_id) if a.status is AttendanceStatus.PRESENT
+    }
+    parts = [f"<h3>Decisions ({len(decisions)})</h3><ul>"]
     for decision in decisions:
-        parts.append(f"<li>{html.escape(decision.text)}</li>")
-    parts.append(f"</ol><h3>Commitments ({len(actions)})</h3><ol>")
+        reference = html.escape(references.get(decision.id, ""))
+        parts.append(f"<li><b>{reference}</b> {html.escape(decision.text)}</li>")
+    parts.append(f"</ul><h3>Commitments ({len(actions)})</h3><ol>")
     for action in actions:
         owner = names.get(action.owner_id)
         who = f"{owner.name} ({owner.side.label})" if owner else "?"
+        away = (
+            " <i>— not here: the minutes will tell them</i>"
+            if owner is not None and owner.id not in present
+            else ""
+        )
         parts.append(
             f"<li><b>{html.escape(action.title)}</b> — {html.escape(who)}, "
-            f"due {action.due:%a %d %b %Y}</li>"
+            f"due {action.due:%a %d %b %Y}{away}</li>"
         )
     parts.append("</ol>")
     if not decisions and not actions:

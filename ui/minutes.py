@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.distribution import file_stem, minutes_email
+from core.distribution import file_stem, minutes_email, minutes_recipients
 from core.errors import ReviewError
 from core.exports import write_atomically
 from core.model import AttendanceStatus, Meeting, MeetingStatus, Person, Side
@@ -477,13 +477,12 @@ class MinutesDialog(QDialog):
         name = partnership.name if partnership else ""
         pdf_path = folder / self.default_name()
         eml_path = pdf_path.with_suffix(".eml")
-        present = {
-            a.person_id
-            for a in self.session.attendance(self.meeting_id)
-            if a.status is AttendanceStatus.PRESENT
-        }
         people = self.session.people()
-        attendees = [p for p in people if p.id in present]
+        attendees = minutes_recipients(
+            people,
+            self.session.attendance(self.meeting_id),
+            (a.owner_id for a in self.session.commitments(self.meeting_id)),
+        )
         facilitator = next((p for p in people if p.id == meeting.facilitator_id), None)
         try:
             draft = minutes_email(

@@ -284,6 +284,19 @@ class Session(QObject):
         repository.remove_action(self._db, action_id)
         self.changed.emit(Change.ACTIONS)
 
+    def decision_references(self, meeting_id: str) -> dict[str, str]:
+        """Each of a meeting's decisions' reference (D-2026-11-03), by decision id."""
+        from core.minutes import decision_references
+        from storage.minutes import decisions_before
+
+        meeting = self.meeting(meeting_id)
+        return decision_references(
+            self.decisions(meeting_id),
+            self.items(meeting_id),
+            meeting,
+            decisions_before(self._db, meeting),
+        )
+
     def commitments(self, meeting_id: str) -> list[Action]:
         return repository.actions_raised_in(self._db, meeting_id)
 

@@ -104,7 +104,10 @@ class ActionSections(StoryBase):
             rows += [
                 [
                     self._p(_esc(c.title)),
-                    self._p(_esc(c.owner) or "—"),
+                    self._p(
+                        (_esc(c.owner) or "—")
+                        + ("<br/>" + _small("absent: sent these minutes") if c.owner_absent else "")
+                    ),
                     self._p(escape(c.due)),
                     self._p(_raci(c)),
                 ]
@@ -122,16 +125,16 @@ class ActionSections(StoryBase):
         decisions = self.minutes.decisions
         if not decisions:
             return self._empty("No decisions were recorded.")
-        rows: list[list[Any]] = [self._head(">#", "Decision", "Agenda item", "Agreed by")]
-        for number, d in enumerate(decisions, start=1):
+        rows: list[list[Any]] = [self._head("Ref.", "Decision", "Agenda item", "Agreed by")]
+        for d in decisions:
             rows.append(
                 [
-                    self._p(str(number), "cell_right"),
+                    self._p(_esc(d.reference), "cell_muted"),
                     self._p(_esc(d.text)),
                     self._p(_esc(d.item) or "—", "cell_muted"),
                     self._p(", ".join(_esc(n) for n in d.agreed_by) or "—"),
                 ]
             )
-        return [self._table(rows, [20, 232, 120, 120])]
+        return [self._table(rows, [64, 198, 110, 120])]
 
     # -- dashboard --

@@ -12,9 +12,7 @@ from reportlab.platypus import (  # type: ignore[import-untyped]
 )
 
 from core.figures import figure, figure_with_unit
-from core.minutes import (
-    KpiEntry,
-)
+from core.minutes import InitiativeEntry, KpiEntry
 from core.pdf.charts import kpi_chart
 from core.pdf.flowables import _Heading, _progress_bar
 from core.pdf.story import StoryBase
@@ -30,6 +28,19 @@ from core.pdf.text import (
     _trend_markup,
 )
 from core.pdf.theme import _FONT, _RAG_COLOUR, _WIDTH
+
+
+def _change_markup(i: InitiativeEntry) -> str:
+    """How an initiative moved since the last meeting that reported it."""
+    if i.percent_complete is None:
+        return _small("not reported")
+    if i.previous_percent is None:
+        return _small("first report")
+    moved = i.percent_complete - i.previous_percent
+    text = f"{'+' if moved > 0 else '−' if moved < 0 else '±'}{abs(moved)} pts since last"
+    if i.previous_rag and i.previous_rag != i.rag:
+        text += f" · was {i.previous_rag}"
+    return _small(escape(text))
 
 
 class DashboardSections(StoryBase):
@@ -188,7 +199,7 @@ class DashboardSections(StoryBase):
                 [
                     self._p("<br/>".join(lines)),
                     self._p(escape(i.target_date)),
-                    _progress_bar(i.percent_complete),
+                    [_progress_bar(i.percent_complete), self._p(_change_markup(i))],
                     self._p(_rag_markup(i.rag)),
                     self._p(_esc(i.comment) or "—"),
                 ]
