@@ -968,7 +968,12 @@ class MainWindow(QMainWindow):
             return []
         if item.kind is AgendaItemKind.COMMITMENTS:
             return []
-        return [d.text for d in self.session.decisions(page.meeting.id) if d.item_id == item.id]
+        references = self.session.decision_references(page.meeting.id)
+        return [
+            f"{references.get(d.id, '')}  {d.text}".strip()
+            for d in self.session.decisions(page.meeting.id)
+            if d.item_id == item.id
+        ]
 
     def _on_meeting_item_changed(self, item: MeetingItem) -> None:
         if self.projector is not None and self.meeting_page is not None:

@@ -509,12 +509,14 @@ class MeetingPage(QWidget):
             return
         item = self.current_item
         names = {p.id: p.name for p in self._session.people()}
+        references = self._session.decision_references(self.meeting.id)
         for decision in self._session.decisions(self.meeting.id):
             if item is not None and decision.item_id not in (None, item.id):
                 continue
             agreed = ", ".join(names.get(pid, "?") for pid in decision.agreed_by)
             self.decisions.addItem(
-                f"✔ {decision.text}" + (f"  — agreed by {agreed}" if agreed else "")
+                f"✔ {references.get(decision.id, '')}  {decision.text}"
+                + (f"  — agreed by {agreed}" if agreed else "")
             )
 
     def _on_session_changed(self, what: Change) -> None:
