@@ -96,11 +96,11 @@ class _MinutesCanvas(Canvas):
         self.setLineWidth(0.5)
         self.line(_LEFT, _HEADER_Y - 4, right_edge, _HEADER_Y - 4)
         self.line(_LEFT, _FOOTER_Y + 10, right_edge, _FOOTER_Y + 10)
-        digest = furniture.content_hash
-        if number < total and len(digest) > 20:
-            digest = f"{digest[:8]}…{digest[-8:]}"
+        # the whole hash on every page: any page shows what the sign-offs approved
         self.setFont(_FONT, 7)
-        self.drawString(_LEFT, _FOOTER_Y, furniture.footer or f"Content SHA-256: {digest}")
+        self.drawString(
+            _LEFT, _FOOTER_Y, furniture.footer or f"Content SHA-256: {furniture.content_hash}"
+        )
         self.setFont(_FONT, 7.5)
         self.drawRightString(right_edge, _FOOTER_Y, f"Page {number} of {total}")
         self.restoreState()

@@ -106,7 +106,7 @@ class ActionSections(StoryBase):
                     self._p(_esc(c.title)),
                     self._p(
                         (_esc(c.owner) or "—")
-                        + ("<br/>" + _small("absent: sent these minutes") if c.owner_absent else "")
+                        + ("<br/>" + _small("absent") if c.owner_absent else "")
                     ),
                     self._p(escape(c.due)),
                     self._p(_raci(c)),
@@ -135,6 +135,6 @@ class ActionSections(StoryBase):
                     self._p(", ".join(_esc(n) for n in d.agreed_by) or "—"),
                 ]
             )
-        return [self._table(rows, [64, 198, 110, 120])]
+        return [self._table(rows, [76, 190, 106, 120])]
 
     # -- dashboard --

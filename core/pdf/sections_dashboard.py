@@ -185,7 +185,7 @@ class DashboardSections(StoryBase):
                 ),
             ]
             if i.milestones_due:
-                lines.append(_small("Milestones before the next meeting:"))
+                lines.append(_small("Milestones due within the month ahead:"))
                 for milestone in i.milestones_due:
                     state = (
                         f"done {escape(milestone.done_on)}"
