@@ -223,6 +223,19 @@ def build_parser() -> argparse.ArgumentParser:
         "you: that certificate, carried in the file, is then registered; repeatable",
     )
 
+    found = commands.add_parser(
+        "search",
+        help="search notes, decisions, actions, comments, KPI notes and initiatives",
+    )
+    found.add_argument("--db", type=Path, required=True)
+    found.add_argument("query", help='words (all must match); "a phrase"; a prefix*')
+    found.add_argument(
+        "--partnership", metavar="NAME|ID", help="only this partnership (default: all of them)"
+    )
+    found.add_argument(
+        "--newest", action="store_true", help="newest first in each kind (default: best match)"
+    )
+
     updates = commands.add_parser(
         "receive-updates",
         help="the partner's updates (their workbook, or a CSV file), shown as proposals",
@@ -465,6 +478,35 @@ def _sign(args: argparse.Namespace) -> int:
     print(f"Signed {document.describe()} as {identity.name} for the {field} side")
     print(f"with the certificate {short_fingerprint(identity.fingerprint)}… into {out}")
     print("Send this file back: the other side receives it with `receive-signed`.")
+    return 0
+
+
+def _search(args: argparse.Namespace) -> int:
+    """Print what matches, grouped by kind; exit 1 when nothing does."""
+    from core.search import Order, grouped, highlight, parse_query
+    from storage.database import open_read_only
+    from storage.search import find_partnership, search
+
+    query = parse_query(args.query)
+    if query.empty:
+        raise ReviewError("Give at least one word to search for.")
+    db = open_read_only(args.db)
+    try:
+        pid = find_partnership(db, args.partnership).id if args.partnership else None
+        hits = search(db, query, pid)
+    finally:
+        db.close()
+    if not hits:
+        print(f"Nothing matches {args.query!r}.")
+        return 1
+    several = len({h.partnership_id for h in hits}) > 1
+    for kind, group in grouped(hits, Order.NEWEST if args.newest else Order.RELEVANCE):
+        print(f"{kind.heading} ({len(group)})")
+        for hit in group:
+            when = hit.when.isoformat() if hit.when else "          "
+            where = f"{hit.partnership} · {hit.context}" if several else hit.context
+            print(f"  {when}  {where}")
+            print(f"              {highlight(hit.text, query)}")
     return 0
 
 
@@ -781,6 +823,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "sign": _sign,
     "receive-signed": _receive_signed,
     "import-minutes": _import_minutes,
+    "search": _search,
     "receive-updates": _receive_updates,
     "pre-read": _preread,
 }
@@ -847,6 +890,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("main.py: interrupted.", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # the reader of our output stopped (`| head`): nothing went wrong here
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
 
 
 def _exit_fast(code: int) -> None:

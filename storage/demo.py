@@ -13,7 +13,8 @@ from core.signatures import Identity, SigningError, create_identity, load_identi
 from storage.database import Database, open_database
 from storage.errors import StorageError
 from storage.keys import my_key, save_my_key
-from storage.repository import save_history
+from storage.migrations import rebuild_search
+from storage.repository import save_history, writes
 from storage.sign_off import register_certificate, sign_minutes
 
 DEMO_PASSPHRASE = "demo-passphrase"
@@ -57,6 +58,8 @@ def create_demo(
             save_history(db, history)
             _sign_recent_minutes(db, history, keys_base, awaiting_partner)
             db.execute("VACUUM")  # no free pages left behind by the partly signed PDFs
+            with writes(db):  # VACUUM may renumber the rowids the search index refers to
+                rebuild_search(db)
             db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         finally:
             db.close()

@@ -464,5 +464,69 @@ def colour_changes(db: Database) -> list[tuple[str, str, str, str, str]]:
     ]
 
 
+# What the search index folds beyond FTS5's unicode61 (a copy, frozen with this step, of
+# core.search.FOLDS as it stood; tests/storage/test_migrations.py checks they agree).
+_SEARCH_FOLDS = (
+    ("Ł", "L"), ("ł", "l"), ("Ø", "O"), ("ø", "o"), ("Đ", "D"), ("đ", "d"), ("ı", "i"),
+    ("ß", "ss"), ("Æ", "AE"), ("æ", "ae"), ("Œ", "OE"), ("œ", "oe"),
+    ("ά", "α"), ("έ", "ε"), ("ή", "η"), ("ί", "ι"), ("ό", "ο"), ("ύ", "υ"), ("ώ", "ω"),
+)  # fmt: skip
+# Each searched table: the index's name and the columns it indexes.
+SEARCHED = {
+    "meeting_item": ("search_note", ("title", "notes")),
+    "decision": ("search_decision", ("text",)),
+    "action": ("search_action", ("title",)),
+    "action_review": ("search_review", ("comment",)),
+    "reading": ("search_reading", ("comment",)),
+    "reading_review": ("search_dispute", ("comment",)),
+    "initiative": ("search_initiative", ("name", "description")),
+    "milestone": ("search_milestone", ("title",)),
+}
+
+
+def _folded(expression: str) -> str:
+    """`expression` with the letters of _SEARCH_FOLDS replaced, in SQL any connection runs."""
+    for letter, plain in _SEARCH_FOLDS:
+        expression = f"replace({expression}, '{letter}', '{plain}')"
+    return expression
+
+
+@MIGRATIONS(name="0006_search")
+def search(db: Database) -> None:
+    """Full-text search over notes, decisions, actions, review comments, KPI notes, disputes,
+    initiatives and milestones: an FTS5 index per table, external-content over a view of the
+    table's folded text (search_*_text), kept by triggers, and filled once here."""
+    tokenizer = "unicode61 remove_diacritics 2"
+    for table, (index, columns) in SEARCHED.items():
+        view = f"{index}_text"
+        folded = ", ".join(f"{_folded(c)} AS {c}" for c in columns)
+        db.execute(f"CREATE VIEW {view} AS SELECT rowid AS row_key, {folded} FROM {table}")
+        db.execute(
+            f"CREATE VIRTUAL TABLE {index} USING fts5({', '.join(columns)}, "
+            f"content='{view}', content_rowid='row_key', tokenize='{tokenizer}')"
+        )
+        new = ", ".join(_folded(f"new.{c}") for c in columns)
+        old = ", ".join(_folded(f"old.{c}") for c in columns)
+        names = ", ".join(columns)
+        add = f"INSERT INTO {index}(rowid, {names}) VALUES (new.rowid, {new});"
+        remove = (
+            f"INSERT INTO {index}({index}, rowid, {names}) VALUES ('delete', old.rowid, {old});"
+        )
+        db.execute(f"CREATE TRIGGER {index}_insert AFTER INSERT ON {table} BEGIN {add} END")
+        db.execute(f"CREATE TRIGGER {index}_delete AFTER DELETE ON {table} BEGIN {remove} END")
+        db.execute(
+            f"CREATE TRIGGER {index}_update AFTER UPDATE OF {names} ON {table} "
+            f"BEGIN {remove} {add} END"
+        )
+        db.execute(f"INSERT INTO {index}({index}) VALUES ('rebuild')")
+
+
+def rebuild_search(db: Database) -> None:
+    """Index every searched table anew: after a VACUUM, which may renumber the rowids the
+    indexes refer to."""
+    for index, _ in SEARCHED.values():
+        db.execute(f"INSERT INTO {index}({index}) VALUES ('rebuild')")
+
+
 def known_migrations() -> list[str]:
     return [m.name for m in MIGRATIONS._migrations]

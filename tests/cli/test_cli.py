@@ -24,6 +24,7 @@ SUBCOMMANDS = [
     "sign",
     "receive-signed",
     "import-minutes",
+    "search",
     "pre-read",
     "receive-updates",
 ]

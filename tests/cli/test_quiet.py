@@ -135,6 +135,10 @@ def _import_minutes(db: Path, tmp: Path) -> list[str | Path]:
     return ["import-minutes", "--db", tmp / "partner-copy.db", out, *confirmed]
 
 
+def _search(db: Path, tmp: Path) -> list[str | Path]:
+    return ["search", "--db", db, "change freeze", "--newest"]
+
+
 def _pre_read(db: Path, tmp: Path) -> list[str | Path]:
     return ["pre-read", "--db", db, "--meeting", "next", "--out", tmp]
 
@@ -159,6 +163,7 @@ COMMANDS: dict[str, Callable[[Path, Path], list[str | Path]]] = {
     "sign": _sign,
     "receive-signed": _receive_signed,
     "import-minutes": _import_minutes,
+    "search": _search,
     "pre-read": _pre_read,
     "receive-updates": _receive_updates,
 }
