@@ -24,6 +24,7 @@ TESTED = {
     "0003_signing_authorities",
     "0004_partner_updates",
     "0005_rag_from_target",
+    "0006_search",
 }
 
 
@@ -324,3 +325,58 @@ def test_rag_from_target(tmp_path: Path) -> None:
         assert open_warnings(again) == []  # said once
     finally:
         again.close()
+
+
+def test_search(tmp_path: Path) -> None:
+    """0006_search indexes what is already there, and its triggers keep each index current on
+    insert, update and delete, for any program that writes (plain sqlite3 here); the letters
+    it folds are core.search's."""
+    from core.search import FOLDS
+    from storage.migrations import _SEARCH_FOLDS, SEARCHED
+
+    assert _SEARCH_FOLDS == FOLDS
+    path = tmp_path / "searched.db"
+    db = Database(path)
+    try:
+        MIGRATIONS.apply(db, stop_before=["0006_search"])
+        db.execute("INSERT INTO partnership VALUES ('p', 'Halden – Brightline', '2026-01-01')")
+        db.execute(
+            "INSERT INTO kpi VALUES ('k', 'p', 'Availability', '%', 'higher', 'partner', 'service')"
+        )
+        db.execute(
+            "INSERT INTO reading (id, kpi_id, period, value, comment) "
+            "VALUES ('r', 'k', '2026-10', 99.1, 'Storage outage at Łódź')"
+        )
+        db.conn.commit()
+        MIGRATIONS.apply(db)
+        tables = _schema(db, "table")
+        assert {index for index, _ in SEARCHED.values()} <= tables
+        assert {f"{index}_text" for index, _ in SEARCHED.values()} <= _schema(db, "view")
+
+        def found(word: str) -> list[str]:
+            return [
+                row[0]
+                for row in db.execute(
+                    "SELECT r.id FROM search_reading JOIN reading r ON r.rowid = "
+                    "search_reading.rowid WHERE search_reading MATCH ?",
+                    [word],
+                )
+            ]
+
+        assert found("lodz") == ["r"]  # indexed when the step ran, folded
+    finally:
+        db.close()
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("UPDATE reading SET comment = 'Network fault' WHERE id = 'r'")
+        conn.commit()
+    finally:
+        conn.close()
+    db = Database(path)
+    try:
+        assert found("lodz") == [] and found("network") == ["r"]
+        db.execute("DELETE FROM reading WHERE id = 'r'")
+        assert found("network") == []
+        db.execute("INSERT INTO search_reading(search_reading, rank) VALUES ('integrity-check', 1)")
+    finally:
+        db.close()
