@@ -19,6 +19,7 @@ class ActionFilter:
     overdue_on: dt.date | None = None
     text: str = ""
     open_at_meeting_id: str | None = None
+    action_id: str | None = None  # that one action (a search hit's)
 
 
 @dataclass(frozen=True, slots=True)

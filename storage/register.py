@@ -56,6 +56,9 @@ def _where(partnership_id: str, spec: ActionFilter) -> tuple[str, list[Any]]:
         clauses.append("(a.title LIKE ? ESCAPE '\\' OR p.name LIKE ? ESCAPE '\\')")
         pattern = "%" + _escape(spec.text.strip()) + "%"
         params += [pattern, pattern]
+    if spec.action_id is not None:
+        clauses.append("a.id = ?")
+        params.append(spec.action_id)
     if spec.open_at_meeting_id is not None:
         # Open when the meeting began: raised before it, and still open, or closed by this
         # meeting or a later one (so an old meeting shows what it really had to review).

@@ -32,6 +32,7 @@ from core.changes import Change
 from core.errors import ReviewError
 from core.lifecycle import next_draft
 from core.model import AgendaItemKind, Meeting, MeetingItem, MeetingStatus
+from core.search import Hit
 from ui.home import HomePage
 from ui.session import Session, create_demo, default_database, demo_database
 
@@ -121,6 +122,9 @@ class MainWindow(QMainWindow):
         self.menus[e].addSeparator()
         self.bold_action = self._action(e, "&Bold", self._notes_bold, QKeySequence.StandardKey.Bold)
         self.bullets_action = self._action(e, "Bullet &list", self._notes_bullets, "Ctrl+L")
+        self.menus[e].addSeparator()
+        self.search_action = self._action(e, "&Search everything…", self.show_search, "Ctrl+K")
+        self.search_action.setShortcuts([QKeySequence("Ctrl+K"), QKeySequence("Ctrl+Shift+F")])
 
         self.kpis_action = self._action(p, "&KPIs…", self.show_kpi_setup, "Ctrl+Shift+K")
         self.readings_action = self._action(p, "KPI &readings…", self.show_readings, "Ctrl+Shift+G")
@@ -682,6 +686,45 @@ class MainWindow(QMainWindow):
         if path:
             receive_signed_file(self, self.session, Path(path))
             self._update_actions()
+
+    def show_search(self) -> None:
+        """Search every meeting's notes, decisions, actions and comments; open a hit."""
+        from ui.search import SearchDialog
+
+        if self.session is None or self.session.partnership_id is None:
+            return
+        dialog = SearchDialog(self.session, self)
+        dialog.open_hit.connect(self.open_hit)
+        dialog.exec()
+
+    def open_hit(self, hit: Hit) -> None:
+        """Open what a search found: the meeting at its agenda item, or the action's history
+        (in its own partnership: the window moves to it first)."""
+        from core.register import ActionFilter
+        from ui.action_history import ActionHistoryDialog
+
+        session = self.session
+        if session is None:
+            return
+        if hit.partnership_id != session.partnership_id:
+            session.open_partnership(hit.partnership_id)
+            self.show_home()
+        if hit.action_id is not None:
+            rows = session.action_rows(ActionFilter(action_id=hit.action_id))
+            if rows:
+                dialog = ActionHistoryDialog(session, rows[0], self, session.today())
+                dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+                dialog.open()
+                return
+        if hit.meeting_id is not None:
+            self.open_meeting(hit.meeting_id)
+            page = self.meeting_page
+            if page is not None and hit.item_id is not None:
+                ids = [item.id for item in page.rail_model.items()]
+                if hit.item_id in ids:
+                    page.go_to(ids.index(hit.item_id))
+            return
+        self.show_home()
 
     def import_signed_minutes(self) -> None:
         """Add the other side's signed minutes to this copy of the record (several files:

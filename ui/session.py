@@ -69,9 +69,16 @@ from storage.errors import StorageError
 if TYPE_CHECKING:
     from core.exchange import ImportResult as ImportedMinutes
     from core.received import DocumentToSign
+    from core.search import Hit, Query
     from core.signatures import Identity
 
 TREND_WINDOW = 3
+# Every kind of record: another partnership opened, or a whole meeting imported.
+EVERY_RECORD = (
+    Change.PARTNERSHIP | Change.PEOPLE | Change.AGENDA | Change.MEETINGS | Change.ATTENDANCE
+    | Change.DECISIONS | Change.REVIEWS | Change.ACTIONS | Change.KPIS | Change.READINGS
+    | Change.INITIATIVES | Change.MINUTES
+)  # fmt: skip
 
 
 @dataclasses.dataclass(frozen=True)
@@ -164,6 +171,22 @@ class Session(QObject):
     ) -> list[ActionRow]:
         """A page of actions (by current due date), with `meeting_id`'s review of each."""
         return register.action_rows(self._db, self._pid, spec, offset, limit, meeting_id)
+
+    def search(self, text: str, everywhere: bool = False) -> tuple[Query, list[Hit]]:
+        """What matches `text` in this partnership (or, `everywhere`, in every partnership of
+        the file), and the query as understood (for marking the words it matched)."""
+        from core.search import parse_query
+        from storage.search import search
+
+        query = parse_query(text)
+        scope = None if everywhere or self.partnership_id is None else self.partnership_id
+        return query, search(self._db, query, scope)
+
+    def open_partnership(self, partnership_id: str) -> None:
+        """Work on another partnership of the file."""
+        repository.partnership(self._db, partnership_id)  # refuses one not in the file
+        self.partnership_id = partnership_id
+        self.changed.emit(EVERY_RECORD)
 
     def action_history(self, action_id: str) -> tuple[list[ActionReview], list[AuditEntry]]:
         """Every review of an action across meetings, and every change in the audit log."""
@@ -824,12 +847,7 @@ class Session(QObject):
             return result
         if self.partnership_id is None:
             self.partnership_id = result.meeting.partnership_id
-        everything = (
-            Change.PARTNERSHIP | Change.PEOPLE | Change.MEETINGS | Change.ATTENDANCE
-            | Change.DECISIONS | Change.REVIEWS | Change.ACTIONS | Change.KPIS
-            | Change.READINGS | Change.INITIATIVES | Change.MINUTES
-        )  # fmt: skip
-        self.changed.emit(everything)
+        self.changed.emit(EVERY_RECORD)
         self._back_up("minutes-imported")
         return result
 
