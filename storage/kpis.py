@@ -236,9 +236,7 @@ def take_back_reading_review(
 
 
 def _target_text(target: KpiTarget) -> str:
-    return (
-        f"from {target.effective_from}: target {target.target:g}, red {target.red:g}"
-    )
+    return f"from {target.effective_from}: target {target.target:g}, red {target.red:g}"
 
 
 def import_readings(

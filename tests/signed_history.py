@@ -120,9 +120,7 @@ def signed_history(db: Database, months: int, seed: int = 7) -> SignedHistory:
         ),
     ]
     for kpi, target in measures:
-        kpis.add_kpi(
-            db, kpi, KpiTarget(new_id(), kpi.id, "2024-01", target, target - 3)
-        )
+        kpis.add_kpi(db, kpi, KpiTarget(new_id(), kpi.id, "2024-01", target, target - 3))
     people = repository.people(db, pid)
     signatories = {side: next(p for p in people if p.name == PEOPLE[side][0][0]) for side in Side}
     keys = {

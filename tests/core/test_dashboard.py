@@ -24,10 +24,8 @@ def kpi(name: str, direction: Direction = UP) -> Kpi:
     return Kpi(name, "p", name, "%", direction, Side.PARTNER, KpiCategory.SERVICE)
 
 
-def target(
-    kpi_id: str, start: str, amber: float, red: float, aim: float | None = None
-) -> KpiTarget:
-    return KpiTarget(f"{kpi_id}-{start}", kpi_id, start, amber if aim is None else aim, amber, red)
+def target(kpi_id: str, start: str, aim: float, red: float) -> KpiTarget:
+    return KpiTarget(f"{kpi_id}-{start}", kpi_id, start, aim, red)
 
 
 def readings(kpi_id: str, values: dict[str, float]) -> list[Reading]:
@@ -38,7 +36,7 @@ def test_tiles_are_red_then_amber_then_green_then_no_reading() -> None:
     """Worst first, so the room discusses what needs it; missing readings come last."""
     values = {"g": 99.0, "r": 80.0, "a": 92.0, "none": None}
     kpis = [kpi(name) for name in values]
-    targets = {k.id: [target(k.id, "2026-01", amber=95, red=90)] for k in kpis}
+    targets = {k.id: [target(k.id, "2026-01", aim=95, red=90)] for k in kpis}
     found = {k.id: readings(k.id, {"2026-03": v}) for k in kpis if (v := values[k.id]) is not None}
     made = tiles(kpis, targets, found, "2026-03")
     assert [(t.kpi.name, t.rag) for t in made] == [
@@ -72,9 +70,9 @@ def test_change_and_improved_follow_the_direction(
     k = kpi("k", direction)
     values = {p: v for p, v in (("2026-02", previous), ("2026-03", now)) if v is not None}
     aim = (
-        target("k", "2026-01", amber=95, red=90)
+        target("k", "2026-01", aim=95, red=90)
         if direction is UP
-        else target("k", "2026-01", amber=4, red=6)
+        else target("k", "2026-01", aim=4, red=6)
     )
     [made] = tiles([k], {"k": [aim]}, {"k": readings("k", values)}, "2026-03")
     assert made.change == change
@@ -94,7 +92,7 @@ def test_missing_reading_has_no_rag_but_keeps_target_and_history() -> None:
     assert made.rag is None
     assert made.value is None
     assert made.confirmation is None
-    assert made.target is not None and made.target.amber == 95
+    assert made.target is not None and made.target.target == 95
     assert made.history == (("2026-01", 97.0),)
 
 
@@ -165,14 +163,14 @@ def test_confirmation_and_comment_come_from_the_reading() -> None:
         ("was amber, now red", [("2026-01", 95, 90)], {"2026-02": 92, "2026-03": 85}, True),
         ("red both months", [("2026-01", 95, 90)], {"2026-02": 85, "2026-03": 85}, False),
         ("no reading last month", [("2026-01", 95, 90)], {"2026-03": 85}, True),
-        # The same value, red only because the thresholds tightened this month.
+        # The same value, red only because the target and red threshold tightened this month.
         (
             "target tightened",
             [("2026-01", 85, 80), ("2026-03", 95, 90)],
             {"2026-02": 85, "2026-03": 85},
             True,
         ),
-        # Red last month by the thresholds then, though it would be green by today's.
+        # Red last month by the target then, though it would be green by today's.
         (
             "red by the old target",
             [("2026-01", 95, 90), ("2026-03", 80, 70)],
@@ -191,7 +189,7 @@ def test_turned_red_judges_last_month_by_the_targets_in_force_then(
     k = kpi("k")
     made = tiles(
         [k],
-        {"k": [target("k", start, amber, red) for start, amber, red in targets]},
+        {"k": [target("k", start, aim, red) for start, aim, red in targets]},
         {"k": readings("k", values)},
         "2026-03",
     )

@@ -89,14 +89,14 @@ def values_of(text: str | bytes) -> list[float]:
 # --- check_kpi -------------------------------------------------------------------------------
 
 
-def _target(kpi: Kpi, target: float, amber: float, red: float, start: str = "2026-01") -> KpiTarget:
-    return KpiTarget(f"t-{kpi.id}", kpi.id, start, target, amber, red)
+def _target(kpi: Kpi, target: float, red: float, start: str = "2026-01") -> KpiTarget:
+    return KpiTarget(f"t-{kpi.id}", kpi.id, start, target, red)
 
 
 def test_check_kpi_cleans_name_and_unit() -> None:
     """A new KPI's name has its spaces folded and its unit is trimmed."""
     new = _kpi("k-new", "  Change   success rate ", " % ", HIGHER)
-    checked = check_kpi(new, _target(new, 98, 96, 93), KPIS)
+    checked = check_kpi(new, _target(new, 98, 93), KPIS)
     assert (checked.name, checked.unit) == ("Change success rate", "%")
 
 
@@ -105,7 +105,7 @@ def test_check_kpi_refuses_empty_name(name: str) -> None:
     """A KPI needs a name."""
     new = _kpi("k-new", name, "%", HIGHER)
     with pytest.raises(ValidationError) as raised:
-        check_kpi(new, _target(new, 98, 96, 93), KPIS)
+        check_kpi(new, _target(new, 98, 93), KPIS)
     assert raised.value.field == "name"
 
 
@@ -116,34 +116,35 @@ def test_check_kpi_refuses_name_used_twice(name: str) -> None:
     """A name the partnership already uses, in any case or spacing, is refused."""
     new = _kpi("k-new", name, "%", HIGHER)
     with pytest.raises(ValidationError, match="already a KPI") as raised:
-        check_kpi(new, _target(new, 98, 96, 93), KPIS)
+        check_kpi(new, _target(new, 98, 93), KPIS)
     assert raised.value.field == "name"
 
 
 def test_check_kpi_allows_its_own_name_and_other_partnerships() -> None:
     """The KPI itself, and KPIs of another partnership, do not count as duplicates."""
     elsewhere = Kpi("k-x", "other", "P1 incidents", "", LOWER, Side.PARTNER, KpiCategory.SERVICE)
-    assert check_kpi(P1, _target(P1, 1, 2, 4), [*KPIS, elsewhere]) == P1
+    assert check_kpi(P1, _target(P1, 1, 4), [*KPIS, elsewhere]) == P1
 
 
 @pytest.mark.parametrize(
-    ("kpi", "target", "amber", "red", "field"),
+    ("kpi", "target", "red", "field"),
     [
-        (AVAILABILITY, 99.9, 99.5, 99.8, "red"),  # red better than amber
-        (AVAILABILITY, 99.9, 99.8, 99.8, "red"),  # red equal to amber
-        (P1, 1, 4, 2, "red"),
-        (AVAILABILITY, 99.0, 99.8, 99.5, "target"),  # target worse than amber
-        (P1, 3, 2, 4, "target"),
-        (AVAILABILITY, float("nan"), 99.8, 99.5, "target"),
+        (AVAILABILITY, 99.9, 99.95, "red"),  # red better than the target
+        (AVAILABILITY, 99.9, 99.9, "red"),  # red equal to the target: no amber band
+        (P1, 2, 1, "red"),  # lower is better: red below the target
+        (P1, 2, 2, "red"),
+        (AVAILABILITY, float("nan"), 99.5, "target"),
+        (AVAILABILITY, 99.9, float("nan"), "red"),
     ],
 )
 def test_check_kpi_refuses_contradicting_thresholds(
-    kpi: Kpi, target: float, amber: float, red: float, field: str
+    kpi: Kpi, target: float, red: float, field: str
 ) -> None:
-    """Thresholds that contradict the KPI's direction are refused, naming the field."""
+    """A red threshold equal to or better than the target (for the KPI's direction) is
+    refused, naming the field."""
     new = _kpi("k-new", "New measure", kpi.unit, kpi.direction)
     with pytest.raises(ValidationError) as raised:
-        check_kpi(new, _target(new, target, amber, red), KPIS)
+        check_kpi(new, _target(new, target, red), KPIS)
     assert raised.value.field == field
 
 
@@ -152,15 +153,15 @@ def test_check_kpi_refuses_bad_effective_period(start: str) -> None:
     """The first target starts in a period written YYYY-MM."""
     new = _kpi("k-new", "New measure", "%", HIGHER)
     with pytest.raises(ValidationError) as raised:
-        check_kpi(new, _target(new, 98, 96, 93, start), KPIS)
+        check_kpi(new, _target(new, 98, 93, start), KPIS)
     assert raised.value.field == "effective_from"
 
 
 def test_check_target_canonical_period_and_own_kpi() -> None:
     """A target's period is made canonical; a target of another KPI is refused."""
-    assert check_target(_target(P1, 1, 2, 4, " 2026-03 "), P1).effective_from == "2026-03"
+    assert check_target(_target(P1, 1, 4, " 2026-03 "), P1).effective_from == "2026-03"
     with pytest.raises(ValidationError):
-        check_target(_target(P1, 1, 2, 4), AVAILABILITY)
+        check_target(_target(P1, 1, 4), AVAILABILITY)
 
 
 # --- reading a file: encodings, separators, numbers -------------------------------------------
@@ -672,14 +673,14 @@ def test_check_kpi_change_refuses_a_direction_its_targets_contradict() -> None:
     the direction, naming the target that no longer fits."""
     flipped = dataclasses.replace(AVAILABILITY, direction=LOWER)
     with pytest.raises(ValidationError, match="from 2026-01") as raised:
-        check_kpi_change(flipped, [_target(AVAILABILITY, 99.9, 99.8, 99.5)], KPIS)
+        check_kpi_change(flipped, [_target(AVAILABILITY, 99.9, 99.5)], KPIS)
     assert raised.value.field == "direction"
 
 
 def test_check_kpi_change_keeps_its_own_name_and_refuses_another() -> None:
     """An edited KPI may keep its name; taking another KPI's name is refused."""
     renamed = dataclasses.replace(P1, name="p1  Incidents", unit=" incidents ")
-    checked = check_kpi_change(renamed, [_target(P1, 1, 2, 4)], KPIS)
+    checked = check_kpi_change(renamed, [_target(P1, 1, 4)], KPIS)
     assert (checked.name, checked.unit) == ("p1 Incidents", "incidents")
     with pytest.raises(ValidationError, match="already a KPI") as raised:
         check_kpi_change(dataclasses.replace(P1, name="core platform AVAILABILITY"), [], KPIS)
@@ -688,8 +689,8 @@ def test_check_kpi_change_keeps_its_own_name_and_refuses_another() -> None:
 
 def test_check_new_target_refuses_a_second_target_from_the_same_period() -> None:
     """One target a period: a second from the same month is refused at its period."""
-    earlier = [_target(P1, 1, 2, 4, "2026-01")]
-    later = dataclasses.replace(_target(P1, 0, 1, 3, "2026-06"), id="t-2")
+    earlier = [_target(P1, 1, 4, "2026-01")]
+    later = dataclasses.replace(_target(P1, 0, 3, "2026-06"), id="t-2")
     assert check_new_target(later, P1, earlier).effective_from == "2026-06"
     with pytest.raises(ValidationError, match="already has a target") as raised:
         check_new_target(dataclasses.replace(later, effective_from="2026-01"), P1, earlier)

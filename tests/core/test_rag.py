@@ -1,24 +1,33 @@
-"""RAG of KPI readings: thresholds, the target in force, and which thresholds are acceptable."""
+"""RAG of KPI readings: the target and red threshold, the target in force, which thresholds are
+acceptable, and the bands printed beside a figure."""
 
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from core.errors import ValidationError
 from core.model import Direction, KpiTarget, Rag
-from core.rag import check_thresholds, rag_for, rag_of_reading, target_in_force
+from core.rag import (
+    bands,
+    check_thresholds,
+    is_better_or_equal,
+    rag_for,
+    rag_of_reading,
+    target_in_force,
+)
 
 HIGHER = Direction.HIGHER_IS_BETTER
 LOWER = Direction.LOWER_IS_BETTER
 
 
-def target(effective_from: str, amber: float, red: float, aim: float | None = None) -> KpiTarget:
+def target(effective_from: str, aim: float, red: float) -> KpiTarget:
     return KpiTarget(
         id=f"t-{effective_from}",
         kpi_id="kpi",
         effective_from=effective_from,
-        target=amber if aim is None else aim,
-        amber=amber,
+        target=aim,
         red=red,
     )
 
@@ -28,8 +37,8 @@ def target(effective_from: str, amber: float, red: float, aim: float | None = No
     [
         (100.0, Rag.GREEN),
         (99.81, Rag.GREEN),
-        (99.8, Rag.GREEN),  # exactly amber: still green
-        (99.79, Rag.AMBER),
+        (99.8, Rag.GREEN),  # exactly the target: met, green
+        (99.79, Rag.AMBER),  # the target missed, however narrowly: amber
         (99.51, Rag.AMBER),
         (99.5, Rag.AMBER),  # exactly red: still amber
         (99.49, Rag.RED),
@@ -37,8 +46,8 @@ def target(effective_from: str, amber: float, red: float, aim: float | None = No
     ],
 )
 def test_rag_higher_is_better(value: float, expected: Rag) -> None:
-    """Availability-like KPI: a value at a threshold stays in the better band."""
-    assert rag_for(value, HIGHER, amber=99.8, red=99.5) is expected
+    """Availability-like KPI: green from the target up, amber down to the red threshold."""
+    assert rag_for(value, HIGHER, target=99.8, red=99.5) is expected
 
 
 @pytest.mark.parametrize(
@@ -46,8 +55,8 @@ def test_rag_higher_is_better(value: float, expected: Rag) -> None:
     [
         (0.0, Rag.GREEN),
         (5.99, Rag.GREEN),
-        (6.0, Rag.GREEN),  # exactly amber: still green
-        (6.01, Rag.AMBER),
+        (6.0, Rag.GREEN),  # exactly the target: met, green
+        (6.01, Rag.AMBER),  # the target missed, however narrowly: amber
         (7.99, Rag.AMBER),
         (8.0, Rag.AMBER),  # exactly red: still amber
         (8.01, Rag.RED),
@@ -55,8 +64,27 @@ def test_rag_higher_is_better(value: float, expected: Rag) -> None:
     ],
 )
 def test_rag_lower_is_better(value: float, expected: Rag) -> None:
-    """Response-time-like KPI: the bands mirror, a value at a threshold stays in the better band."""
-    assert rag_for(value, LOWER, amber=6.0, red=8.0) is expected
+    """Response-time-like KPI: the bands mirror, green up to the target, amber to red."""
+    assert rag_for(value, LOWER, target=6.0, red=8.0) is expected
+
+
+_FIGURES = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False)
+
+
+@given(
+    direction=st.sampled_from([HIGHER, LOWER]),
+    aim=_FIGURES,
+    gap=st.floats(min_value=0.01, max_value=1e3),
+    value=_FIGURES,
+)
+def test_a_value_that_misses_its_target_is_never_green(
+    direction: Direction, aim: float, gap: float, value: float
+) -> None:
+    """Green exactly when the target is met; red exactly when the value is worse than red."""
+    red = aim - gap if direction is HIGHER else aim + gap
+    rag = rag_for(value, direction, target=aim, red=red)
+    assert (rag is Rag.GREEN) == is_better_or_equal(value, aim, direction)
+    assert (rag is Rag.RED) == (not is_better_or_equal(value, red, direction))
 
 
 TARGETS = [
@@ -92,8 +120,8 @@ def test_no_target_in_force_without_targets() -> None:
 @pytest.mark.parametrize(
     ("value", "period", "expected"),
     [
-        (99.6, "2025-12", Rag.GREEN),  # old thresholds: amber 99.5
-        (99.6, "2026-01", Rag.AMBER),  # new thresholds: amber 99.8
+        (99.6, "2025-12", Rag.GREEN),  # old target 99.5: met
+        (99.6, "2026-01", Rag.AMBER),  # new target 99.8: missed
         (99.4, "2025-12", Rag.AMBER),  # old: red 99.0
         (99.4, "2026-02", Rag.RED),  # new: red 99.5
         (99.9, "2024-12", None),  # before any target
@@ -108,37 +136,61 @@ def test_rag_of_reading_uses_thresholds_of_its_period(
 
 
 @pytest.mark.parametrize(
-    ("direction", "aim", "amber", "red"),
+    ("direction", "aim", "red"),
     [
-        (HIGHER, 99.9, 99.8, 99.5),
-        (HIGHER, 99.8, 99.8, 99.5),  # target equal to amber
-        (LOWER, 4.0, 6.0, 8.0),
-        (LOWER, 6.0, 6.0, 8.0),  # target equal to amber
+        (HIGHER, 99.9, 99.5),
+        (HIGHER, 99.9, 99.89),  # a narrow amber band
+        (LOWER, 4.0, 8.0),
+        (LOWER, 6.0, 6.01),
     ],
 )
-def test_check_thresholds_accepts_consistent(
-    direction: Direction, aim: float, amber: float, red: float
-) -> None:
-    """Thresholds ordered target >= amber > red (in the KPI's direction) are accepted."""
-    check_thresholds(direction, aim, amber, red)
+def test_check_thresholds_accepts_consistent(direction: Direction, aim: float, red: float) -> None:
+    """A red threshold worse than the target (in the KPI's direction) is accepted."""
+    check_thresholds(direction, aim, red)
 
 
 @pytest.mark.parametrize(
-    ("direction", "aim", "amber", "red", "field"),
+    ("direction", "aim", "red", "field"),
     [
-        (HIGHER, 99.9, 99.8, 99.8, "red"),  # red equal to amber
-        (HIGHER, 99.9, 99.5, 99.8, "red"),  # red better than amber
-        (HIGHER, 99.7, 99.8, 99.5, "target"),  # target worse than amber
-        (LOWER, 4.0, 6.0, 6.0, "red"),
-        (LOWER, 4.0, 8.0, 6.0, "red"),
-        (LOWER, 7.0, 6.0, 8.0, "target"),
+        (HIGHER, 99.9, 99.9, "red"),  # red equal to the target: no amber band
+        (HIGHER, 99.5, 99.8, "red"),  # red better than the target
+        (LOWER, 6.0, 6.0, "red"),
+        (LOWER, 8.0, 6.0, "red"),
+        (HIGHER, float("nan"), 99.5, "target"),
+        (LOWER, 4.0, float("inf"), "red"),
     ],
 )
 def test_check_thresholds_refuses_contradictions(
-    direction: Direction, aim: float, amber: float, red: float, field: str
+    direction: Direction, aim: float, red: float, field: str
 ) -> None:
-    """Contradictory thresholds are refused, naming the field to correct."""
+    """A red threshold equal to or better than the target is refused, naming the field."""
     with pytest.raises(ValidationError) as caught:
-        check_thresholds(direction, aim, amber, red)
+        check_thresholds(direction, aim, red)
     assert caught.value.field == field
     assert str(caught.value).strip()
+
+
+def test_a_red_threshold_better_than_the_target_is_refused_in_words() -> None:
+    """The message says which way the red threshold must lie, with both numbers."""
+    with pytest.raises(ValidationError) as caught:
+        check_thresholds(HIGHER, 90, 95)
+    assert "must be lower than the target (90)" in str(caught.value)
+    with pytest.raises(ValidationError) as caught:
+        check_thresholds(LOWER, 2, 1)
+    assert "must be higher than the target (2)" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("direction", "aim", "red", "unit", "expected"),
+    [
+        (HIGHER, 90, 85, "%", "green ≥ 90% · amber ≥ 85% · red < 85%"),
+        (LOWER, 2, 4, "count", "green ≤ 2 · amber ≤ 4 · red > 4"),
+        (LOWER, 4.5, 8, "h", "green ≤ 4.5 h · amber ≤ 8 h · red > 8 h"),
+        (HIGHER, 99.9, 99.5, "", "green ≥ 99.9 · amber ≥ 99.5 · red < 99.5"),
+    ],
+)
+def test_bands_say_the_rule_in_one_line(
+    direction: Direction, aim: float, red: float, unit: str, expected: str
+) -> None:
+    """The bands printed beside a figure: green from the target, amber to red, red beyond."""
+    assert bands(direction, aim, red, unit) == expected

@@ -17,11 +17,14 @@ from core.model import (
     Action,
     ActionState,
     AgendaItemKind,
+    Direction,
     History,
     MeetingStatus,
+    Rag,
     ReviewStatus,
     Side,
 )
+from core.rag import rag_of_reading, target_in_force
 from storage import repository
 from storage.database import open_database
 from storage.demo import create_demo
@@ -62,7 +65,7 @@ def _dump(path: Path) -> dict[str, list[tuple[Any, ...]]]:
             name
             for (name,) in conn.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-                "ORDER BY name"
+                "AND name NOT LIKE 'search_%' ORDER BY name"
             )
         ]
         dump = {}
@@ -183,6 +186,33 @@ def test_kpis_with_two_years_of_readings(demo_read: Database, pid: str) -> None:
         target_counts.append(len(repository.kpi_targets(demo_read, kpi.id)))
     assert sorted(target_counts)[-2:] == [1, 2]
     assert target_counts.count(2) == 1
+
+
+def test_no_demo_reading_that_misses_its_target_is_shown_green(
+    demo_read: Database, pid: str
+) -> None:
+    """Every demo reading judged by the target in force for its period: one that misses its
+    target is never green, and some readings miss it narrowly enough to be amber."""
+    rags: Counter[Rag] = Counter()
+    missed_green = []
+    for kpi in repository.kpis(demo_read, pid):
+        targets = repository.kpi_targets(demo_read, kpi.id)
+        for reading in repository.readings(demo_read, kpi.id):
+            rag = rag_of_reading(reading.value, reading.period, kpi.direction, targets)
+            in_force = target_in_force(targets, reading.period)
+            if rag is None or in_force is None:
+                continue
+            rags[rag] += 1
+            misses = (
+                reading.value < in_force.target
+                if kpi.direction is Direction.HIGHER_IS_BETTER
+                else reading.value > in_force.target
+            )
+            if misses and rag is Rag.GREEN:
+                missed_green.append((kpi.name, reading.period, reading.value, in_force.target))
+    assert missed_green == []
+    assert rags[Rag.AMBER] > 0, rags
+    assert rags[Rag.GREEN] > 0, rags
 
 
 def test_strategic_initiatives(demo_read: Database, pid: str) -> None:

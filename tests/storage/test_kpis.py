@@ -226,7 +226,7 @@ def test_audit_rows_for_a_mixed_import(demo_db: Database) -> None:
 def _new_kpi(db: Database, name: str = "Problem records closed") -> tuple[Kpi, KpiTarget]:
     new = Kpi("k-new", _pid(db), name, " % ", Direction.HIGHER_IS_BETTER, Side.PARTNER,
               KpiCategory.SERVICE)  # fmt: skip
-    return new, KpiTarget("t-new", "k-new", "2026-01", 90, 85, 75)
+    return new, KpiTarget("t-new", "k-new", "2026-01", 90, 75)
 
 
 def _kpi_tables(db: Database) -> list[list[tuple[Any, ...]]]:
@@ -259,12 +259,13 @@ def test_add_kpi_refuses_duplicate_name(demo_db: Database, name: str) -> None:
     assert _kpi_tables(demo_db) == before
 
 
-def test_add_kpi_refuses_red_better_than_amber(demo_db: Database) -> None:
-    """Thresholds that contradict the direction are refused and nothing is written."""
+def test_add_kpi_refuses_red_better_than_the_target(demo_db: Database) -> None:
+    """A red threshold better than the target contradicts the direction: refused, nothing
+    written."""
     before = _kpi_tables(demo_db)
     new, _ = _new_kpi(demo_db)
     with pytest.raises(ValidationError) as raised:
-        add_kpi(demo_db, new, KpiTarget("t-new", "k-new", "2026-01", 90, 80, 85))
+        add_kpi(demo_db, new, KpiTarget("t-new", "k-new", "2026-01", 90, 95))
     assert raised.value.field == "red"
     assert _kpi_tables(demo_db) == before
 
@@ -274,9 +275,9 @@ def test_add_kpi_refuses_red_better_than_amber(demo_db: Database) -> None:
 
 def test_new_target_keeps_older_readings_judged_by_the_old_one(demo_db: Database) -> None:
     """A new target from a period judges readings from then on; earlier ones keep their RAG."""
-    p1 = _kpi(demo_db, "P1 incidents")  # lower is better: target 1, amber 2, red 4
+    p1 = _kpi(demo_db, "P1 incidents")  # lower is better: target 1, red 4
     _import(demo_db, "P1 incidents,2026-08,3\nP1 incidents,2026-09,3\n")
-    add_target(demo_db, KpiTarget("t-strict", p1.id, "2026-09", 0, 1, 2))
+    add_target(demo_db, KpiTarget("t-strict", p1.id, "2026-09", 0, 2))
     targets = repository.kpi_targets(demo_db, p1.id)
     assert [t.effective_from for t in targets] == ["2024-11", "2026-09"]
     assert rag_of_reading(3, "2026-08", p1.direction, targets) is Rag.AMBER
@@ -289,16 +290,16 @@ def test_second_target_for_the_same_period_is_refused(demo_db: Database) -> None
     p1 = _kpi(demo_db, "P1 incidents")
     before = _kpi_tables(demo_db)
     with pytest.raises(ValidationError, match="already has a target from 2024-11"):
-        add_target(demo_db, KpiTarget("t-again", p1.id, "2024-11", 0, 1, 2))
+        add_target(demo_db, KpiTarget("t-again", p1.id, "2024-11", 0, 2))
     assert _kpi_tables(demo_db) == before
 
 
 @pytest.mark.parametrize(
     ("target", "field"),
     [
-        (KpiTarget("t", "no-such-kpi", "2026-09", 0, 1, 2), "kpi"),
-        (KpiTarget("t", "{p1}", "September", 0, 1, 2), "effective_from"),
-        (KpiTarget("t", "{p1}", "2026-09", 0, 3, 2), "red"),
+        (KpiTarget("t", "no-such-kpi", "2026-09", 0, 2), "kpi"),
+        (KpiTarget("t", "{p1}", "September", 0, 2), "effective_from"),
+        (KpiTarget("t", "{p1}", "2026-09", 2, 1), "red"),
     ],
 )
 def test_bad_target_is_refused(demo_db: Database, target: KpiTarget, field: str) -> None:

@@ -566,7 +566,7 @@ def _other_partnership_kpi(db: Database) -> str:
     kpi = Kpi(
         new_id(), pid, "Uptime", "%", Direction.HIGHER_IS_BETTER, Side.PARTNER, KpiCategory.SERVICE
     )
-    kpis.add_kpi(db, kpi, KpiTarget(new_id(), kpi.id, "2026-01", 99.0, 98.0, 97.0))
+    kpis.add_kpi(db, kpi, KpiTarget(new_id(), kpi.id, "2026-01", 99.0, 97.0))
     return kpi.id
 
 

@@ -175,8 +175,8 @@ def _entities() -> dict[type, list[Any]]:
         ],
         Kpi: [kpi],
         KpiTarget: [
-            KpiTarget("t-1", kpi.id, "2025-01", 99.7, 99.5, 99.0),
-            KpiTarget("t-2", kpi.id, "2026-01", 99.9, 99.8, 99.5),
+            KpiTarget("t-1", kpi.id, "2025-01", 99.7, 99.0),
+            KpiTarget("t-2", kpi.id, "2026-01", 99.9, 99.5),
         ],
         Reading: [
             Reading("rd-1", kpi.id, "2026-08", 99.87),

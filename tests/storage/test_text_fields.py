@@ -214,7 +214,7 @@ def write_kpi(field: str) -> Write:
             Side.PARTNER,
             KpiCategory.SERVICE,
         )
-        target = KpiTarget(new_id(), kpi.id, "2026-01", 2.0, 4.0, 6.0)
+        target = KpiTarget(new_id(), kpi.id, "2026-01", 2.0, 6.0)
         return kpis.add_kpi(db, kpi, target).id
 
     return write

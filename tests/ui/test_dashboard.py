@@ -89,10 +89,12 @@ def test_each_tile_paints_its_words_inside_itself_and_says_them(view: DashboardV
             kpi.name,
             rag_text(shown.rag),
             "—" if shown.value is None else figure_with_unit(shown.value, kpi.unit),
-            target_text(shown.target, kpi.direction),
+            target_text(shown.target, kpi),
             change_text(shown),
             f"{kpi.owner_side.label} · {kpi.category.value}",
         ]
+        # the target as its bands: "green ≥ 99.9% · amber ≥ 99.5% · red < 99.5%"
+        assert shown.target is None or words[3].startswith(("green ≥ ", "green ≤ ")), words[3]
         if shown.confirmation is ReadingConfirmation.TO_BE_CONFIRMED:
             words.append("? to confirm")
         elif shown.confirmation is ReadingConfirmation.DISPUTED:
@@ -163,7 +165,7 @@ def test_a_long_name_and_a_long_figure_stay_inside_their_tile(qtbot: QtBot) -> N
         Reading(f"r{i}", "k", period, 123_456_789.25 + i, "", Side.PARTNER)
         for i, period in enumerate(periods)
     ]
-    made = tile(kpi, [KpiTarget("t", "k", "2025-01", 10, 12, 15)], readings, "2026-11")
+    made = tile(kpi, [KpiTarget("t", "k", "2025-01", 10, 15)], readings, "2026-11")
     frame = KpiTileFrame(made)
     qtbot.addWidget(frame)
     texts = painted(frame)

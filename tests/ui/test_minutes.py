@@ -68,7 +68,8 @@ def test_signed_minutes_preview_is_the_stored_pdf(qtbot: QtBot, demo_session: Se
 def test_send_writes_the_signed_pdf_and_an_email_draft(
     qtbot: QtBot, demo_session: Session, tmp_path: Path
 ) -> None:
-    """Send: the PDF byte for byte and an .eml to both sides' attendees with it attached."""
+    """Send: the PDF byte for byte and an .eml with it attached, to both sides' attendees and
+    to the owners of the meeting's new commitments who were not there."""
     meeting = latest_with_minutes(demo_session._db)
     dialog = _open(qtbot, demo_session, meeting.id)
     written = dialog.send_to(tmp_path)
@@ -84,7 +85,12 @@ def test_send_writes_the_signed_pdf_and_an_email_draft(
     ]
     sides = {repository.person(demo_session._db, pid).side for pid in present}
     assert sides == {Side.ENTERPRISE, Side.PARTNER}
-    assert str(message["To"]).count("@") == len(present)
+    owners_away = {a.owner_id for a in demo_session.commitments(meeting.id)} - set(present)
+    assert owners_away  # the demo's meeting has some: they are told by the minutes
+    to = str(message["To"])
+    assert to.count("@") == len(present) + len(owners_away)
+    for owner in owners_away:
+        assert repository.person(demo_session._db, owner).email in to
     (attachment,) = list(message.iter_attachments())
     assert attachment.get_content() == pdf_path.read_bytes()
 
