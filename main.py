@@ -79,6 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--db", type=Path, required=True)
     export.add_argument("--meeting", required=True, help="a meeting id or number, or 'latest'")
     export.add_argument("--out", type=Path, required=True, help="the PDF to write")
+    export.add_argument(
+        "--partnership", metavar="NAME|ID", help="in a file of several: the partnership's"
+    )
 
     verify = commands.add_parser(
         "verify",
@@ -262,6 +265,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="'next' (the next prepared meeting), or a draft meeting's number or id",
     )
     preread.add_argument("--out", type=Path, required=True, help="an existing folder")
+    preread.add_argument(
+        "--partnership", metavar="NAME|ID", help="in a file of several: the partnership's"
+    )
     return parser
 
 
@@ -646,7 +652,7 @@ def _preread(args: argparse.Namespace) -> int:
         raise ReviewError(f"{args.out} is not a folder: give an existing folder for the pre-read.")
     db = open_database(args.db)
     try:
-        meeting = find_preread_meeting(db, args.meeting)
+        meeting = find_preread_meeting(db, args.meeting, _partnership_id(db, args))
         check_can_send(meeting)
         now = dt.datetime.now().replace(microsecond=0)
         sent = make_preread(preread_source(db, meeting.id), now, new_id())
@@ -754,7 +760,7 @@ def _export_minutes(args: argparse.Namespace) -> int:
         raise ReviewError(f"{args.out} should end in .pdf.")
     db = open_read_only(args.db)
     try:
-        meeting = find_meeting(db, args.meeting)
+        meeting = find_meeting(db, args.meeting, _partnership_id(db, args))
         pdf = minutes_pdf(db, meeting.id)
     finally:
         db.close()
@@ -762,6 +768,14 @@ def _export_minutes(args: argparse.Namespace) -> int:
     state = "signed" if meeting.status == "signed" else f"{meeting.status}, not signed"
     print(f"Wrote the minutes of meeting {meeting.number} ({state}) to {args.out}")
     return 0
+
+
+def _partnership_id(db: object, args: argparse.Namespace) -> str | None:
+    """The partnership --partnership names (by name, a part of it, or id), if given."""
+    from storage.search import find_partnership
+
+    reference = getattr(args, "partnership", None)
+    return find_partnership(db, reference).id if reference else None  # type: ignore[arg-type]
 
 
 def _check_certificate(path: Path, data: bytes) -> None:

@@ -170,14 +170,16 @@ def latest_with_minutes(db: Database, partnership_id: str | None = None) -> Meet
     return repository.meeting(db, row[0])
 
 
-def find_meeting(db: Database, reference: str) -> Meeting:
-    """A meeting by its id, by its number (the newest revision), or `latest`."""
+def find_meeting(db: Database, reference: str, partnership_id: str | None = None) -> Meeting:
+    """A meeting by its id, by its number (the newest revision), or `latest`; of one
+    partnership when given (a number alone is ambiguous in a file of several)."""
     if reference == "latest":
-        return latest_with_minutes(db)
+        return latest_with_minutes(db, partnership_id)
     if reference.isdigit():
         row = db.execute(
-            "SELECT id FROM meeting WHERE number = ? ORDER BY revision DESC LIMIT 1",
-            [int(reference)],
+            "SELECT id FROM meeting WHERE number = ? AND (? IS NULL OR partnership_id = ?) "
+            "ORDER BY revision DESC LIMIT 1",
+            [int(reference), partnership_id, partnership_id],
         ).fetchone()
         if row is None:
             raise ValidationError("meeting", f"There is no meeting number {reference}.")

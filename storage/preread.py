@@ -67,14 +67,18 @@ def record_send(db: Database, sent: PreReadFiles, by: str = "") -> None:
         )
 
 
-def find_preread_meeting(db: Database, reference: str) -> Meeting:
-    """A meeting by its id or its number, or `next`: the earliest prepared (draft) one."""
+def find_preread_meeting(
+    db: Database, reference: str, partnership_id: str | None = None
+) -> Meeting:
+    """A meeting by its id or its number, or `next`: the earliest prepared (draft) one; of one
+    partnership when given."""
     if reference != "next":
-        return find_meeting(db, reference)
+        return find_meeting(db, reference, partnership_id)
     drafts = [
         draft
         for partnership in repository.partnerships(db)
-        if (draft := next_draft(repository.meetings(db, partnership.id))) is not None
+        if partnership_id in (None, partnership.id)
+        and (draft := next_draft(repository.meetings(db, partnership.id))) is not None
     ]
     found = next_draft(drafts)
     if found is None:
