@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from benchmarks import dashboard, kpi_import, meeting, minutes, register
+from benchmarks import dashboard, kpi_import, meeting, minutes, register, search
 from benchmarks.harness import Benchmark
 
 MODULES: tuple[ModuleType, ...] = (
@@ -19,6 +19,7 @@ MODULES: tuple[ModuleType, ...] = (
     dashboard,  # opening the KPI dashboard: 60 tiles with sparklines
     kpi_import,  # importing a 100,000-line CSV of KPI readings
     minutes,  # exporting the minutes against bare reportlab; signing against bare pyHanko
+    search,  # a one-word search across everything against the bare FTS5 queries
 )
 
 
