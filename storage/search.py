@@ -89,14 +89,21 @@ def search(
     return [hit for kind in HitKind for hit in _hits(db, kind, query, partnership_id, limit)]
 
 
+def kind_query(
+    kind: HitKind, query: Query, partnership_id: str | None, limit: int = LIMIT_PER_KIND
+) -> tuple[str, list[object]]:
+    """The SQL and parameters that find one kind's hits (the benchmark runs them bare)."""
+    index, select = _JOINS[kind]
+    where = f" WHERE {index} MATCH ?" + (" AND p.id = ?" if partnership_id else "")
+    params: list[object] = [query.fts, *([partnership_id] if partnership_id else []), limit]
+    return f"{select}{where} ORDER BY bm25({index}) LIMIT ?", params
+
+
 def _hits(
     db: Database, kind: HitKind, query: Query, partnership_id: str | None, limit: int
 ) -> Iterator[Hit]:
-    index, select = _JOINS[kind]
-    where = f" WHERE {index} MATCH ?" + (" AND p.id = ?" if partnership_id else "")
-    params: list[object] = [query.fts, *([partnership_id] if partnership_id else [])]
-    sql = f"{select}{where} ORDER BY bm25({index}) LIMIT ?"
-    for row in db.execute(sql, [*params, limit]):
+    sql, params = kind_query(kind, query, partnership_id, limit)
+    for row in db.execute(sql, params):
         pid, name, text, context, when, meeting_id, item_id, action_id, rank = row
         yield Hit(
             kind=kind,
