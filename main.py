@@ -161,6 +161,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add.add_argument("--person", help="the signatory it belongs to, by name")
     add.add_argument(
+        "--partnership", metavar="NAME|ID", help="in a file of several: the partnership's"
+    )
+    add.add_argument(
         "--fingerprint",
         help="its SHA-256 fingerprint (at least the first 16 hex digits) as its holder read it "
         "to you: required for a certificate taken from a signed PDF",
@@ -323,19 +326,27 @@ def _key_create(args: argparse.Namespace) -> int:
     return 0
 
 
-def _partnership_person(db: Database, name: str) -> Person:
+def _partnership_person(db: Database, name: str, partnership_id: str | None = None) -> Person:
     from storage import repository
 
     wanted = " ".join(name.split()).casefold()
+    partnerships = {p.id: p for p in repository.partnerships(db)}
     found = [
         person
-        for partnership in repository.partnerships(db)
-        for person in repository.people(db, partnership.id)
+        for pid in partnerships
+        if partnership_id in (None, pid)
+        for person in repository.people(db, pid)
         if person.name.casefold() == wanted
     ]
     if not found:
         raise ReviewError(f"No one named {name!r} is in this partnership's people.")
     if len(found) > 1:
+        where = {partnerships[p.partnership_id].name for p in found}
+        if len(where) > 1:
+            raise ReviewError(
+                f"{name} is one of the people of several partnerships ({'; '.join(sorted(where))}):"
+                " say which with --partnership."
+            )
         raise ReviewError(f"More than one person is named {name!r}: rename one first.")
     return found[0]
 
@@ -411,10 +422,15 @@ def _certificate(args: argparse.Namespace) -> int:
             partnerships = repository.partnerships(db)
             if not partnerships:
                 raise ReviewError(f"{args.db} holds no partnership.")
-            register_authority(db, partnerships[0].id, Side(args.authority), data, now)
+            chosen = _partnership_id(db, args)
+            if chosen is None and len(partnerships) > 1:
+                raise ReviewError(
+                    f"{args.db} holds several partnerships: say whose authority with --partnership."
+                )
+            register_authority(db, chosen or partnerships[0].id, Side(args.authority), data, now)
             print(f"Registered the {args.authority} side's company authority {fingerprint}")
         else:
-            person = _partnership_person(db, args.person)
+            person = _partnership_person(db, args.person, _partnership_id(db, args))
             register_certificate(db, person.id, data, now)
             print(f"Registered the certificate {fingerprint} for {person.name}")
     finally:
@@ -677,7 +693,7 @@ def _demo(args: argparse.Namespace) -> int:
         scale=args.scale,
         awaiting_partner=args.awaiting_partner,
     )
-    print(f"Created the demo partnership in {path}")
+    print(f"Created the demo in {path}: the main partnership and two more, for the portfolio.")
     if args.awaiting_partner:
         print("Its latest minutes are signed by the enterprise only: the partner's to sign.")
     return 0

@@ -71,7 +71,8 @@ def run(path: Path, pairs: int, warmup: int = 1, detail: str = "") -> list[Resul
 
 
 def _at(ctx: Context, path: Path, scale: int) -> list[Result]:
-    return run(path, max(ctx.pairs, 15), ctx.warmup, f"demo ×{scale}")
+    pairs = ctx.pairs if ctx.quick else max(ctx.pairs, 15)  # short runs: more pairs
+    return run(path, pairs, ctx.warmup, f"demo ×{scale}")
 
 
 BENCHMARKS = (

@@ -121,6 +121,45 @@ _INITIATIVES: tuple[tuple[str, Side, tuple[str, ...]], ...] = tuple(
 RECENT_SIGNED_WITH_PDF = 3
 
 
+@dataclass(frozen=True)
+class PartnerSpec:
+    """Another partner of the same enterprise, for the portfolio: who they are, how long they
+    have been reviewed, and how healthy the partnership is (`health`: how many spreads below
+    target its KPIs hover; `late_bias`: how much likelier its actions run late)."""
+
+    name: str
+    domain: str
+    location: str
+    people: tuple[tuple[str, str], ...]
+    months: int
+    health: float = 0.0
+    late_bias: float = 0.0
+
+
+MAIN_PARTNER = PartnerSpec(
+    PARTNER_NAME,
+    "brightline.example",
+    "Brightline Hub, Room Atlas",
+    tuple(_PEOPLE[Side.PARTNER]),
+    MONTHS_PER_SCALE,
+)
+OTHER_PARTNERS: tuple[PartnerSpec, ...] = tuple(
+    PartnerSpec(
+        o["name"],
+        o["domain"],
+        o["location"],
+        tuple((name, role) for name, role in o["people"]),
+        o["months"],
+        o["health"],
+        o["late_bias"],
+    )
+    for o in _DATA["other_partners"]
+)
+# The other partnerships' last review was this many days before the main one's, and their
+# next is not prepared yet: the main partnership's meetings stay the file's latest and next.
+OTHERS_EARLIER_DAYS = 14
+
+
 def build_demo(seed: int = DEFAULT_SEED, scale: int = 1, today: dt.date | None = None) -> History:
     """The demo partnership: the same seed, scale and day give the same content, ids included."""
     if scale < 1:
@@ -129,27 +168,43 @@ def build_demo(seed: int = DEFAULT_SEED, scale: int = 1, today: dt.date | None =
     return _DemoBuilder(seed, scale, today).build()
 
 
+def build_other_partnerships(
+    seed: int = DEFAULT_SEED, today: dt.date | None = None
+) -> list[History]:
+    """The enterprise's other partnerships of the demo, smaller and of other health, for the
+    portfolio (fixed sizes: --scale grows the main one only)."""
+    today = today or dt.date.today()
+    return [
+        _DemoBuilder(seed + 1000 * (index + 1), 1, today, spec).build()
+        for index, spec in enumerate(OTHER_PARTNERS)
+    ]
+
+
 class _DemoBuilder:
-    def __init__(self, seed: int, scale: int, today: dt.date) -> None:
+    def __init__(
+        self, seed: int, scale: int, today: dt.date, partner: PartnerSpec | None = None
+    ) -> None:
         self.rng = random.Random(seed)
         self.new_id = IdSource(random.Random(seed + 1))
         self.scale = scale
         self.today = today
-        created = dt.datetime.combine(today, dt.time(9, 0)) - relativedelta(
-            months=MONTHS_PER_SCALE * scale + 1
-        )
+        self.partner = partner or MAIN_PARTNER
+        self.main = partner is None
+        count = MONTHS_PER_SCALE * scale if self.main else self.partner.months
+        created = dt.datetime.combine(today, dt.time(9, 0)) - relativedelta(months=count + 1)
         # Monthly meetings on a Tuesday, the last held about three weeks ago, the next ahead.
-        count = MONTHS_PER_SCALE * scale
         last_held = dt.datetime.combine(
             today - dt.timedelta(days=20) + relativedelta(weekday=TU(-1)), dt.time(10, 0)
         )
+        if not self.main:
+            last_held -= dt.timedelta(days=OTHERS_EARLIER_DAYS)
         self.starts = [
             agenda.nth_weekday(last_held - relativedelta(months=count - 1 - index), last_held)
             for index in range(count)
         ]
         self.next_start = agenda.month_after(last_held)
         self.history = History(
-            Partnership(self.new_id(), f"{ENTERPRISE_NAME} – {PARTNER_NAME}", created)
+            Partnership(self.new_id(), f"{ENTERPRISE_NAME} – {self.partner.name}", created)
         )
 
     # -- the parts ----------------------------------------------------------------------
@@ -160,8 +215,11 @@ class _DemoBuilder:
         self._kpis()
         self._initiatives()
         self._meetings()
-        self._leave_recent_to_sign()
-        self._draft_next()
+        if self.main:
+            self._leave_recent_to_sign()
+            self._draft_next()
+        else:
+            self._settle_actions()
         return self.history
 
     def _leave_recent_to_sign(self) -> None:
@@ -179,10 +237,11 @@ class _DemoBuilder:
 
     def _parties_and_people(self) -> None:
         h = self.history
-        for side, name in ((Side.ENTERPRISE, ENTERPRISE_NAME), (Side.PARTNER, PARTNER_NAME)):
+        people = {Side.ENTERPRISE: _PEOPLE[Side.ENTERPRISE], Side.PARTNER: self.partner.people}
+        for side, name in ((Side.ENTERPRISE, ENTERPRISE_NAME), (Side.PARTNER, self.partner.name)):
             h.parties.append(Party(self.new_id(), h.partnership.id, side, name))
-            domain = "halden-mutual.example" if side is Side.ENTERPRISE else "brightline.example"
-            for full_name, role in _PEOPLE[side]:
+            domain = "halden-mutual.example" if side is Side.ENTERPRISE else self.partner.domain
+            for full_name, role in people[side]:
                 h.people.append(
                     Person(
                         self.new_id(),
@@ -232,10 +291,13 @@ class _DemoBuilder:
                 h.kpi_targets.append(
                     KpiTarget(self.new_id(), kpi.id, change_period, spec.target, spec.red)
                 )
-            level = spec.target
+            # a partnership in poorer health hovers below its targets
+            worse = -1 if spec.direction is Direction.HIGHER_IS_BETTER else 1
+            aim = spec.target + worse * self.partner.health * spec.spread
+            level = aim
             for index in range(months):
                 period = add_months(self.first_period, index)
-                level = spec.target + 0.7 * (level - spec.target) + self.rng.gauss(0, spec.spread)
+                level = aim + 0.7 * (level - aim) + self.rng.gauss(0, spec.spread)
                 value = round(level, spec.decimals)
                 if spec.unit in ("%",):
                     value = min(value, 100.0)
@@ -316,7 +378,7 @@ class _DemoBuilder:
                 index + 1,
                 f"Partnership review {start:%B %Y}",
                 start,
-                "Halden House, Board Room 3" if index % 3 else "Brightline Hub, Room Atlas",
+                "Halden House, Board Room 3" if index % 3 else self.partner.location,
                 self.facilitator.id,
                 add_months(period_of(day), -1),
                 MeetingStatus.CLOSED,
@@ -464,7 +526,7 @@ class _DemoBuilder:
                 if title not in taken:
                     break
             due = meeting.date + dt.timedelta(days=rng.randrange(14, 80))
-            roll = rng.random()
+            roll = min(0.999, rng.random() + self.partner.late_bias)
             fate = (
                 "on_time"
                 if roll < 0.52

@@ -7,7 +7,7 @@ import os
 import secrets
 from pathlib import Path
 
-from core.demo import DEFAULT_SEED, build_demo
+from core.demo import DEFAULT_SEED, build_demo, build_other_partnerships
 from core.model import History, MeetingStatus, Person, Side
 from core.signatures import Identity, SigningError, create_identity, load_identity
 from storage.database import Database, open_database
@@ -56,6 +56,8 @@ def create_demo(
         try:
             history = build_demo(seed=seed, scale=scale, today=today)
             save_history(db, history)
+            for other in build_other_partnerships(seed=seed, today=today):
+                save_history(db, other)
             _sign_recent_minutes(db, history, keys_base, awaiting_partner)
             db.execute("VACUUM")  # no free pages left behind by the partly signed PDFs
             with writes(db):  # VACUUM may renumber the rowids the search index refers to

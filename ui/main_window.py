@@ -39,6 +39,7 @@ from ui.session import Session, create_demo, default_database, demo_database
 if TYPE_CHECKING:
     from ui.accountability import AccountabilityDialog
     from ui.meeting import MeetingPage
+    from ui.portfolio import PortfolioPage
     from ui.projector import ProjectorWindow
 
 MAX_RECENT = 8
@@ -57,6 +58,7 @@ class MainWindow(QMainWindow):
         self.session: Session | None = None
         self.home: HomePage | None = None
         self.register: QWidget | None = None
+        self.portfolio: PortfolioPage | None = None
         self.record_dialog: AccountabilityDialog | None = None
         self.meeting_page: MeetingPage | None = None
         self.projector: ProjectorWindow | None = None
@@ -102,6 +104,12 @@ class MainWindow(QMainWindow):
         self.recent_menu = self.menus[f].addMenu("Open &recent")
         self.menus[f].addSeparator()
         self.home_action = self._action(f, "&Meetings overview", self.show_home, "Ctrl+Home")
+        self.portfolio_action = self._action(
+            f, "All &partnerships", self.show_portfolio, "Ctrl+Shift+P"
+        )
+        self.switch_action = self._action(
+            f, "S&witch partnership…", self.switch_partnership, "Ctrl+P"
+        )
         self.register_action = self._action(f, "Action re&gister", self.show_register, "Ctrl+R")
         self.restore_action = self._action(f, "Restore a &backup…", self.restore_backup)
         self.minutes_action = self._action(f, "&Minutes…", self.show_minutes, "Ctrl+M")
@@ -229,6 +237,9 @@ class MainWindow(QMainWindow):
             self.prepare_action,
             self.agenda_action,
             self.home_action,
+            self.portfolio_action,
+            self.switch_action,
+            self.search_action,
             self.accountability_action,
             self.register_action,
             self.minutes_action,
@@ -345,11 +356,11 @@ class MainWindow(QMainWindow):
             self.projector.close()
             self.projector.deleteLater()  # not left to the garbage collector's timing
             self.projector = None
-        for page in (self.home, self.meeting_page, self.register):
+        for page in (self.home, self.meeting_page, self.register, self.portfolio):
             if page is not None:
                 self.pages.removeWidget(page)
                 page.deleteLater()
-        self.home = self.meeting_page = self.register = None
+        self.home = self.meeting_page = self.register = self.portfolio = None
         if self.record_dialog is not None:
             self.record_dialog.release()
             self.record_dialog.deleteLater()
@@ -687,6 +698,53 @@ class MainWindow(QMainWindow):
             receive_signed_file(self, self.session, Path(path))
             self._update_actions()
 
+    def show_portfolio(self) -> None:
+        """Every partnership of the file side by side; Enter opens one."""
+        from ui.portfolio import PortfolioPage
+
+        if self.session is None:
+            return
+        if self.meeting_page is not None:
+            self.meeting_page.leave()
+        if self.portfolio is None:
+            self.portfolio = PortfolioPage(self.session)
+            self.portfolio.partnership_chosen.connect(self.open_partnership)
+            self.portfolio.back_requested.connect(self.show_home)
+            self.pages.addWidget(self.portfolio)
+        self.pages.setCurrentWidget(self.portfolio)
+        self.portfolio.refresh()
+        self.setWindowTitle("All partnerships — Partnership review")
+        self.portfolio.filter.setFocus()
+        self._update_actions()
+
+    def switch_partnership(self) -> None:
+        """Ctrl+P from anywhere: choose another partnership of the file by name."""
+        from ui.portfolio import PartnershipSwitcher
+
+        if self.session is None:
+            return
+        names = [(p.id, p.name) for p in self.session.partnerships()]
+        dialog = PartnershipSwitcher(names, self.session.partnership_id, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.chosen:
+            self.open_partnership(dialog.chosen)
+
+    def open_partnership(self, partnership_id: str) -> None:
+        """Work on another partnership of the file: its home; the projector, which showed the
+        other's meeting, closes (it never shows one partnership's data in another's)."""
+        session = self.session
+        if session is None:
+            return
+        if self.meeting_page is not None:
+            self.meeting_page.leave()
+        if partnership_id != session.partnership_id:
+            if self.projector is not None:
+                self.projector.close()
+                self.projector.deleteLater()  # not left to the garbage collector's timing
+                self.projector = None
+            self.undo_stack.clear()
+            session.open_partnership(partnership_id)
+        self.show_home()
+
     def show_search(self) -> None:
         """Search every meeting's notes, decisions, actions and comments; open a hit."""
         from ui.search import SearchDialog
@@ -707,8 +765,7 @@ class MainWindow(QMainWindow):
         if session is None:
             return
         if hit.partnership_id != session.partnership_id:
-            session.open_partnership(hit.partnership_id)
-            self.show_home()
+            self.open_partnership(hit.partnership_id)
         if hit.action_id is not None:
             rows = session.action_rows(ActionFilter(action_id=hit.action_id))
             if rows:

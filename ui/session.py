@@ -68,6 +68,7 @@ from storage.errors import StorageError
 
 if TYPE_CHECKING:
     from core.exchange import ImportResult as ImportedMinutes
+    from core.portfolio import PortfolioRow
     from core.received import DocumentToSign
     from core.search import Hit, Query
     from core.signatures import Identity
@@ -181,6 +182,15 @@ class Session(QObject):
         query = parse_query(text)
         scope = None if everywhere or self.partnership_id is None else self.partnership_id
         return query, search(self._db, query, scope)
+
+    def partnerships(self) -> list[Partnership]:
+        return repository.partnerships(self._db)
+
+    def portfolio(self) -> list[PortfolioRow]:
+        """Every partnership of the file, one row each, as of today."""
+        from storage.portfolio import portfolio
+
+        return portfolio(self._db, self.today())
 
     def open_partnership(self, partnership_id: str) -> None:
         """Work on another partnership of the file."""

@@ -113,11 +113,18 @@ def test_subcommand_help(command: str) -> None:
 
 
 def test_demo_creates_file(demo_file: Path) -> None:
-    """`demo --db FILE` creates a healthy demo database with two years of meetings."""
+    """`demo --db FILE` creates a healthy demo database: two years of meetings of its main
+    partnership, and two smaller partnerships for the portfolio."""
     assert _integrity(demo_file) == "ok"
     conn = sqlite3.connect(demo_file)
     try:
-        assert conn.execute("SELECT count(*) FROM meeting").fetchone()[0] == 25
+        counts = [
+            n for (n,) in conn.execute(
+                "SELECT count(m.id) FROM partnership p JOIN meeting m ON m.partnership_id = p.id "
+                "GROUP BY p.id ORDER BY p.created_at"
+            )
+        ]  # fmt: skip
+        assert counts[0] == 25 and len(counts) == 3 and len(set(counts)) == 3
     finally:
         conn.close()
 
@@ -154,7 +161,13 @@ def test_demo_scale_two(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     conn = sqlite3.connect(path)
     try:
-        assert conn.execute("SELECT count(*) FROM meeting").fetchone()[0] == 49
+        (main,) = conn.execute("SELECT id FROM partnership ORDER BY created_at LIMIT 1").fetchone()
+        assert (
+            conn.execute(
+                "SELECT count(*) FROM meeting WHERE partnership_id = ?", [main]
+            ).fetchone()[0]
+            == 49
+        )
     finally:
         conn.close()
 

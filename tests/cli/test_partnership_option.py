@@ -19,7 +19,15 @@ def test_export_and_pre_read_take_the_partnership_by_a_part_of_its_name(
     assert exported.returncode == 0, exported.stderr
     assert out.read_bytes().startswith(b"%PDF")
     sent = run(
-        "pre-read", "--db", demo, "--meeting", "next", "--partnership", "HALDEN", "--out", tmp_path
+        "pre-read",
+        "--db",
+        demo,
+        "--meeting",
+        "next",
+        "--partnership",
+        "BRIGHTLINE",
+        "--out",
+        tmp_path,
     )
     assert sent.returncode == 0, sent.stderr
 

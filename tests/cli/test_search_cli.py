@@ -22,7 +22,7 @@ def test_search_prints_hits_grouped_with_the_words_marked(demo: Path) -> None:
 
 
 def test_one_partnership_by_name_and_nothing_found(demo: Path) -> None:
-    found = run("search", "--db", demo, "secur*", "--partnership", "halden")
+    found = run("search", "--db", demo, "secur*", "--partnership", "brightline")
     assert found.returncode == 0, found.stderr
     nothing = run("search", "--db", demo, "zeppelin")
     assert nothing.returncode == 1 and "Nothing matches 'zeppelin'" in nothing.stdout

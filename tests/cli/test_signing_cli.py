@@ -274,7 +274,11 @@ def test_the_enterprise_signs_the_partly_signed_copy_from_the_command_line(
         pem = tmp_path / f"{side.value}.pem"
         pem.write_bytes(keys[side].identity.certificate_pem)
         name = closed.signatory[side].name
-        assert _main(capsys, "certificate", "add", "--db", demo, "--person", name, pem)[0] == 0
+        added = _main(
+            capsys, "certificate", "add", "--db", demo, "--person", name, pem,
+            "--partnership", "brightline",
+        )  # fmt: skip
+        assert added[0] == 0, added
     first = tmp_path / "first.pdf"
     code, out, err = _main(
         capsys, "send-for-signature", "--db", demo, "--meeting", closed.number, "--out", first
@@ -504,9 +508,14 @@ def test_a_sides_company_authority_is_registered_and_listed(
             serialization.Encoding.DER
         )
     ).hexdigest()
-    code, out, err = _main(
+    code, _, err = _main(
         capsys, "certificate", "add", "--db", demo, "--authority", "partner", authority
     )
+    _one_line_error(code, err, "several partnerships", "--partnership")  # whose authority?
+    code, out, err = _main(
+        capsys, "certificate", "add", "--db", demo, "--authority", "partner", authority,
+        "--partnership", "brightline",
+    )  # fmt: skip
     assert code == 0, err
     assert fingerprint in out
     code, out, _ = _main(capsys, "certificate", "list", "--db", demo)
@@ -515,8 +524,9 @@ def test_a_sides_company_authority_is_registered_and_listed(
     signatory = tmp_path / "signatory.pem"
     signatory.write_bytes(keys[Side.PARTNER].identity.certificate_pem)
     code, _, err = _main(
-        capsys, "certificate", "add", "--db", demo, "--authority", "partner", signatory
-    )
+        capsys, "certificate", "add", "--db", demo, "--authority", "partner", signatory,
+        "--partnership", "brightline",
+    )  # fmt: skip
     _one_line_error(code, err, "not a certificate authority")
     code, _, err = _main(
         capsys,

@@ -229,6 +229,7 @@ def test_restore_keeps_the_replaced_file_aside(demo_db_path: Path) -> None:
     taken = automatic_backup(demo_db_path, "daily", now=_day(0))
     assert taken is not None
     conn = sqlite3.connect(demo_db_path)
+    people = conn.execute("SELECT count(*) FROM person").fetchone()[0]
     with conn:
         conn.execute("DELETE FROM person WHERE id NOT IN (SELECT owner_id FROM action)")
     conn.close()
@@ -240,7 +241,7 @@ def test_restore_keeps_the_replaced_file_aside(demo_db_path: Path) -> None:
     assert _people_named(demo_db_path, "x") == 0
     conn = sqlite3.connect(demo_db_path)
     try:
-        assert conn.execute("SELECT count(*) FROM person").fetchone()[0] == 16
+        assert conn.execute("SELECT count(*) FROM person").fetchone()[0] == people
     finally:
         conn.close()
 

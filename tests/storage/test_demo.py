@@ -39,8 +39,8 @@ def demo_history(demo_today: dt.date) -> History:
 
 @pytest.fixture(scope="module")
 def pid(demo_read: Database) -> str:
-    (partnership,) = repository.partnerships(demo_read)
-    return partnership.id
+    """The main partnership's: the first made (the others are the portfolio's)."""
+    return repository.partnerships(demo_read)[0].id
 
 
 # Columns that are not a clock or a signature: ECDSA signatures (and so the signed PDFs and
@@ -234,7 +234,7 @@ def test_database_holds_exactly_the_demo(
     """Every object the demo builds reads back from its database unchanged."""
     h = demo_history
     meetings = repository.meetings(demo_read, pid)
-    assert repository.partnerships(demo_read) == [h.partnership]
+    assert repository.partnerships(demo_read)[0] == h.partnership
     assert repository.parties(demo_read, pid) == h.parties
     assert _by_id(repository.people(demo_read, pid)) == _by_id(h.people)
     assert repository.standing_agenda(demo_read, pid) == h.standing_agenda
@@ -391,11 +391,20 @@ def test_demo_opens_like_any_database(demo_db_path: Path) -> None:
 
 
 def test_scale_two_doubles_the_meetings(tmp_path: Path, demo_today: dt.date) -> None:
-    """--scale 2 writes twice the history: 48 signed meetings and the draft."""
+    """--scale 2 writes twice the main partnership's history: 48 signed meetings and the draft
+    (the portfolio's other partnerships keep their size)."""
     path = create_demo(tmp_path / "big.db", scale=2, today=demo_today)
     conn = sqlite3.connect(path)
     try:
-        counts = dict(conn.execute("SELECT status, count(*) FROM meeting GROUP BY status"))
+        (main,) = conn.execute(
+            "SELECT id FROM partnership ORDER BY created_at, name LIMIT 1"
+        ).fetchone()
+        counts = dict(
+            conn.execute(
+                "SELECT status, count(*) FROM meeting WHERE partnership_id = ? GROUP BY status",
+                [main],
+            )
+        )
         readings = conn.execute("SELECT count(DISTINCT period) FROM reading").fetchone()[0]
     finally:
         conn.close()

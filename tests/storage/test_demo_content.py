@@ -37,17 +37,33 @@ def test_every_demo_commitment_has_someone_of_the_other_side_informed(
             assert all(p.side is action.side.other for p in informed)
 
 
-def test_decision_references_are_unique_across_the_demo(demo_read: Database) -> None:
+def test_decision_references_are_unique_in_each_partnership(demo_read: Database) -> None:
     from core.minutes import build_minutes
 
-    seen: list[str] = []
     for pid in _pids(demo_read):
+        seen: list[str] = []
         for meeting in repository.meetings(demo_read, pid):
             if meeting.status.value not in ("closed", "signed") or meeting.amends_id:
                 continue
             minutes = build_minutes(minutes_source(demo_read, meeting.id))
             seen += [d.reference for d in minutes.decisions]
-    assert seen and len(seen) == len(set(seen))
+        assert seen and len(seen) == len(set(seen))
+
+
+def test_the_demo_is_a_portfolio_of_partnerships_of_different_sizes_and_health(
+    demo_read: Database,
+) -> None:
+    import datetime as dt
+
+    from storage.portfolio import portfolio
+
+    rows = portfolio(demo_read, dt.date(2026, 11, 23))
+    assert len(rows) >= 3
+    assert len({r.meetings_held for r in rows}) == len(rows)  # different sizes
+    red = [r.red_kpis for r in rows]
+    assert min(red) < max(red)  # different health
+    enterprise = {r.parties[next(iter(r.parties))] for r in rows}
+    assert len(enterprise) == 1  # one enterprise, its partners
 
 
 def _pids(db: Database) -> list[str]:
