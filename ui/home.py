@@ -56,6 +56,7 @@ class HomePage(QWidget):
     agenda_requested = Signal()
     register_requested = Signal()
     accountability_requested = Signal()
+    portfolio_requested = Signal()
     integrity_checked = Signal(list)  # the tampered meetings found (empty: every one matches)
 
     def __init__(self, session: Session) -> None:
@@ -90,6 +91,12 @@ class HomePage(QWidget):
         buttons.addWidget(register)
         buttons.addWidget(record)
         buttons.addStretch(1)
+        self.portfolio_button = QPushButton()
+        self.portfolio_button.setToolTip(
+            "Every partnership of this file side by side (Ctrl+Shift+P)"
+        )
+        self.portfolio_button.clicked.connect(self.portfolio_requested)
+        buttons.addWidget(self.portfolio_button)
 
         self.model = MeetingsModel()
         self.table = QTableView()
@@ -163,6 +170,9 @@ class HomePage(QWidget):
         if partnership is None:
             return
         self.title.setText(partnership.name)
+        others = len(self._session.partnerships()) - 1
+        self.portfolio_button.setVisible(others > 0)
+        self.portfolio_button.setText(f"All partnerships ({others + 1})…")
         parties = self._session.parties()
         counts = {side: 0 for side in Side}
         for person in self._session.people():

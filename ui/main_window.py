@@ -45,6 +45,13 @@ if TYPE_CHECKING:
 MAX_RECENT = 8
 
 
+def _last_partnership_key(path: Path) -> str:
+    """The setting that remembers which partnership of a file was open last."""
+    import hashlib
+
+    return f"last_partnership/{hashlib.sha256(str(path).encode()).hexdigest()[:16]}"
+
+
 class MainWindow(QMainWindow):
     """Welcome, home and meeting pages, with the menus that drive them."""
 
@@ -334,11 +341,17 @@ class MainWindow(QMainWindow):
         self.home.agenda_requested.connect(self.edit_standing_agenda)
         self.home.register_requested.connect(self.show_register)
         self.home.accountability_requested.connect(self.show_accountability)
+        self.home.portfolio_requested.connect(self.show_portfolio)
         session.changed.connect(self._on_session_changed_for_projector)
         session.warned.connect(self.statusBar().showMessage)
         session.changed.connect(lambda what: self.step_taken.emit(f"changed: {what.words}"))
         self.pages.addWidget(self.home)
         self.setWindowFilePath(str(path))
+        remembered = str(self.settings.value(_last_partnership_key(path), "") or "")
+        if remembered not in ("", session.partnership_id) and remembered in {
+            p.id for p in session.partnerships()
+        }:
+            session.open_partnership(remembered)  # the one the user had open last
         if session.partnership_id is None:
             self.show_welcome()
             if self.interactive:
@@ -743,6 +756,7 @@ class MainWindow(QMainWindow):
                 self.projector = None
             self.undo_stack.clear()
             session.open_partnership(partnership_id)
+            self.settings.setValue(_last_partnership_key(session.path), partnership_id)
         self.show_home()
 
     def show_search(self) -> None:

@@ -69,3 +69,16 @@ def test_the_switcher_narrows_as_you_type_and_the_projector_closes_on_a_switch(
     assert window.projector is None
     assert session.partnership_id == northgate
     assert {m.partnership_id for m in session.meetings()} == {northgate}
+
+
+def test_the_window_reopens_the_file_on_the_partnership_open_last(
+    qtbot: QtBot, settings: QSettings, demo_path: Path
+) -> None:
+    window = _window(qtbot, settings, demo_path)
+    assert window.session is not None and window.home is not None
+    assert window.home.portfolio_button.text() == "All partnerships (3)…"
+    kestrel = next(p.id for p in window.session.partnerships() if "Kestrel" in p.name)
+    window.open_partnership(kestrel)
+    window.close()
+    again = _window(qtbot, settings, demo_path)
+    assert again.session is not None and again.session.partnership_id == kestrel
