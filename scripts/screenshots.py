@@ -61,6 +61,21 @@ def main(out_dir: Path) -> None:
     shoot(window, out_dir / "home.png")
     session = window.session
     assert session is not None
+    window.show_portfolio()
+    settle(app)
+    shoot(window, out_dir / "portfolio.png")
+    window.show_home()
+    from ui.search import SearchDialog
+
+    search = SearchDialog(session, window)
+    search.resize(900, 560)
+    search.line.setText("freeze")
+    search.order.setCurrentIndex(1)
+    search.run()
+    search.show()
+    settle(app)
+    shoot(search, out_dir / "search.png")
+    search.close()
     draft = session.next_meeting()
     assert draft is not None
     window.open_meeting(draft.id)
@@ -180,8 +195,7 @@ def main(out_dir: Path) -> None:
     setup.new_from.setText("2027-01")
     for field, text in (
         (setup.new_target, "99.95"),
-        (setup.new_amber, "99.8"),
-        (setup.new_red, "99.9"),
+        (setup.new_red, "99.97"),
     ):
         field.setText(text)
     setup.add_target()

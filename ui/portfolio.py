@@ -91,6 +91,8 @@ class PortfolioModel(QAbstractTableModel):
             return self._key(row, column)
         if role == Qt.ItemDataRole.ToolTipRole and column == 0:
             return " and ".join(row.parties.values())
+        if role == Qt.ItemDataRole.ToolTipRole and column == len(HEADERS) - 1:
+            return self._text(row, column)
         if role == Qt.ItemDataRole.TextAlignmentRole and 4 <= column <= 7:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -146,7 +148,7 @@ class PortfolioPage(QWidget):
         self.back = QPushButton("← Back")
         self.back.clicked.connect(self.back_requested.emit)
         title = QLabel("All partnerships")
-        title.setObjectName("title")
+        title.setObjectName("pageTitle")
         head.addWidget(self.back)
         head.addWidget(title, 1)
         layout.addLayout(head)
@@ -173,7 +175,7 @@ class PortfolioPage(QWidget):
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(len(HEADERS) - 1, QHeaderView.ResizeMode.Stretch)
         self.table.activated.connect(self._on_activated)
         layout.addWidget(self.table, 1)
         hint = QLabel("Enter opens the partnership · Ctrl+P switches from anywhere")

@@ -70,7 +70,12 @@ class _RichDelegate(QStyledItemDelegate):
         document.setDefaultFont(options.font)
         document.setDocumentMargin(4)
         document.setHtml(options.text)
-        document.setTextWidth(max(200, options.rect.width()))
+        width = options.rect.width()
+        if width <= 0:  # a size hint is asked before the row has a rectangle
+            view = options.widget
+            viewport = view.viewport() if isinstance(view, QTreeWidget) else None
+            width = viewport.width() - 40 if viewport is not None else 600
+        document.setTextWidth(max(200, width))
         return document
 
 
