@@ -94,7 +94,9 @@ def test_each_tile_paints_its_words_inside_itself_and_says_them(view: DashboardV
             f"{kpi.owner_side.label} · {kpi.category.value}",
         ]
         # the target as its bands: "green ≥ 99.9% · amber ≥ 99.5% · red < 99.5%"
-        assert shown.target is None or words[3].startswith(("green ≥ ", "green ≤ ")), words[3]
+        assert shown.target is None or words[3].replace("\u00a0", " ").startswith(
+            ("green ≥ ", "green ≤ ")
+        ), words[3]
         if shown.confirmation is ReadingConfirmation.TO_BE_CONFIRMED:
             words.append("? to confirm")
         elif shown.confirmation is ReadingConfirmation.DISPUTED:

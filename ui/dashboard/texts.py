@@ -56,7 +56,9 @@ def target_text(target: KpiTarget | None, kpi: Kpi) -> str:
     ≥ 99.5% · red < 99.5%" (core.rag.bands)."""
     if target is None:
         return "No target in force"
-    return bands(kpi.direction, target.target, target.red, kpi.unit)
+    text = bands(kpi.direction, target.target, target.red, kpi.unit)
+    # a line breaks between bands, never inside one ("red <" above "88%")
+    return " · ".join(band.replace(" ", "\u00a0") for band in text.split(" · "))
 
 
 def change_text(tile: KpiTile) -> str:
