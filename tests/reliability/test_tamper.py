@@ -33,10 +33,14 @@ FLIPS_PER_TEXT = 10 if SOAK else 2
 
 
 def _signed(path: Path) -> list[tuple[str, int]]:
+    """The main partnership's signed meetings (the portfolio's other partnerships reuse the
+    demo's catalogue of phrases, so their texts are not found once in the file)."""
     conn = sqlite3.connect(path)
     try:
         return conn.execute(
-            "SELECT id, number FROM meeting WHERE status = 'signed' ORDER BY scheduled_start"
+            "SELECT id, number FROM meeting WHERE status = 'signed' AND partnership_id = "
+            "(SELECT id FROM partnership ORDER BY created_at, name LIMIT 1) "
+            "ORDER BY scheduled_start"
         ).fetchall()
     finally:
         conn.close()
