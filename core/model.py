@@ -70,14 +70,21 @@ class ReviewStatus(StrEnum):
     AT_RISK = "at_risk"
     LATE = "late"
     DROPPED = "dropped"
+    # A comment the room made without judging the action: it changes nothing of its state and
+    # is not a review of it (what "reviewed" counts leave it out).
+    NOTED = "noted"
 
     @property
     def closes(self) -> bool:
         return self in (ReviewStatus.DONE, ReviewStatus.DROPPED)
 
     @property
+    def is_review(self) -> bool:
+        return self is not ReviewStatus.NOTED
+
+    @property
     def label(self) -> str:
-        return self.value.replace("_", " ")
+        return "comment only" if self is ReviewStatus.NOTED else self.value.replace("_", " ")
 
 
 class ActionState(StrEnum):

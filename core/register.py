@@ -35,5 +35,10 @@ class ActionRow:
     last_comment: str
     review_here: ActionReview | None = None
 
+    @property
+    def reviewed_here(self) -> bool:
+        """Judged in the meeting (a comment alone is not a review)."""
+        return self.review_here is not None and self.review_here.status.is_review
+
     def days_overdue(self, on: dt.date) -> int:
         return days_overdue(self.action, on)

@@ -23,7 +23,7 @@ def left_unreviewed(
     review here, initiatives with no progress recorded here, the latest KPI figures still
     awaiting the other side's confirmation. Empty when everything was seen."""
     lines = []
-    missed = [row for row in actions if row.review_here is None]
+    missed = [row for row in actions if not row.reviewed_here]
     if missed:
         lines.append(
             f"{len(missed)} of {_count(len(actions), 'open action', 'open actions')} not reviewed"

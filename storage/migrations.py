@@ -521,6 +521,42 @@ def search(db: Database) -> None:
         db.execute(f"INSERT INTO {index}({index}) VALUES ('rebuild')")
 
 
+@MIGRATIONS(name="0007_comment_only_reviews")
+def comment_only_reviews(db: Database) -> None:
+    """A meeting's comment on an action without a judgement of it: action_review's status may
+    be 'noted'. SQLite cannot change a CHECK in place: the table is made anew with its rows,
+    index and triggers (the signed-meeting ones and the search index's), which the copy keeps
+    as they were; the search index is rebuilt, since the copy's rowids are new."""
+    triggers = [
+        sql
+        for (sql,) in db.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'action_review'"
+        ).fetchall()
+    ]
+    table_sql = db.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'action_review'"
+    ).fetchone()[0]
+    statuses = "CHECK (status IN ('done', 'on_track', 'at_risk', 'late', 'dropped'))"
+    if statuses not in table_sql:
+        raise RuntimeError("action_review is not as 0001 made it: refusing to rebuild it")
+    new_sql = table_sql.replace(
+        "CREATE TABLE action_review", "CREATE TABLE action_review_new", 1
+    ).replace(statuses, statuses.replace("'dropped'", "'dropped', 'noted'"), 1)
+    db.execute("DROP VIEW search_review_text")
+    db.execute(new_sql)
+    db.execute("INSERT INTO action_review_new SELECT * FROM action_review")
+    db.execute("DROP TABLE action_review")
+    db.execute("ALTER TABLE action_review_new RENAME TO action_review")
+    db.execute("CREATE INDEX action_review_by_meeting ON action_review(meeting_id)")
+    for sql in triggers:
+        db.execute(sql)
+    db.execute(
+        f"CREATE VIEW search_review_text AS SELECT rowid AS row_key, "
+        f"{_folded('comment')} AS comment FROM action_review"
+    )
+    db.execute("INSERT INTO search_review(search_review) VALUES ('rebuild')")
+
+
 def rebuild_search(db: Database) -> None:
     """Index every searched table anew: after a VACUUM, which may renumber the rowids the
     indexes refer to."""

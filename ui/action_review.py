@@ -50,6 +50,7 @@ STATUS_COLOURS = {
     ReviewStatus.AT_RISK: palette.AT_RISK_BACKGROUND,
     ReviewStatus.LATE: palette.LATE_BACKGROUND,
     ReviewStatus.DROPPED: palette.DROPPED_BACKGROUND,
+    ReviewStatus.NOTED: palette.NOTED_BACKGROUND,
 }
 OVERDUE_RED = palette.ERROR
 
@@ -348,11 +349,11 @@ class ActionReviewView(QWidget):
             ActionFilter(open_at_meeting_id=self._meeting_id), meeting_id=self._meeting_id
         )
         total = len(rows)
-        done = sum(1 for r in rows if r.review_here)
+        done = sum(1 for r in rows if r.reviewed_here)
         parts = [f"<b>Reviewed {done} of {total}</b>"]
         for side in Side:
             own = [r for r in rows if r.action.side is side]
-            reviewed = sum(1 for r in own if r.review_here)
+            reviewed = sum(1 for r in own if r.reviewed_here)
             parts.append(f"{side.label} {reviewed}/{len(own)}")
         self.progress.setText(" · ".join(parts))
 
@@ -402,7 +403,8 @@ class ActionReviewView(QWidget):
             return
         text = self.ask_comment(row)
         if text is not None:
-            status = row.review_here.status if row.review_here else ReviewStatus.ON_TRACK
+            # a comment alone is a comment, not a review: it judges nothing
+            status = row.review_here.status if row.review_here else ReviewStatus.NOTED
             self.review_current(status, comment=text)
 
     def reschedule_current(self) -> None:
@@ -413,7 +415,7 @@ class ActionReviewView(QWidget):
         if answer is not None:
             new_due, reason = answer
             status = row.review_here.status if row.review_here else ReviewStatus.AT_RISK
-            if status.closes:
+            if status.closes or not status.is_review:  # a new date judges the action
                 status = ReviewStatus.AT_RISK
             self.review_current(status, comment=reason, new_due=new_due)
 

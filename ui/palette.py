@@ -47,6 +47,7 @@ ON_TRACK_BACKGROUND = "#e8eef7"
 AT_RISK_BACKGROUND = "#fdf1d8"
 LATE_BACKGROUND = "#f7dcdc"
 DROPPED_BACKGROUND = "#eceff1"
+NOTED_BACKGROUND = "#f3f0e6"  # a comment without a judgement: a quiet paper tone
 PENDING_BACKGROUND = "#fff4c2"  # typed, not saved yet
 PROBLEM_BACKGROUND = "#fde2e1"
 FUTURE_BACKGROUND = "#f1f3f6"

@@ -61,6 +61,7 @@ _STATUS = {
     "at_risk": ("At risk", "amber"),
     "late": ("Late", "red"),
     "dropped": ("✕ Dropped", None),
+    "noted": ("Comment only", None),
 }
 _CONFIRMATION = {
     "confirmed": "Confirmed",

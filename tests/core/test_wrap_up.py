@@ -57,3 +57,16 @@ def test_each_kind_left_is_one_line_with_its_count() -> None:
         "2 of 3 open actions not reviewed",
         "1 KPI figure awaiting confirmation (Availability)",
     ]
+
+
+def test_an_action_only_commented_on_is_left_unreviewed() -> None:
+    """A comment alone (C) judged nothing: ending the meeting still lists the action."""
+    noted = _row(2, True)
+    assert noted.review_here is not None
+    commented = ActionRow(
+        noted.action, "Emre", 24, DUE, 0, None, "",
+        ActionReview("r2", noted.action.id, "m", ReviewStatus.NOTED, "Vendor call on Friday"),
+    )  # fmt: skip
+    assert not commented.reviewed_here and noted.reviewed_here
+    lines = left_unreviewed([_row(1, True), commented], [], [_kpi("Availability")], {})
+    assert lines and lines[0].startswith("1 of 2 open actions not reviewed")

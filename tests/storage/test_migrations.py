@@ -25,6 +25,7 @@ TESTED = {
     "0004_partner_updates",
     "0005_rag_from_target",
     "0006_search",
+    "0007_comment_only_reviews",
 }
 
 
@@ -378,5 +379,61 @@ def test_search(tmp_path: Path) -> None:
         db.execute("DELETE FROM reading WHERE id = 'r'")
         assert found("network") == []
         db.execute("INSERT INTO search_reading(search_reading, rank) VALUES ('integrity-check', 1)")
+    finally:
+        db.close()
+
+
+def test_comment_only_reviews(tmp_path: Path) -> None:
+    """0007_comment_only_reviews lets a review be a comment alone ('noted'); the rows, their
+    index, the signed-meeting triggers and the search index all stay as they were."""
+    path = tmp_path / "noted.db"
+    db = Database(path)
+    try:
+        MIGRATIONS.apply(db, stop_before=["0007_comment_only_reviews"])
+        db.execute("PRAGMA foreign_keys = ON")
+        db.execute("INSERT INTO partnership VALUES ('p', 'Halden – Brightline', '2026-01-01')")
+        db.execute("INSERT INTO party VALUES ('pe', 'p', 'enterprise', 'Halden')")
+        db.execute(
+            "INSERT INTO person (id, partnership_id, side, name) "
+            "VALUES ('e', 'p', 'enterprise', 'Ana')"
+        )
+        meeting = (
+            "INSERT INTO meeting (id, partnership_id, number, title, scheduled_start, period, "
+            "status) VALUES (?, 'p', ?, 'Review', ?, '2026-10', ?)"
+        )
+        db.execute(meeting, ["m1", 1, "2026-11-03T10:00:00", "closed"])
+        db.execute(meeting, ["m2", 2, "2026-12-01T10:00:00", "live"])
+        db.execute(
+            "INSERT INTO action (id, partnership_id, title, owner_id, side, original_due, "
+            "raised_in_id, raised_on) VALUES ('a', 'p', 'Fix it', 'e', 'enterprise', "
+            "'2026-12-15', 'm1', '2026-11-03')"
+        )
+        review = (
+            "INSERT INTO action_review (id, action_id, meeting_id, status, comment) "
+            "VALUES (?, 'a', ?, ?, ?)"
+        )
+        db.execute(review, ["r1", "m1", "on_track", "Waiting for the zeppelin"])
+        db.execute("UPDATE meeting SET status = 'signed' WHERE id = 'm1'")
+        with pytest.raises(sqlite3.IntegrityError):
+            db.execute(review, ["r0", "m2", "noted", "not yet allowed"])
+        before = db.execute("SELECT * FROM action_review").fetchall()
+        indexes = _schema(db, "index")
+        triggers = _schema(db, "trigger")
+        db.conn.commit()
+        MIGRATIONS.apply(db)
+        assert db.execute("SELECT * FROM action_review").fetchall() == before
+        assert _schema(db, "index") == indexes and _schema(db, "trigger") == triggers
+        db.execute(review, ["r2", "m2", "noted", "Vendor call on Friday"])
+        with pytest.raises(sqlite3.IntegrityError):
+            db.execute(review, ["r3", "m1", "noted", "a signed meeting takes nothing"])
+        with pytest.raises(sqlite3.IntegrityError):
+            db.execute(review, ["r4", "m2", "maybe", "no such status"])
+        found = db.execute(
+            "SELECT r.id FROM search_review JOIN action_review r ON r.rowid = search_review.rowid "
+            "WHERE search_review MATCH 'zeppelin OR vendor' ORDER BY r.id"
+        ).fetchall()
+        assert found == [("r1",), ("r2",)]
+        db.execute("INSERT INTO search_review(search_review, rank) VALUES ('integrity-check', 1)")
+        assert db.execute("PRAGMA foreign_key_check").fetchall() == []
     finally:
         db.close()

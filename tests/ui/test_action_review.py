@@ -254,3 +254,45 @@ def test_the_last_review_stays_beside_todays(
     row = view.model.row_of(before.action.id)
     assert view.model.index(row, 7).data() == before.last_status.label
     assert view.model.index(row, 8).data().startswith(today.label)
+
+
+def test_a_comment_alone_is_a_comment_not_a_review(
+    qtbot: QtBot, settings: QSettings, demo_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """C on an action not yet reviewed records what the room said, judging nothing: the
+    action stays as it was, the progress does not count it, ending the meeting lists it as
+    not reviewed; a status given afterwards keeps the comment."""
+    from PySide6.QtWidgets import QInputDialog
+
+    window = _review_item(qtbot, settings, demo_path)
+    page = window.meeting_page
+    assert page is not None and page.meeting is not None and window.session is not None
+    view = page.review_view
+    view.table.setFocus()
+    view.table.selectRow(0)
+    row = view.current_row()
+    assert row is not None
+    before = window.session.action_rows(ActionFilter(action_id=row.action.id))[0].action
+    progress = view.progress.text()
+    monkeypatch.setattr(
+        QInputDialog, "getMultiLineText", lambda *a, **k: ("Vendor call on Friday", True)
+    )
+    qtbot.keyClick(view.table, Qt.Key.Key_C)
+    here = window.session.action_rows(
+        ActionFilter(action_id=row.action.id), meeting_id=page.meeting.id
+    )[0]
+    assert here.review_here is not None
+    assert here.review_here.status is ReviewStatus.NOTED
+    assert here.review_here.comment == "Vendor call on Friday"
+    assert not here.reviewed_here and here.action == before
+    assert view.progress.text() == progress  # not counted as reviewed
+    assert "comment only" in ReviewStatus.NOTED.label
+    view.table.selectRow(view.model.row_of(row.action.id))
+    qtbot.keyClick(view.table, Qt.Key.Key_T)
+    judged = window.session.action_rows(
+        ActionFilter(action_id=row.action.id), meeting_id=page.meeting.id
+    )[0]
+    assert judged.review_here is not None
+    assert judged.review_here.status is ReviewStatus.ON_TRACK
+    assert judged.review_here.comment == "Vendor call on Friday"
+    assert judged.reviewed_here
