@@ -149,6 +149,18 @@ def meetings(db: Database, partnership_id: str) -> list[Meeting]:
     return _select(db, Meeting, "partnership_id = ?", [partnership_id], "scheduled_start, revision")
 
 
+def meetings_ahead(db: Database, partnership_id: str) -> list[Meeting]:
+    """The partnership's meetings not yet ended (drafts and a live one): a handful, however
+    long the history."""
+    return _select(
+        db,
+        Meeting,
+        "partnership_id = ? AND status IN ('draft', 'live')",
+        [partnership_id],
+        "scheduled_start, revision",
+    )
+
+
 def meeting(db: Database, id: str) -> Meeting:
     return _one(db, Meeting, id)
 

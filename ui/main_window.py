@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
 
 from core.changes import Change
 from core.errors import ReviewError
-from core.lifecycle import next_draft
 from core.model import AgendaItemKind, Meeting, MeetingItem, MeetingStatus
 from core.search import Hit
 from ui.home import HomePage
@@ -547,7 +546,7 @@ class MainWindow(QMainWindow):
             shown = self.session.meeting(page.meeting.id)
             if shown.status in statuses:
                 return shown
-        return next_draft(self.session.meetings())
+        return self.session.next_draft()
 
     def receive_partner_updates(self) -> None:
         """The partner's filled-in workbook (or a CSV of the same), shown as proposals to

@@ -339,6 +339,11 @@ class Session(QObject):
     def latest_period(self) -> str | None:
         return repository.latest_period(self._db, self._pid)
 
+    def next_draft(self) -> Meeting | None:
+        """The earliest prepared meeting (core.lifecycle.next_draft), read without the
+        partnership's whole history."""
+        return lifecycle.next_draft(repository.meetings_ahead(self._db, self._pid))
+
     def next_meeting(self, meetings: list[Meeting] | None = None) -> Meeting | None:
         """The meeting to work on next (core.lifecycle.next_meeting)."""
         return lifecycle.next_meeting(self.meetings() if meetings is None else meetings)
