@@ -22,6 +22,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
+    QLineEdit,
     QMainWindow,
     QMessageBox,
     QStackedWidget,
@@ -139,6 +140,7 @@ class MainWindow(QMainWindow):
         self.menus[e].addSeparator()
         self.search_action = self._action(e, "&Search everything…", self.show_search, "Ctrl+K")
         self.search_action.setShortcuts([QKeySequence("Ctrl+K"), QKeySequence("Ctrl+Shift+F")])
+        self.find_action = self._action(e, "&Find in this list", self.find_in_list, "Ctrl+F")
 
         self.kpis_action = self._action(p, "&KPIs…", self.show_kpi_setup, "Ctrl+Shift+K")
         self.readings_action = self._action(p, "KPI &readings…", self.show_readings, "Ctrl+Shift+G")
@@ -709,6 +711,17 @@ class MainWindow(QMainWindow):
         if path:
             receive_signed_file(self, self.session, Path(path))
             self._update_actions()
+
+    def find_in_list(self) -> None:
+        """Ctrl+F: the filter of the list on screen (the register's, the portfolio's); where
+        the screen has none, search everything."""
+        page = self.pages.currentWidget()
+        field = getattr(page, "search", None) or getattr(page, "filter", None)
+        if isinstance(field, QLineEdit):
+            field.setFocus()
+            field.selectAll()
+        else:
+            self.show_search()
 
     def show_portfolio(self) -> None:
         """Every partnership of the file side by side; Enter opens one."""

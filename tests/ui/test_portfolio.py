@@ -82,3 +82,19 @@ def test_the_window_reopens_the_file_on_the_partnership_open_last(
     window.close()
     again = _window(qtbot, settings, demo_path)
     assert again.session is not None and again.session.partnership_id == kestrel
+
+
+def test_ctrl_f_finds_in_the_list_on_screen(
+    qtbot: QtBot, settings: QSettings, demo_path: Path
+) -> None:
+    window = _window(qtbot, settings, demo_path)
+    window.show_portfolio()
+    assert window.portfolio is not None
+    window.pages.setFocus()
+    window.find_action.trigger()
+    assert window.portfolio.filter.hasFocus() or window.focusWidget() is window.portfolio.filter
+    window.show_register()
+    register = window.register
+    assert register is not None
+    window.find_action.trigger()
+    assert window.focusWidget() is getattr(register, "search")
