@@ -9,6 +9,7 @@ import dataclasses
 import datetime as dt
 import random
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlite_utils import Database
 
@@ -204,3 +205,23 @@ def _hold(
     ended = lifecycle.close(live, start + dt.timedelta(minutes=rng.randint(50, 80)))
     repository.update_meeting(db, ended)
     return ended
+
+
+def sent_files(folder: Path, months: int) -> tuple[list[Path], SignedHistory]:
+    """`months` of an enterprise's signed minutes as the files it sends (minutes-01.pdf...),
+    with both signatories' certificates beside them (enterprise.pem, partner.pem)."""
+    from storage.database import open_database
+
+    db = open_database(folder / "enterprise.db", automatic_backups=False)
+    try:
+        history = signed_history(db, months)
+    finally:
+        db.close()
+    paths = []
+    for meeting, pdf in zip(history.meetings, history.pdfs, strict=True):
+        path = folder / f"minutes-{meeting.number:02d}.pdf"
+        path.write_bytes(pdf)
+        paths.append(path)
+    for side, key in history.keys.items():
+        (folder / f"{side.value}.pem").write_bytes(key.certificate_pem)
+    return paths, history

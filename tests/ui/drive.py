@@ -11,6 +11,15 @@ from core.model import AgendaItemKind
 from ui.main_window import MainWindow
 
 
+def open_window(qtbot: QtBot, settings: QSettings, path: Path) -> MainWindow:
+    """The main window on the file at `path`, shown."""
+    window = MainWindow(settings, interactive=False)
+    qtbot.addWidget(window)
+    assert window.open_database(path)
+    window.show()
+    return window
+
+
 def live_meeting_at(
     qtbot: QtBot, settings: QSettings, path: Path, kind: AgendaItemKind
 ) -> MainWindow:

@@ -13,8 +13,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QLabel, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from core.model import MeetingStatus
-from storage.database import open_database
-from tests.signed_history import SignedHistory, signed_history
+from tests.signed_history import SignedHistory, sent_files
 from ui.keys import ConfirmSignersDialog
 from ui.main_window import MainWindow
 
@@ -22,18 +21,7 @@ from ui.main_window import MainWindow
 @pytest.fixture(scope="module")
 def sent(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Path], SignedHistory]:
     """Three months of the enterprise's signed minutes, as the files it sends."""
-    folder = tmp_path_factory.mktemp("sent")
-    db = open_database(folder / "enterprise.db", automatic_backups=False)
-    try:
-        history = signed_history(db, 3)
-    finally:
-        db.close()
-    paths = []
-    for meeting, pdf in zip(history.meetings, history.pdfs, strict=True):
-        path = folder / f"minutes-{meeting.number:02d}.pdf"
-        path.write_bytes(pdf)
-        paths.append(path)
-    return paths, history
+    return sent_files(tmp_path_factory.mktemp("sent"), 3)
 
 
 def test_a_new_copy_imports_signed_minutes_from_the_file_menu(

@@ -9,22 +9,14 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, Qt
 from pytestqt.qtbot import QtBot
 
-from ui.main_window import MainWindow
+from tests.ui.drive import open_window
 from ui.portfolio import PartnershipSwitcher
-
-
-def _window(qtbot: QtBot, settings: QSettings, path: Path) -> MainWindow:
-    window = MainWindow(settings, interactive=False)
-    qtbot.addWidget(window)
-    assert window.open_database(path)
-    window.show()
-    return window
 
 
 def test_the_portfolio_lists_every_partnership_and_enter_opens_one(
     qtbot: QtBot, settings: QSettings, demo_path: Path
 ) -> None:
-    window = _window(qtbot, settings, demo_path)
+    window = open_window(qtbot, settings, demo_path)
     session = window.session
     assert session is not None
     first = session.partnership_id
@@ -51,7 +43,7 @@ def test_the_portfolio_lists_every_partnership_and_enter_opens_one(
 def test_the_switcher_narrows_as_you_type_and_the_projector_closes_on_a_switch(
     qtbot: QtBot, settings: QSettings, demo_path: Path
 ) -> None:
-    window = _window(qtbot, settings, demo_path)
+    window = open_window(qtbot, settings, demo_path)
     session = window.session
     assert session is not None
     names = [(p.id, p.name) for p in session.partnerships()]
@@ -74,20 +66,20 @@ def test_the_switcher_narrows_as_you_type_and_the_projector_closes_on_a_switch(
 def test_the_window_reopens_the_file_on_the_partnership_open_last(
     qtbot: QtBot, settings: QSettings, demo_path: Path
 ) -> None:
-    window = _window(qtbot, settings, demo_path)
+    window = open_window(qtbot, settings, demo_path)
     assert window.session is not None and window.home is not None
     assert window.home.portfolio_button.text() == "All partnerships (3)…"
     kestrel = next(p.id for p in window.session.partnerships() if "Kestrel" in p.name)
     window.open_partnership(kestrel)
     window.close()
-    again = _window(qtbot, settings, demo_path)
+    again = open_window(qtbot, settings, demo_path)
     assert again.session is not None and again.session.partnership_id == kestrel
 
 
 def test_ctrl_f_finds_in_the_list_on_screen(
     qtbot: QtBot, settings: QSettings, demo_path: Path
 ) -> None:
-    window = _window(qtbot, settings, demo_path)
+    window = open_window(qtbot, settings, demo_path)
     window.show_portfolio()
     assert window.portfolio is not None
     window.pages.setFocus()
@@ -97,4 +89,4 @@ def test_ctrl_f_finds_in_the_list_on_screen(
     register = window.register
     assert register is not None
     window.find_action.trigger()
-    assert window.focusWidget() is getattr(register, "search")
+    assert window.focusWidget() is register.search

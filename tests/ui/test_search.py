@@ -9,23 +9,15 @@ from PySide6.QtCore import QSettings, Qt
 from pytestqt.qtbot import QtBot
 
 from core.search import HitKind
+from tests.ui.drive import open_window
 from ui.action_history import ActionHistoryDialog
-from ui.main_window import MainWindow
 from ui.search import SearchDialog
-
-
-def _window(qtbot: QtBot, settings: QSettings, path: Path) -> MainWindow:
-    window = MainWindow(settings, interactive=False)
-    qtbot.addWidget(window)
-    assert window.open_database(path)
-    window.show()
-    return window
 
 
 def test_typing_shows_hits_grouped_and_enter_opens_the_meeting_at_the_item(
     qtbot: QtBot, settings: QSettings, demo_path: Path
 ) -> None:
-    window = _window(qtbot, settings, demo_path)
+    window = open_window(qtbot, settings, demo_path)
     assert window.session is not None
     assert window.search_action.shortcuts()[0].toString() == "Ctrl+K"
     dialog = SearchDialog(window.session, window)
@@ -54,7 +46,7 @@ def test_typing_shows_hits_grouped_and_enter_opens_the_meeting_at_the_item(
 def test_an_action_hit_opens_its_history_and_a_query_of_syntax_finds_nothing(
     qtbot: QtBot, settings: QSettings, demo_path: Path
 ) -> None:
-    window = _window(qtbot, settings, demo_path)
+    window = open_window(qtbot, settings, demo_path)
     assert window.session is not None
     dialog = SearchDialog(window.session, window)
     qtbot.addWidget(dialog)
