@@ -130,9 +130,11 @@ class ConfirmSignersDialog(QDialog):
         intro.setWordWrap(True)
         layout.addWidget(intro)
         for signer in signers:
+            layout.addSpacing(8)
             who = QLabel(f"<b>{signer.signer}</b>, for the {signer.side} side:")
             layout.addWidget(who)
             layout.addWidget(_fingerprint_label(signer.fingerprint))
+        layout.addSpacing(12)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.import_button = buttons.addButton(
             "The holders confirmed them: &import", QDialogButtonBox.ButtonRole.AcceptRole
