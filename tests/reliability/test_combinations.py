@@ -61,6 +61,9 @@ def _commands(db: Path, out: Path) -> tuple[list[Command], list[Command]]:
         (["certificate", "add", "--db", db, "--person", "Stefan Lindqvist", out / "new.pem"], 0),
         # the latest minutes are signed: refused in words, after opening the file to write
         (["send-for-signature", "--db", db, "--meeting", "latest", "--out", out / "s.pdf"], 2),
+        # the file's own signed minutes (exported before the window opened): verified, then
+        # found there already, after opening the file to write
+        (["import-minutes", "--db", db, out / "signed-before.pdf"], 0),
     ]
     others: list[Command] = [
         (["export-minutes", "--db", db, "--meeting", "latest", "--out", out / "m.pdf"], 0),
@@ -70,6 +73,7 @@ def _commands(db: Path, out: Path) -> tuple[list[Command], list[Command]]:
         (["restore", "--db", db, "--from", out / "copy.db"], 2),  # open in the app: refused
         (["demo", "--db", db], 2),  # refuses an existing file, touching nothing
         (["certificate", "list", "--db", db], 0),
+        (["search", "--db", db, "freeze"], 0),
     ]
     return writers, others
 
@@ -80,6 +84,10 @@ def _run(db: Path, tmp_path: Path, operations: list[str], seed: int) -> tuple[in
     out.mkdir(exist_ok=True)
     log = tmp_path / f"window-{seed}.log"
     writers, others = _commands(db, out)
+    exported = main_py(
+        "export-minutes", "--db", db, "--meeting", "latest", "--out", out / "signed-before.pdf"
+    )
+    assert exported.returncode == 0, exported.stderr
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     with (tmp_path / f"window-{seed}.err").open("w") as err:
         window = subprocess.Popen(
