@@ -162,6 +162,19 @@ def register_certificate(
                 f"This certificate is registered for {holder.name}: a certificate belongs "
                 "to one signatory.",
             )
+    elsewhere = db.execute(
+        "SELECT p.name, s.name FROM signatory_certificate c JOIN person p ON p.id = c.person_id "
+        "JOIN partnership s ON s.id = p.partnership_id WHERE c.fingerprint = ?",
+        [fingerprint],
+    ).fetchone()
+    if elsewhere is not None:
+        raise ValidationError(
+            "certificate",
+            f"This certificate is registered for {elsewhere[0]} in the partnership "
+            f"{elsewhere[1]}: a certificate is registered in one partnership of a file. "
+            "To accept the same signatory in several, register their company's authority in "
+            "each (certificate add --authority SIDE --partnership P).",
+        )
     registered = SignatoryCertificate(fingerprint, person.id, person.side, pem, now)
     with writes(db):
         repository.insert(db, [registered])
@@ -257,6 +270,12 @@ def _signatory(
             "to the people first.",
         )
     pem = returned.certificate_pem.decode("ascii")
+    known_elsewhere = db.execute(
+        "SELECT 1 FROM signatory_certificate WHERE fingerprint = ?", [report.fingerprint]
+    ).fetchone()
+    if known_elsewhere is not None:
+        # registered in another partnership of the file: the authority vouches here
+        return named[0], None
     return named[0], SignatoryCertificate(report.fingerprint, named[0].id, side, pem, moment)
 
 

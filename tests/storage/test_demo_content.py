@@ -68,3 +68,32 @@ def test_the_demo_is_a_portfolio_of_partnerships_of_different_sizes_and_health(
 
 def _pids(db: Database) -> list[str]:
     return [p.id for p in repository.partnerships(db)]
+
+
+def test_a_certificate_registered_in_one_partnership_is_refused_in_another_in_words(
+    demo_db: Database,
+) -> None:
+    """The same enterprise signatory is a person of each partnership of the portfolio; their
+    certificate registers in one, and a second registration says where it is and what to do,
+    changing nothing (it used to fail on the table's key)."""
+    import datetime as dt
+
+    import pytest
+
+    from core.errors import ValidationError
+    from storage.sign_off import register_certificate
+    from tests.certificates import identity
+
+    first, second = repository.partnerships(demo_db)[1:3]
+    signer = next(p for p in repository.people(demo_db, first.id) if p.side.value == "enterprise")
+    twin = next(p for p in repository.people(demo_db, second.id) if p.name == signer.name)
+    key = identity(
+        signer.name, "x@example.org", "enterprise", start=dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    )
+    register_certificate(demo_db, signer.id, key.certificate_pem, dt.datetime(2026, 12, 1))
+    rows = demo_db.execute("SELECT count(*) FROM signatory_certificate").fetchone()[0]
+    with pytest.raises(ValidationError) as refused:
+        register_certificate(demo_db, twin.id, key.certificate_pem, dt.datetime(2026, 12, 1))
+    assert f"registered for {signer.name} in the partnership {first.name}" in refused.value.message
+    assert "--authority" in refused.value.message
+    assert demo_db.execute("SELECT count(*) FROM signatory_certificate").fetchone()[0] == rows
