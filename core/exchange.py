@@ -589,10 +589,6 @@ def _present(local: LocalRows, row: Any) -> frozenset[str]:
     return local.ids.get(type(row).__name__, frozenset())
 
 
-def _state(action: Action) -> tuple[Any, ...]:
-    return tuple(getattr(action, name) for name in _ACTION_STATE)
-
-
 def _missing_meetings(record: MeetingRecord, local: LocalRows) -> list[str]:
     """The earlier meetings the record points at that this copy does not hold."""
     return [
