@@ -786,12 +786,12 @@ def _export_minutes(args: argparse.Namespace) -> int:
     return 0
 
 
-def _partnership_id(db: object, args: argparse.Namespace) -> str | None:
+def _partnership_id(db: Database, args: argparse.Namespace) -> str | None:
     """The partnership --partnership names (by name, a part of it, or id), if given."""
     from storage.search import find_partnership
 
     reference = getattr(args, "partnership", None)
-    return find_partnership(db, reference).id if reference else None  # type: ignore[arg-type]
+    return find_partnership(db, reference).id if reference else None
 
 
 def _check_certificate(path: Path, data: bytes) -> None:

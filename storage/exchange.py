@@ -14,7 +14,6 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Collection, Sequence
-from typing import TypeVar
 
 from sqlite_utils import Database
 
@@ -59,8 +58,6 @@ from core.verification import verify_minutes
 from storage import repository
 from storage.repository import writes
 from storage.rows import row_reader
-
-T = TypeVar("T")
 
 
 def import_minutes(
@@ -292,17 +289,15 @@ def _local_rows(db: Database, record: MeetingRecord) -> LocalRows:
         same_number=repository.meeting(db, same_number[0]) if same_number else None,
         meetings=frozenset(present),
         ids=ids,
-        actions={a.id: a for a in _objects(db, Action, "action", [a.id for a in record.actions])},
-        readings={
-            r.id: r for r in _objects(db, Reading, "reading", [r.id for r in record.readings])
-        },
+        actions={a.id: a for a in repository.by_ids(db, Action, [a.id for a in record.actions])},
+        readings={r.id: r for r in repository.by_ids(db, Reading, [r.id for r in record.readings])},
         reading_slots={
             (r.kpi_id, r.period): r
             for r in _slots(db, [(r.kpi_id, r.period) for r in record.readings])
         },
         kpi_names={name.casefold(): kpi_id for name, kpi_id in kpi_names.items()},
         milestones={
-            m.id: m for m in _objects(db, Milestone, "milestone", [m.id for m in record.milestones])
+            m.id: m for m in repository.by_ids(db, Milestone, [m.id for m in record.milestones])
         },
         newest_signed=dt.datetime.fromisoformat(newest) if newest else None,
     )
@@ -317,14 +312,6 @@ def _in(db: Database, sql: str, values: list[str]) -> list[tuple[str, ...]]:
     return db.execute(
         sql.format("(SELECT value FROM json_each(?))"), [json.dumps(values)]
     ).fetchall()
-
-
-def _objects(db: Database, cls: type[T], table: str, ids: list[str]) -> list[T]:
-    cursor = db.execute(
-        f"SELECT * FROM {table} WHERE id IN (SELECT value FROM json_each(?))", [json.dumps(ids)]
-    )
-    read = row_reader(cls, [c[0] for c in cursor.description])
-    return [read(row) for row in cursor]
 
 
 def _slots(db: Database, slots: list[tuple[str, str]]) -> list[Reading]:

@@ -6,6 +6,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
+import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
@@ -119,6 +120,11 @@ def _one(db: Database, cls: type[T], id: str) -> T:
     if not found:
         raise ValidationError("id", f"No {TABLES[cls].replace('_', ' ')} has the id {id}.")
     return found[0]
+
+
+def by_ids(db: Database, cls: type[T], ids: Sequence[str]) -> list[T]:
+    """The rows of `cls`'s table whose ids are among `ids`, as objects (in no set order)."""
+    return _select(db, cls, "id IN (SELECT value FROM json_each(?))", [json.dumps(list(ids))])
 
 
 def partnerships(db: Database) -> list[Partnership]:
