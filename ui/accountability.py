@@ -20,7 +20,7 @@ from core.model import Side
 from ui import palette
 from ui.session import TREND_WINDOW, Session
 
-SIDE_COLOURS = {Side.ENTERPRISE: palette.ACCENT, Side.PARTNER: palette.PARTNER}
+SIDE_COLOURS = palette.ByMeaning({Side.ENTERPRISE: "ACCENT", Side.PARTNER: "PARTNER"})
 SIDE_SYMBOLS = {Side.ENTERPRISE: "o", Side.PARTNER: "s"}
 WINDOWS = (3, 6, 12)
 FIGURES = (
@@ -77,7 +77,7 @@ class AccountabilityDialog(QDialog):
         height += sum(self.table.rowHeight(r) for r in range(self.table.rowCount()))
         self.table.setFixedHeight(height)
 
-        self.chart = pg.PlotWidget(background="w")
+        self.chart = pg.PlotWidget(background=palette.SURFACE)
         self._chart_alive = True
         self.chart.setObjectName("sayDoTrend")
         self.chart.setMinimumHeight(300)
@@ -91,7 +91,7 @@ class AccountabilityDialog(QDialog):
         plot.showGrid(x=False, y=True, alpha=0.25)
         plot.setYRange(0, 100)
         self.legend = plot.addLegend(
-            offset=(10, 10), labelTextColor=palette.INK, brush=pg.mkBrush(255, 255, 255, 230)
+            offset=(10, 10), labelTextColor=palette.INK, brush=pg.mkBrush(palette.SURFACE)
         )
         for axis in ("left", "bottom"):
             plot.getAxis(axis).setPen(pg.mkPen(palette.AXIS))

@@ -25,16 +25,15 @@ from core.register import ActionRow
 from ui import palette
 from ui.session import Session
 
-SLIP_COLOUR = palette.WARNING
-SLIP_BACKGROUND = palette.AT_RISK_BACKGROUND
-OVERDUE_RED = palette.ERROR
-STATUS_COLOURS = {
-    ReviewStatus.DONE: palette.GOOD,
-    ReviewStatus.ON_TRACK: palette.ON_TRACK,
-    ReviewStatus.AT_RISK: palette.WARNING,
-    ReviewStatus.LATE: OVERDUE_RED,
-    ReviewStatus.DROPPED: palette.DROPPED,
-}
+STATUS_COLOURS = palette.ByMeaning(
+    {
+        ReviewStatus.DONE: "GOOD",
+        ReviewStatus.ON_TRACK: "ON_TRACK",
+        ReviewStatus.AT_RISK: "WARNING",
+        ReviewStatus.LATE: "ERROR",
+        ReviewStatus.DROPPED: "DROPPED",
+    }
+)
 FIELD_LABELS = {
     "title": "Title",
     "owner_id": "Owner",
@@ -46,7 +45,6 @@ FIELD_LABELS = {
     "closed_on": "Closed on",
     "raised_in_id": "Raised in",
 }
-_TABLE_STYLE = "QTableView::item { padding: 2px 6px; }"
 
 
 class ActionHistoryDialog(QDialog):
@@ -107,7 +105,7 @@ class ActionHistoryDialog(QDialog):
         self.overdue_label = QLabel(
             f"⚠ Overdue by {overdue} {'day' if overdue == 1 else 'days'}" if overdue else ""
         )
-        self.overdue_label.setStyleSheet(f"color: {OVERDUE_RED}; font-weight: 600;")
+        self.overdue_label.setStyleSheet(f"color: {palette.ERROR}; font-weight: 600;")
         self.overdue_label.setVisible(bool(overdue))
 
         reviews_title = QLabel(f"Reviews across meetings ({len(self.reviews)})")
@@ -187,7 +185,6 @@ class ActionHistoryDialog(QDialog):
         rows.setMinimumSectionSize(line)
         rows.setDefaultSectionSize(line)
         table.setWordWrap(True)
-        table.setStyleSheet(_TABLE_STYLE)
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
@@ -212,12 +209,12 @@ class ActionHistoryDialog(QDialog):
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if slip:
-                    item.setBackground(QBrush(QColor(SLIP_BACKGROUND)))
+                    item.setBackground(QBrush(QColor(palette.AT_RISK_BACKGROUND)))
                 if column == 2:
                     item.setForeground(QBrush(QColor(STATUS_COLOURS[review.status])))
                     item.setFont(bold)
                 if column == 3 and slip:
-                    item.setForeground(QBrush(QColor(SLIP_COLOUR)))
+                    item.setForeground(QBrush(QColor(palette.WARNING)))
                     item.setFont(bold)
                     item.setToolTip("The due date moved in this meeting")
                 table.setItem(line, column, item)

@@ -30,7 +30,7 @@ from core.changes import Change
 from core.errors import ValidationError
 from core.model import ReviewStatus, Side
 from core.register import ActionFilter, ActionRow
-from ui import palette
+from ui import design, palette
 from ui.models import RowsTableModel
 from ui.session import Session
 from ui.undo import push_operation
@@ -44,15 +44,16 @@ STATUS_KEYS = {
     Qt.Key.Key_L: ReviewStatus.LATE,
     Qt.Key.Key_X: ReviewStatus.DROPPED,
 }
-STATUS_COLOURS = {
-    ReviewStatus.DONE: palette.DONE_BACKGROUND,
-    ReviewStatus.ON_TRACK: palette.ON_TRACK_BACKGROUND,
-    ReviewStatus.AT_RISK: palette.AT_RISK_BACKGROUND,
-    ReviewStatus.LATE: palette.LATE_BACKGROUND,
-    ReviewStatus.DROPPED: palette.DROPPED_BACKGROUND,
-    ReviewStatus.NOTED: palette.NOTED_BACKGROUND,
-}
-OVERDUE_RED = palette.ERROR
+STATUS_COLOURS = palette.ByMeaning(
+    {
+        ReviewStatus.DONE: "DONE_BACKGROUND",
+        ReviewStatus.ON_TRACK: "ON_TRACK_BACKGROUND",
+        ReviewStatus.AT_RISK: "AT_RISK_BACKGROUND",
+        ReviewStatus.LATE: "LATE_BACKGROUND",
+        ReviewStatus.DROPPED: "DROPPED_BACKGROUND",
+        ReviewStatus.NOTED: "NOTED_BACKGROUND",
+    }
+)
 
 
 class ReviewTableModel(RowsTableModel):
@@ -105,7 +106,7 @@ class ReviewTableModel(RowsTableModel):
             said = self._partner_said.get(row.action.id)
             return f"{text} · partner says: {said}" if column == 8 and said else text
         if role == Qt.ItemDataRole.ForegroundRole and overdue and column in (0, 4, 6):
-            return QBrush(QColor(OVERDUE_RED))
+            return QBrush(QColor(palette.ERROR))
         if role == Qt.ItemDataRole.FontRole and overdue and column in (0, 6):
             font = QFont()
             font.setBold(True)
@@ -445,7 +446,7 @@ class ActionReviewView(QWidget):
             overdue = row.days_overdue(self._on)
             here = row.review_here
             style = (
-                f' style="background:{palette.ACCENT};color:{palette.WHITE};"'
+                f' style="background:{design.PROJECTOR_FOCUS};color:{design.PROJECTOR_FOCUS_TEXT};"'
                 if row is current
                 else ""
             )

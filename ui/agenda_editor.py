@@ -44,7 +44,6 @@ _Index = QModelIndex | QPersistentModelIndex
 
 TITLE, KIND, TIMEBOX = range(3)
 # Room around cell text, so that a projected table does not look cramped.
-TABLE_STYLE = "QTableView::item { padding: 0 6px; }"
 NEW_ITEM = ("New item", AgendaItemKind.DISCUSSION, 10)
 
 
@@ -313,7 +312,6 @@ class AgendaTableView(QTableView):
         self.setDefaultDropAction(Qt.DropAction.MoveAction)
         self.setAlternatingRowColors(True)
         self.setWordWrap(False)
-        self.setStyleSheet(TABLE_STYLE)
         self.verticalHeader().setMinimumWidth(30)
 
     def dropEvent(self, event: QDropEvent) -> None:
@@ -374,7 +372,6 @@ class StandingAgendaEditor(QWidget):
 
         self.total = QLabel()
         self.total.setObjectName("plannedTotal")
-        self.total.setStyleSheet("font-weight: 600;")
         self.total.setAccessibleName("Planned total")
         self.message = FieldError()
 

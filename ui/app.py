@@ -8,15 +8,18 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
-RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 
+def create_application(settings: QSettings | None = None) -> QApplication:
+    """The application, with its look (ui.theme) following `settings`' appearance (the
+    user's own settings unless given)."""
+    from ui.theme import Theme, installed
 
-def create_application() -> QApplication:
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setOrganizationName("review-facilitator")
     app.setApplicationName("Partnership review")
-    app.setStyleSheet((RESOURCES / "style.qss").read_text(encoding="utf-8"))
+    if installed() is None:
+        Theme(app, settings if settings is not None else QSettings())
     return app
 
 

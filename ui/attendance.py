@@ -31,11 +31,13 @@ _KEYS = {
     Qt.Key.Key_X: AttendanceStatus.ABSENT,
 }
 _ORDER = [AttendanceStatus.PRESENT, AttendanceStatus.APOLOGIES, AttendanceStatus.ABSENT]
-_COLOURS = {
-    AttendanceStatus.PRESENT: palette.DONE_BACKGROUND,
-    AttendanceStatus.APOLOGIES: palette.AT_RISK_BACKGROUND,
-    AttendanceStatus.ABSENT: palette.LATE_BACKGROUND,
-}
+_COLOURS = palette.ByMeaning(
+    {
+        AttendanceStatus.PRESENT: "DONE_BACKGROUND",
+        AttendanceStatus.APOLOGIES: "AT_RISK_BACKGROUND",
+        AttendanceStatus.ABSENT: "LATE_BACKGROUND",
+    }
+)
 
 
 class AttendanceTable(QTableWidget):

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from core.changes import Change
 from core.initiatives import MAX_PROGRESS_COMMENT, DueMilestone, InitiativeStatus
 from core.model import MeetingStatus, Rag
-from ui import palette
+from ui import design, palette
 from ui.dashboard import (
     RAG_COLOURS,
     RAG_SHAPES,
@@ -45,7 +45,6 @@ from ui.undo import push_operation
 
 _Index = QModelIndex | QPersistentModelIndex
 
-PREVIOUS_GREY = palette.MUTED
 RAG_KEYS = {Rag.GREEN: "G", Rag.AMBER: "A", Rag.RED: "R"}
 
 
@@ -89,7 +88,7 @@ class InitiativesModel(RowsTableModel):
             if column == 6 and here is not None:
                 return QBrush(QColor(RAG_TEXT_COLOURS[here.rag]))
             if (column in (5, 6, 7) and here is None) or column == 8:
-                return QBrush(QColor(PREVIOUS_GREY))
+                return QBrush(QColor(palette.MUTED))
         if role == Qt.ItemDataRole.FontRole and (column == 0 or (column in (5, 6) and here)):
             font = QFont()
             font.setBold(True)
@@ -255,7 +254,6 @@ class InitiativesView(QWidget):
         self.title.setObjectName("pageTitle")
         self.summary = QLabel()
         self.summary.setObjectName("initiativesSummary")
-        self.summary.setStyleSheet(f"font-size: 12.5pt; color: {palette.INK};")
         head = QHBoxLayout()
         head.addWidget(self.title)
         head.addSpacing(16)
@@ -265,7 +263,6 @@ class InitiativesView(QWidget):
         self.table = rows_table(self.model, "initiativesTable")
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 14)
         self.table.setWordWrap(False)
-        self.table.setStyleSheet("QTableView::item { padding: 0 6px; }")
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(7, QHeaderView.ResizeMode.Stretch)
@@ -286,7 +283,7 @@ class InitiativesView(QWidget):
         self.form = ProgressForm()
         self.form.recorded.connect(self.record_current)
 
-        self.chart = pg.PlotWidget(background="w")
+        self.chart = pg.PlotWidget(background=palette.SURFACE)
         self.chart.setObjectName("initiativeProgressChart")
         self.chart.setMinimumHeight(190)
         plot = self.chart.getPlotItem()
@@ -301,7 +298,7 @@ class InitiativesView(QWidget):
             plot.getAxis(axis).setPen(pg.mkPen(palette.AXIS))
             plot.getAxis(axis).setTextPen(pg.mkPen(palette.TEXT))
         self.line = plot.plot([], [], pen=pg.mkPen(palette.LINE, width=2))
-        self.points = pg.ScatterPlotItem(size=11, pen=pg.mkPen("w"))
+        self.points = pg.ScatterPlotItem(size=11, pen=pg.mkPen(palette.SURFACE))
         plot.addItem(self.points)
         self.chart_title = QLabel()
         self.chart_title.setObjectName("sectionTitle")
@@ -332,7 +329,7 @@ class InitiativesView(QWidget):
         lower.setStretchFactor(1, 2)
         line = QFrame()
         line.setFrameShape(QFrame.Shape.HLine)
-        line.setStyleSheet(f"color: {palette.RULE};")
+        line.setObjectName("rule")
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -518,7 +515,7 @@ class InitiativesView(QWidget):
                 percent += "<br><span style='font-size:60%'>last meeting</span>"
             rag = rag_pill(progress.rag) if progress else "—"
             style = (
-                f' style="background:{palette.ACCENT};color:{palette.WHITE};"'
+                f' style="background:{design.PROJECTOR_FOCUS};color:{design.PROJECTOR_FOCUS_TEXT};"'
                 if status is current
                 else ""
             )

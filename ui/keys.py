@@ -65,7 +65,7 @@ def _attempt(
 
 def _fingerprint_label(fingerprint: str) -> QLabel:
     label = QLabel(_grouped(fingerprint))
-    label.setStyleSheet("font-family: monospace; font-size: 12pt;")
+    label.setObjectName("fingerprint")
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return label
 

@@ -126,7 +126,6 @@ class KpiSetupDialog(QDialog):
 
         self.model = KpisModel()
         self.table = rows_table(self.model, "kpiList")
-        self.table.setStyleSheet("QTableView::item { padding: 0 6px; }")
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in range(1, 6):

@@ -33,8 +33,10 @@ from core.changes import Change
 from core.errors import ReviewError
 from core.model import AgendaItemKind, Meeting, MeetingItem, MeetingStatus
 from core.search import Hit
+from ui.design import Appearance
 from ui.home import HomePage
 from ui.session import Session, create_demo, default_database, demo_database
+from ui.theme import installed
 
 if TYPE_CHECKING:
     from ui.accountability import AccountabilityDialog
@@ -212,7 +214,36 @@ class MainWindow(QMainWindow):
         # in the notes or a table, Ctrl+Page Down and Ctrl+Page Up between items).
         self._action(v, "Next projector page", self._projector_next_page, "Alt+PgDown")
         self._action(v, "Previous projector page", self._projector_previous_page, "Alt+PgUp")
+        self.menus[v].addSeparator()
+        self._build_appearance_menu()
         self._fill_recent_menu()
+
+    def _build_appearance_menu(self) -> None:
+        """View ▸ Appearance: follow the system's light or dark scheme, or keep one."""
+        theme = installed()
+        menu = self.menus["&View"].addMenu("&Appearance")
+        menu.setEnabled(theme is not None)
+        group = QActionGroup(self)
+        self.appearance_actions: dict[Appearance, QAction] = {}
+        for appearance, text in (
+            (Appearance.SYSTEM, "As the &system"),
+            (Appearance.LIGHT, "&Light"),
+            (Appearance.DARK, "&Dark"),
+        ):
+            action = menu.addAction(text)
+            action.setCheckable(True)
+            action.setChecked(theme is not None and theme.appearance is appearance)
+            action.triggered.connect(lambda _=False, a=appearance: self.choose_appearance(a))
+            group.addAction(action)
+            self.appearance_actions[appearance] = action
+
+    def choose_appearance(self, appearance: Appearance) -> None:
+        theme = installed()
+        if theme is None:
+            return
+        theme.choose(appearance)
+        self.appearance_actions[appearance].setChecked(True)
+        self.step_taken.emit(f"View ▸ Appearance ▸ {appearance.value}")
 
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()

@@ -38,7 +38,7 @@ from ui.session import Session
 from ui.undo import push_operation
 
 SECONDS_SAVE_EVERY = 10
-TIMER_COLOURS = {"normal": palette.GOOD, "amber": palette.WARNING, "red": palette.ERROR}
+TIMER_COLOURS = palette.ByMeaning({"normal": "GOOD", "amber": "WARNING", "red": "ERROR"})
 
 
 class MeetingPage(QWidget):

@@ -200,7 +200,7 @@ class MinutesDialog(QDialog):
         layout = QVBoxLayout(self)
         self.heading = QLabel()
         self.heading.setObjectName("sectionTitle")
-        self.heading.setStyleSheet("font-size: 16pt; font-weight: 600;")
+        self.heading.setObjectName("meetingTitle")
         layout.addWidget(self.heading)
         self.state = QLabel()
         self.state.setWordWrap(True)

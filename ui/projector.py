@@ -17,16 +17,16 @@ from PySide6.QtGui import QKeySequence, QResizeEvent, QScreen, QShortcut, QTextD
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from core.model import MeetingItem
-from ui import palette
+from ui import design
 from ui.models import format_duration
 
-THEMES = palette.PROJECTOR_THEMES
+THEMES = design.PROJECTOR_THEMES
 BASE_POINT_SIZE = 26
 MIN_SCALE, MAX_SCALE = 0.6, 2.5
 # The size the type is drawn for; a smaller (or larger) room screen scales it all alike.
 DESIGN_WIDTH, DESIGN_HEIGHT = 1920, 1080
 # The row under review, as the items' own views mark it (see `projector_html` there).
-FOCUS_MARK = f"background:{palette.ACCENT}"
+FOCUS_MARK = f"background:{design.PROJECTOR_FOCUS}"
 _VOID = {"br", "img", "hr", "meta", "input", "col", "link"}
 _GROUPS = {"table", "ul", "ol"}
 _PARTS = {"table": "tr", "ul": "li", "ol": "li"}
@@ -414,7 +414,7 @@ class ProjectorWindow(QWidget):
             QTextBrowser {{ color: {colours["fg"]}; background: {colours["bg"]};
                 font-size: {size}pt; border: none;
                 selection-background-color: {colours["selection"]};
-                selection-color: {palette.WHITE}; }}
+                selection-color: {colours["selection_fg"]}; }}
             QScrollBar {{ background: {colours["bg"]}; width: 0px; height: 0px; }}
             """
         )

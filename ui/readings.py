@@ -54,9 +54,6 @@ from ui.session import Session
 _Index = QModelIndex | QPersistentModelIndex
 
 MONTHS_SHOWN = 12
-PENDING_BACKGROUND = palette.PENDING_BACKGROUND
-PROBLEM_BACKGROUND = palette.PROBLEM_BACKGROUND
-FUTURE_BACKGROUND = palette.FUTURE_BACKGROUND
 SIDES = (Side.ENTERPRISE, Side.PARTNER)
 
 
@@ -231,9 +228,13 @@ class ReadingsGridModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.BackgroundRole:
             if typed is not None:
-                return QBrush(QColor(PROBLEM_BACKGROUND if typed.problem else PENDING_BACKGROUND))
+                return QBrush(
+                    QColor(
+                        palette.PROBLEM_BACKGROUND if typed.problem else palette.PENDING_BACKGROUND
+                    )
+                )
             if key[1] > self.this_month:
-                return QBrush(QColor(FUTURE_BACKGROUND))
+                return QBrush(QColor(palette.FUTURE_BACKGROUND))
             return None
         if role == Qt.ItemDataRole.ForegroundRole:
             if typed is not None and typed.problem:
@@ -365,7 +366,6 @@ class ReadingsDialog(QDialog):
             | QAbstractItemView.EditTrigger.EditKeyPressed
         )
         self.grid.setAlternatingRowColors(True)
-        self.grid.setStyleSheet("QTableView::item { padding: 0 6px; }")
         self.grid.verticalHeader().setDefaultSectionSize(self.grid.fontMetrics().height() + 14)
         self.grid.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.grid.horizontalHeader().setMinimumSectionSize(84)
@@ -379,7 +379,7 @@ class ReadingsDialog(QDialog):
         self.cell_box.setFixedWidth(330)
         self.cell_title = QLabel()
         self.cell_title.setWordWrap(True)
-        self.cell_title.setStyleSheet("font-size: 12pt; font-weight: 600;")
+        self.cell_title.setObjectName("sectionTitle")
         self.cell_detail = QLabel()
         self.cell_detail.setObjectName("subtitle")
         self.cell_detail.setWordWrap(True)

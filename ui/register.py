@@ -44,8 +44,7 @@ _Index = QModelIndex | QPersistentModelIndex
 
 PAGE_SIZE = 200
 SEARCH_DELAY_MS = 250
-OVERDUE_RED = palette.ERROR
-STATE_COLOURS = {ActionState.DONE: palette.GOOD, ActionState.DROPPED: palette.DROPPED}
+STATE_COLOURS = palette.ByMeaning({ActionState.DONE: "GOOD", ActionState.DROPPED: "DROPPED"})
 
 
 class RegisterModel(RowsTableModel):
@@ -139,7 +138,7 @@ class RegisterModel(RowsTableModel):
             return self._text(row, column, overdue)
         if role == Qt.ItemDataRole.ForegroundRole:
             if overdue and column in (0, 5, self.OVERDUE_COLUMN):
-                return QBrush(QColor(OVERDUE_RED))
+                return QBrush(QColor(palette.ERROR))
             if column == 8 and row.action.state in STATE_COLOURS:
                 return QBrush(QColor(STATE_COLOURS[row.action.state]))
             return None
@@ -289,7 +288,6 @@ class RegisterPage(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.verticalHeader().setVisible(False)
-        self.table.setStyleSheet("QTableView::item { padding: 0 6px; }")
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -481,7 +479,7 @@ class RegisterPage(QWidget):
         try:
             write_atomically(path, data)
         except ReviewError as error:
-            self.notice.setStyleSheet(f"color: {OVERDUE_RED};")
+            self.notice.setStyleSheet(f"color: {palette.ERROR};")
             self.notice.setText(error.message)
             return None
         self.notice.setStyleSheet("")

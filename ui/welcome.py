@@ -26,11 +26,10 @@ from PySide6.QtWidgets import (
 from core.errors import ValidationError
 from core.model import Person, Side
 from core.people import check_person, clean_name
-from ui.agenda_editor import TABLE_STYLE, StandingAgendaEditor, StandingAgendaModel
+from ui.agenda_editor import StandingAgendaEditor, StandingAgendaModel
 from ui.field_error import FieldError
 
 _PARTY_LABELS = {Side.ENTERPRISE: "Enterprise", Side.PARTNER: "Technology partner"}
-_BIG_BUTTON = "QPushButton { font-size: 12pt; padding: 12px 20px; min-height: 26px; }"
 
 
 class WelcomePage(QWidget):
@@ -101,7 +100,7 @@ class WelcomePage(QWidget):
         button.setAccessibleName(text.rstrip("…"))
         button.setAccessibleDescription(description)
         button.setToolTip(description)
-        button.setStyleSheet(_BIG_BUTTON)
+        button.setProperty("size", "large")
         button.setAutoDefault(True)
         button.clicked.connect(signal)
         return button
@@ -172,7 +171,6 @@ class PartyPeopleEditor(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().setVisible(False)
         self.table.setAlternatingRowColors(True)
-        self.table.setStyleSheet(TABLE_STYLE)
         header = self.table.horizontalHeader()
         for column in range(len(self.COLUMNS)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)

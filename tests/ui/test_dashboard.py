@@ -32,8 +32,8 @@ from core.model import (
 from core.periods import add_months
 from storage import repository
 from storage.dashboard import dashboard_data
+from ui import palette
 from ui.dashboard import (
-    NO_READING_COLOUR,
     RAG_COLOURS,
     TILE_COLOURS,
     DashboardView,
@@ -119,7 +119,7 @@ def test_a_tile_shows_its_rag_in_colour_and_its_focus(qtbot: QtBot, view: Dashbo
     """The band and the sparkline's last point in the RAG's colour; the focused tile in the
     focus colour, border and background, the others not."""
     frame = view.tile_frames[0]
-    colour = RAG_COLOURS[frame.tile.rag] if frame.tile.rag else NO_READING_COLOUR
+    colour = RAG_COLOURS[frame.tile.rag] if frame.tile.rag else palette.FAINT
     image = frame.grab().toImage()
     assert _pixel(image, frame.width() / 2, 17) == colour  # the band
     last = frame.sparkline_points()[-1]

@@ -8,9 +8,8 @@ from __future__ import annotations
 from ui.dashboard.dispute import DisputeDialog
 from ui.dashboard.drill_down import KpiDrillDown, confirmation_text
 from ui.dashboard.texts import (
+    CONFIRMATION_COLOURS,
     CONFIRMATION_TEXT,
-    LINE_COLOUR,
-    NO_READING_COLOUR,
     RAG_COLOURS,
     RAG_SHAPES,
     RAG_SYMBOLS,
@@ -24,9 +23,8 @@ from ui.dashboard.tile import TILE_COLOURS, KpiTileFrame, TileTexts
 from ui.dashboard.view import DashboardView
 
 __all__ = [
+    "CONFIRMATION_COLOURS",
     "CONFIRMATION_TEXT",
-    "LINE_COLOUR",
-    "NO_READING_COLOUR",
     "RAG_COLOURS",
     "RAG_SHAPES",
     "RAG_SYMBOLS",

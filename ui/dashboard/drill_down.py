@@ -38,8 +38,6 @@ from core.periods import add_months
 from core.rag import rag_of_reading, target_in_force
 from ui import palette
 from ui.dashboard.texts import (
-    LINE_COLOUR,
-    NO_READING_COLOUR,
     RAG_COLOURS,
     RAG_SHAPES,
     RAG_SYMBOLS,
@@ -115,10 +113,6 @@ class KpiDrillDown(QWidget):
         self.panel = QFrame()
         self.panel.setObjectName("readingPanel")
         self.panel.setFixedWidth(400)
-        self.panel.setStyleSheet(
-            f"QFrame#readingPanel {{ background: {palette.PANEL}; border: 1px solid {palette.RULE};"
-            " border-radius: 8px; }"
-        )
         readings_title = QLabel("Confirmation by the other side")
         readings_title.setObjectName("sectionTitle")
         self.readings = QListWidget()
@@ -205,7 +199,7 @@ class KpiDrillDown(QWidget):
             for r in shown
         ]
         if self.plot is None:
-            self.plot = pg.PlotWidget(background="w")
+            self.plot = pg.PlotWidget(background=palette.SURFACE)
             self.plot.setObjectName("kpiDrillDown")
             self.plot.setMinimumHeight(320)
             self.chart_area.insertWidget(0, self.plot, 1)
@@ -236,7 +230,7 @@ class KpiDrillDown(QWidget):
         index = {p: i for i, p in enumerate(periods)}
         xs = [index[p] for p, _, _ in self.points]
         if self.points:
-            item.plot(xs, values, pen=pg.mkPen(LINE_COLOUR, width=2))
+            item.plot(xs, values, pen=pg.mkPen(palette.LINE, width=2))
             tips = [_point_tip(r, kpi) for r in shown]
             scatter = pg.ScatterPlotItem(
                 x=xs,
@@ -245,10 +239,9 @@ class KpiDrillDown(QWidget):
                 symbol=[RAG_SYMBOLS[r] if r else "o" for _, _, r in self.points],
                 size=13,
                 brush=[
-                    pg.mkBrush(RAG_COLOURS[r] if r else NO_READING_COLOUR)
-                    for _, _, r in self.points
+                    pg.mkBrush(RAG_COLOURS[r] if r else palette.FAINT) for _, _, r in self.points
                 ],
-                pen=pg.mkPen("w"),
+                pen=pg.mkPen(palette.SURFACE),
                 hoverable=True,
                 hoverSize=17,
                 tip=_scatter_tip,

@@ -15,22 +15,23 @@ from core.rag import bands
 from ui import palette
 
 # A palette told apart by colour-blind viewers too; the shape and word are always shown as well.
-RAG_COLOURS = {Rag.RED: palette.RAG_RED, Rag.AMBER: palette.RAG_AMBER, Rag.GREEN: palette.RAG_GREEN}
-RAG_TEXT_COLOURS = {
-    Rag.RED: palette.WHITE,
-    Rag.AMBER: palette.RAG_AMBER_TEXT,
-    Rag.GREEN: palette.WHITE,
-}
+RAG_COLOURS = palette.ByMeaning(
+    {Rag.RED: "RAG_RED", Rag.AMBER: "RAG_AMBER", Rag.GREEN: "RAG_GREEN"}
+)
+RAG_TEXT_COLOURS = palette.ByMeaning(
+    {Rag.RED: "WHITE", Rag.AMBER: "RAG_AMBER_TEXT", Rag.GREEN: "WHITE"}
+)
 RAG_SHAPES = {Rag.RED: "■", Rag.AMBER: "▲", Rag.GREEN: "●"}
 RAG_SYMBOLS = {Rag.RED: "s", Rag.AMBER: "t1", Rag.GREEN: "o"}
-NO_READING_COLOUR = palette.FAINT
-LINE_COLOUR = palette.LINE
 
 
 CONFIRMATION_TEXT = {
-    ReadingConfirmation.TO_BE_CONFIRMED: ("? to confirm", palette.WARNING),
-    ReadingConfirmation.DISPUTED: ("⚑ disputed", palette.RAG_RED),
+    ReadingConfirmation.TO_BE_CONFIRMED: "? to confirm",
+    ReadingConfirmation.DISPUTED: "⚑ disputed",
 }
+CONFIRMATION_COLOURS = palette.ByMeaning(
+    {ReadingConfirmation.TO_BE_CONFIRMED: "WARNING", ReadingConfirmation.DISPUTED: "RAG_RED"}
+)
 
 
 def rag_text(rag: Rag | None) -> str:
@@ -42,7 +43,7 @@ def rag_pill(rag: Rag | None) -> str:
     """The RAG as a coloured label in rich text, legible on a dark or a light background."""
     if rag is None:
         return (
-            f"<span style='background:{NO_READING_COLOUR}; color:{palette.WHITE}'>"
+            f"<span style='background:{palette.FAINT}; color:{palette.WHITE}'>"
             "&nbsp;— none&nbsp;</span>"
         )
     return (

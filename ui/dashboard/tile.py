@@ -37,9 +37,8 @@ from core.model import (
 )
 from ui import palette
 from ui.dashboard.texts import (
+    CONFIRMATION_COLOURS,
     CONFIRMATION_TEXT,
-    LINE_COLOUR,
-    NO_READING_COLOUR,
     RAG_COLOURS,
     RAG_TEXT_COLOURS,
     change_text,
@@ -62,16 +61,18 @@ SPARKLINE_HEIGHT = 48
 SPARKLINE_MARGIN = 7.0
 NAME_MAX_LINES = 3
 CONTENT_WIDTH = TILE_WIDTH - 2 * (TILE_BORDER + TILE_PADDING_X)
-TILE_COLOURS = {
-    "border": palette.RULE,
-    "focus_border": palette.ACCENT,
-    "background": palette.WHITE,
-    "focus_background": palette.FOCUS_BACKGROUND,
-    "name": palette.INK,
-    "detail": palette.DETAIL,
-    "better": palette.GOOD,
-    "worse": palette.WORSE,
-}
+TILE_COLOURS = palette.ByMeaning(
+    {
+        "border": "RULE",
+        "focus_border": "ACCENT",
+        "background": "SURFACE",
+        "focus_background": "FOCUS_BACKGROUND",
+        "name": "INK",
+        "detail": "DETAIL",
+        "better": "GOOD",
+        "worse": "WORSE",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,7 @@ class TileTexts:
             target=target_text(tile.target, kpi),
             change=change_text(tile),
             owner=f"{kpi.owner_side.label} · {kpi.category.value}",
-            confirmation=confirmation[0] if confirmation else "",
+            confirmation=confirmation or "",
         )
 
     def description(self) -> str:
@@ -347,14 +348,15 @@ class _TileChrome:
 
 
 _CHROMES: dict[tuple[bool, int, float], _TileChrome] = {}
-_LINE_PEN: list[QPen] = []
+_LINE_PENS: dict[str, QPen] = {}
 
 
 def _line_pen() -> QPen:
-    """The sparklines' pen, made once."""
-    if not _LINE_PEN:
-        _LINE_PEN.append(QPen(QColor(LINE_COLOUR), 2))
-    return _LINE_PEN[0]
+    """The sparklines' pen, made once per scheme."""
+    found = _LINE_PENS.get(palette.LINE)
+    if found is None:
+        found = _LINE_PENS[palette.LINE] = QPen(QColor(palette.LINE), 2)
+    return found
 
 
 class KpiTileFrame(QWidget):
@@ -384,7 +386,7 @@ class KpiTileFrame(QWidget):
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         fonts = fonts or TileFonts.of(self)
         texts, rag = self.texts, tile.rag
-        self._rag_colour = _colour(RAG_COLOURS[rag] if rag else NO_READING_COLOUR)
+        self._rag_colour = _colour(RAG_COLOURS[rag] if rag else palette.FAINT)
         pill_colour = RAG_TEXT_COLOURS[rag] if rag else palette.WHITE
         self._pill = _Text(texts.rag, fonts.pill, pill_colour, shared=True)
         name_width = CONTENT_WIDTH - (ceil(self._pill.size.width()) + 20) - 8
@@ -402,9 +404,8 @@ class KpiTileFrame(QWidget):
             self._change = _Text(texts.change, fonts.change, colour, CONTENT_WIDTH)
         self._badge: _Text | None = None
         self._badge_fill: QColor | None = None
-        waiting = CONFIRMATION_TEXT.get(tile.confirmation) if tile.confirmation else None
-        if waiting is not None:
-            _, tint = waiting
+        if tile.confirmation is not None and tile.confirmation in CONFIRMATION_COLOURS:
+            tint = CONFIRMATION_COLOURS[tile.confirmation]
             if tile.confirmation is ReadingConfirmation.DISPUTED:
                 self._badge = _Text(texts.confirmation, fonts.pill, palette.WHITE, shared=True)
                 self._badge_fill = _colour(tint)

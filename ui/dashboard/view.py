@@ -87,13 +87,9 @@ class DashboardView(QWidget):
         self.summary_label = QLabel()
         self.summary_label.setObjectName("dashboardSummary")
         self.summary_label.setWordWrap(True)
-        self.summary_label.setStyleSheet(f"font-size: 13pt; color: {palette.INK};")
         self.disputes_label = QLabel()
         self.disputes_label.setObjectName("disputesSummary")
         self.disputes_label.setWordWrap(True)
-        self.disputes_label.setStyleSheet(
-            f"color: {RAG_COLOURS[Rag.RED]}; font-size: 11.5pt; font-weight: 600;"
-        )
         self.category_filter = QComboBox()
         # Choices by index: Python objects as item data can crash PySide6 at exit.
         self._categories: list[KpiCategory | None] = [None, *KpiCategory]
@@ -427,7 +423,7 @@ class DashboardView(QWidget):
             value = "—" if tile.value is None else figure_with_unit(tile.value, tile.kpi.unit)
             state = ""
             if tile.confirmation in CONFIRMATION_TEXT:
-                word, _ = CONFIRMATION_TEXT[tile.confirmation]
+                word = CONFIRMATION_TEXT[tile.confirmation]
                 state = f"<br><i style='font-size:75%'>{word}</i>"
             change = "" if tile.change is None else change_text(tile).split(" since")[0]
             if tile.improved is not None:
