@@ -1,7 +1,11 @@
 """Take the README's screenshots of the real windows on a demo database.
 
 Run under a real X server for the true look: `xvfb-run -s "-screen 0 1920x1080x24" \
-.venv/bin/python scripts/screenshots.py resources/screenshots`.
+.venv/bin/python scripts/screenshots.py resources/screenshots [--dark]`.
+
+The app follows the light scheme; `--dark` takes every screen in the dark one instead
+(files named *-dark.png), and the projector in its light theme (projector*-light.png) where
+the first run shows its dark one.
 """
 
 from __future__ import annotations
@@ -38,18 +42,27 @@ def settle(app: QApplication, ms: int = 300) -> None:
         time.sleep(0.01)
 
 
-def shoot(widget: QWidget, out: Path) -> None:
-    widget.grab().save(str(out))
-    print(out)
+SUFFIX = {"screen": "", "projector": ""}
 
 
-def main(out_dir: Path) -> None:
+def shoot(widget: QWidget, out: Path, kind: str = "screen") -> None:
+    """Save `widget` as `out`, named for the scheme this run shows."""
+    named = out.with_name(f"{out.stem}{SUFFIX[kind]}{out.suffix}")
+    widget.grab().save(str(named))
+    print(named)
+
+
+def main(out_dir: Path, dark: bool = False) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
-    app = create_application()
     work = Path(tempfile.mkdtemp())
+    settings = QSettings(str(work / "settings.ini"), QSettings.Format.IniFormat)
+    settings.setValue("appearance", "dark" if dark else "light")
+    settings.setValue("projector/theme", "light" if dark else "dark")
+    if dark:
+        SUFFIX.update(screen="-dark", projector="-light")
+    app = create_application(settings)
     db = work / "demo.db"
     create_demo(db)
-    settings = QSettings(str(work / "settings.ini"), QSettings.Format.IniFormat)
     window = MainWindow(settings, interactive=False)
     window.resize(1440, 900)
     window.show_welcome()
@@ -179,14 +192,21 @@ def main(out_dir: Path) -> None:
     if projector is not None:
         projector.resize(1920, 1080)
         settle(app, 1200)
-        shoot(projector, out_dir / "projector-initiatives.png")
+        shoot(projector, out_dir / "projector-initiatives.png", "projector")
         page.go_to(dashboard)
         page.dashboard_view.drill_down.closed.emit()
         settle(app, 1200)
-        shoot(projector, out_dir / "projector-dashboard.png")
+        shoot(projector, out_dir / "projector-dashboard.png", "projector")
+        projector.resize(1280, 720)  # a smaller projector: the same page, laid out for it
+        settle(app, 1200)
+        shoot(projector, out_dir / "projector-dashboard-720.png", "projector")
+        projector.resize(1920, 1080)
         page.go_to(dashboard - 1)
         settle(app, 1200)
-        shoot(projector, out_dir / "projector.png")
+        shoot(projector, out_dir / "projector.png", "projector")
+        projector.resize(1280, 720)
+        settle(app, 1200)
+        shoot(projector, out_dir / "projector-720.png", "projector")
         projector.close()
     setup = KpiSetupDialog(session, window)
     setup.resize(1500, 860)
@@ -284,4 +304,8 @@ def _shoot_signing(app: QApplication, window: MainWindow, out_dir: Path) -> None
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "resources" / "screenshots")
+    arguments = [a for a in sys.argv[1:] if a != "--dark"]
+    main(
+        Path(arguments[0]) if arguments else ROOT / "resources" / "screenshots",
+        dark="--dark" in sys.argv[1:],
+    )
