@@ -30,6 +30,8 @@ from PySide6.QtWidgets import (
 from core.changes import Change
 from core.model import Side
 from core.portfolio import SAY_DO_MEETINGS, PortfolioRow
+from ui.design import SPACE
+from ui.icons import icon
 from ui.session import Session
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -76,8 +78,12 @@ class PortfolioModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> object:
-        if orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+        if orientation is not Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
             return HEADERS[section]
+        if role == Qt.ItemDataRole.TextAlignmentRole:  # a figure's heading stands over it
+            return int(self._alignment(section))
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
@@ -93,9 +99,14 @@ class PortfolioModel(QAbstractTableModel):
             return " and ".join(row.parties.values())
         if role == Qt.ItemDataRole.ToolTipRole and column == len(HEADERS) - 1:
             return self._text(row, column)
-        if role == Qt.ItemDataRole.TextAlignmentRole and 4 <= column <= 7:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(self._alignment(column))
         return None
+
+    @staticmethod
+    def _alignment(column: int) -> Qt.AlignmentFlag:
+        across = Qt.AlignmentFlag.AlignRight if 4 <= column <= 7 else Qt.AlignmentFlag.AlignLeft
+        return across | Qt.AlignmentFlag.AlignVCenter
 
     def _text(self, row: PortfolioRow, column: int) -> str:
         if column == 0:
@@ -144,8 +155,12 @@ class PortfolioPage(QWidget):
         super().__init__()
         self._session = session
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(SPACE["xl"], SPACE["l"], SPACE["xl"], SPACE["l"])
+        layout.setSpacing(SPACE["m"])
         head = QHBoxLayout()
-        self.back = QPushButton("← Back")
+        head.setSpacing(SPACE["m"])
+        self.back = QPushButton(icon("back"), "Meetings")
+        self.back.setToolTip("Back to this partnership's meetings (Ctrl+Home)")
         self.back.clicked.connect(self.back_requested.emit)
         title = QLabel("All partnerships")
         title.setObjectName("pageTitle")
@@ -173,6 +188,8 @@ class PortfolioPage(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.setShowGrid(False)
         self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(True)  # a long reason wraps in its row rather than being cut
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(len(HEADERS) - 1, QHeaderView.ResizeMode.Stretch)

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from string import Template
 
-from PySide6.QtCore import QObject, QSettings, Qt, Signal
+from PySide6.QtCore import QObject, QSettings, Qt, QTemporaryDir, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QPainter, QPalette, QPen
 from PySide6.QtWidgets import (
     QApplication,
@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui import palette
-from ui.design import Appearance, Scheme, tokens
+from ui.design import COLOURS, Appearance, Scheme, tokens
 
 STYLE_SHEET = Path(__file__).resolve().parent.parent / "resources" / "style.qss"
 SETTING = "appearance"
@@ -72,7 +72,7 @@ class Theme(QObject):
         self.settings = settings
         self.scheme: Scheme | None = None
         self.system = QGuiApplication.styleHints().colorScheme()  # Unknown where none is said
-        self._template = Template(STYLE_SHEET.read_text(encoding="utf-8"))
+        self._drawings = QTemporaryDir()  # the style sheet's arrows, in the scheme's colour
         self.style = _Style(QStyleFactory.create("Fusion"))
         app.setStyle(self.style)
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._on_system_scheme)
@@ -110,10 +110,33 @@ class Theme(QObject):
             return
         palette.use(scheme)
         self.app.setPalette(qt_palette())
-        self.app.setStyleSheet(self._template.substitute(tokens(scheme)))
+        self.app.setStyleSheet(style_sheet(scheme, Path(self._drawings.path())))
         self.scheme = scheme
         _restyle_charts()
         self.changed.emit(scheme)
+
+
+def style_sheet(scheme: Scheme, folder: Path) -> str:
+    """The one style sheet filled in for `scheme` (the active one: palette.use first), with
+    the drawings it needs written to `folder`."""
+    template = Template(STYLE_SHEET.read_text(encoding="utf-8"))
+    return template.substitute(tokens(scheme), **_arrows(scheme, folder))
+
+
+def _arrows(scheme: Scheme, folder: Path) -> dict[str, str]:
+    """The fields' arrows as small drawings in the scheme's detail colour (a style sheet
+    takes an image for them, and then no longer draws Fusion's bevelled ones)."""
+    found = {}
+    for name, path in (("arrow_down", "M3 4.5 6 7.5 9 4.5"), ("arrow_up", "M3 7.5 6 4.5 9 7.5")):
+        drawing = folder / f"{name}-{scheme.value}.svg"
+        drawing.write_text(
+            '<svg xmlns="http://www.w3.org/2000/svg" width="12" height="12" viewBox="0 0 12 12">'
+            f'<path d="{path}" fill="none" stroke="{COLOURS[scheme]["DETAIL"]}" '
+            'stroke-width="1.5" stroke-linecap="round" stroke-linejoin="round"/></svg>',
+            encoding="utf-8",
+        )
+        found[name] = drawing.as_posix()
+    return found
 
 
 def qt_palette() -> QPalette:

@@ -4,7 +4,7 @@ light or dark after the system unless the user chose, tables ruled by row, one i
 from __future__ import annotations
 
 from collections.abc import Iterator
-from string import Template
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
@@ -12,6 +12,7 @@ from PySide6.QtGui import (
     QColor,
     QGuiApplication,
     QIcon,
+    QImage,
     QPalette,
     QStandardItem,
     QStandardItemModel,
@@ -28,9 +29,9 @@ from core.model import Rag, ReviewStatus
 from ui import icons, palette
 from ui.action_review import STATUS_COLOURS
 from ui.dashboard import RAG_COLOURS
-from ui.design import COLOURS, Appearance, Scheme, tokens
+from ui.design import COLOURS, Appearance, Scheme
 from ui.main_window import MainWindow
-from ui.theme import STYLE_SHEET, Theme, installed
+from ui.theme import Theme, installed, style_sheet
 
 
 @pytest.fixture
@@ -47,12 +48,14 @@ def theme(qapp: QApplication, settings: QSettings) -> Iterator[Theme]:
     palette.use(Scheme.LIGHT)
 
 
-def test_both_schemes_name_every_colour_and_fill_the_whole_style_sheet() -> None:
+def test_both_schemes_name_every_colour_and_fill_the_whole_style_sheet(tmp_path: Path) -> None:
     assert COLOURS[Scheme.LIGHT].keys() == COLOURS[Scheme.DARK].keys() == palette.COLOUR_NAMES
-    template = Template(STYLE_SHEET.read_text(encoding="utf-8"))
     for scheme in Scheme:
-        sheet = template.substitute(tokens(scheme))  # a name the tokens lack raises KeyError
+        sheet = style_sheet(scheme, tmp_path)  # a name the tokens lack raises KeyError
         assert "$" not in sheet
+        arrow = tmp_path / f"arrow_down-{scheme.value}.svg"
+        assert f"url({arrow.as_posix()})" in sheet
+        assert QImage(str(arrow)).width() == 12  # a drawing Qt reads
 
 
 def test_tables_colours_and_charts_read_the_scheme_when_they_paint() -> None:
