@@ -40,6 +40,7 @@ from core.model import Person, Side
 from core.received import UnknownCertificate
 from core.signatures import certificate_fingerprint, passphrase_problem, short_fingerprint
 from ui.field_error import FieldError
+from ui.icons import icon
 from ui.session import Session
 
 
@@ -187,11 +188,11 @@ class MySigningKeyDialog(QDialog):
         layout.addWidget(self.error)
 
         row = QHBoxLayout()
-        self.create_button = QPushButton("&Create my key")
+        self.create_button = QPushButton(icon("key"), "&Create my key")
         self.create_button.clicked.connect(self._on_create_clicked)
         self.adopt_button = QPushButton("&Use a key file I have…")
         self.adopt_button.clicked.connect(self._on_adopt_clicked)
-        self.export_button = QPushButton("E&xport my certificate…")
+        self.export_button = QPushButton(icon("export"), "E&xport my certificate…")
         self.export_button.setToolTip("The certificate to give the other side to register")
         self.export_button.clicked.connect(self._on_export_clicked)
         close = QPushButton("Close")
@@ -338,9 +339,9 @@ class CertificatesDialog(QDialog):
         self.error = FieldError()
         layout.addWidget(self.error)
         row = QHBoxLayout()
-        add = QPushButton("&Add a certificate…")
+        add = QPushButton(icon("add"), "&Add a certificate…")
         add.clicked.connect(self._on_add_clicked)
-        authority = QPushButton("Add a company &authority…")
+        authority = QPushButton(icon("certificate"), "Add a company &authority…")
         authority.clicked.connect(self._on_authority_clicked)
         close = QPushButton("Close")
         close.clicked.connect(self.accept)

@@ -35,6 +35,7 @@ from core.kpis import read_value
 from core.model import Direction, Kpi, KpiCategory, KpiTarget, Side
 from core.rag import target_in_force
 from ui.field_error import FieldError
+from ui.icons import icon
 from ui.models import RowsTableModel, rows_table
 from ui.session import Session
 
@@ -131,7 +132,7 @@ class KpiSetupDialog(QDialog):
         for column in range(1, 6):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.table.selectionModel().currentRowChanged.connect(self._on_table_row_changed)
-        self.new_button = QPushButton("New KPI")
+        self.new_button = QPushButton(icon("add"), "New KPI")
         self.new_button.setToolTip("Start a new KPI (Ctrl+N)")
         self.new_button.clicked.connect(self.start_new)
         left = QWidget()

@@ -34,6 +34,7 @@ from core.model import AttendanceStatus, Meeting, MeetingStatus, Person, Side
 from core.signatures import certificate_fingerprint
 from ui.field_error import FieldError
 from ui.folders import last_folder, remember_folder
+from ui.icons import icon
 from ui.session import KeyChoice, Session
 
 if TYPE_CHECKING:
@@ -216,27 +217,27 @@ class MinutesDialog(QDialog):
         self.sign_buttons: dict[Side, QPushButton] = {}
         parties = session.parties()
         for side in Side:
-            button = QPushButton(f"Sign for {parties[side].name}…")
+            button = QPushButton(icon("sign"), f"Sign for {parties[side].name}…")
             button.clicked.connect(lambda _=False, s=side: self.sign(s))
             self.sign_buttons[side] = button
             row.addWidget(button)
-        self.request_button = QPushButton("Send for si&gnature…")
+        self.request_button = QPushButton(icon("send"), "Send for si&gnature…")
         self.request_button.setToolTip(
             "Write the minutes to sign elsewhere: the other side signs its field on its own "
             "computer (this app, pyHanko or any PDF reader that signs) and sends it back"
         )
         self.request_button.clicked.connect(self._on_request_clicked)
         row.addWidget(self.request_button)
-        self.receive_button = QPushButton("&Receive signed…")
+        self.receive_button = QPushButton(icon("import"), "&Receive signed…")
         self.receive_button.setToolTip("Take back minutes signed elsewhere and record the sign-off")
         self.receive_button.clicked.connect(self._on_receive_clicked)
         row.addWidget(self.receive_button)
         row.addStretch(1)
-        self.export_button = QPushButton("&Export PDF…")
+        self.export_button = QPushButton(icon("export"), "&Export PDF…")
         self.export_button.setShortcut(QKeySequence("Ctrl+Shift+E"))
         self.export_button.clicked.connect(self._on_export_clicked)
         row.addWidget(self.export_button)
-        self.send_button = QPushButton("Se&nd minutes…")
+        self.send_button = QPushButton(icon("send"), "Se&nd minutes…")
         self.send_button.clicked.connect(self._on_send_clicked)
         row.addWidget(self.send_button)
         self.amend_button = QPushButton("&Amend…")

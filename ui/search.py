@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.search import Hit, Order, Query, excerpt, grouped, highlight
+from ui.icons import icon
 from ui.session import Session
 
 HIT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -93,6 +94,7 @@ class SearchDialog(QDialog):
         self.resize(820, 600)
         layout = QVBoxLayout(self)
         self.line = QLineEdit()
+        self.line.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
         self.line.setPlaceholderText(
             'Search notes, decisions, actions, comments…   "a phrase"   prefix*'
         )

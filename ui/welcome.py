@@ -27,7 +27,9 @@ from core.errors import ValidationError
 from core.model import Person, Side
 from core.people import check_person, clean_name
 from ui.agenda_editor import StandingAgendaEditor, StandingAgendaModel
+from ui.design import SPACE
 from ui.field_error import FieldError
+from ui.icons import icon
 
 _PARTY_LABELS = {Side.ENTERPRISE: "Enterprise", Side.PARTNER: "Technology partner"}
 
@@ -59,6 +61,7 @@ class WelcomePage(QWidget):
             self.create_requested,
         )
         self.create_button.setObjectName("primaryButton")
+        self.create_button.setIcon(icon("add", "WHITE"))
         self.demo_button = self._button(
             "Open the demo",
             "A demo partnership with two years of monthly reviews, to look around.",
@@ -69,16 +72,18 @@ class WelcomePage(QWidget):
             "Open a partnership database file kept elsewhere.",
             self.open_requested,
         )
+        self.demo_button.setIcon(icon("start"))
+        self.open_button.setIcon(icon("open"))
         self.setFocusProxy(self.create_button)
 
         column = QWidget()
         column.setMaximumWidth(520)
         inner = QVBoxLayout(column)
-        inner.setContentsMargins(24, 24, 24, 24)
-        inner.setSpacing(14)
+        inner.setContentsMargins(SPACE["xl"], SPACE["xl"], SPACE["xl"], SPACE["xl"])
+        inner.setSpacing(SPACE["m"])
         inner.addWidget(title)
         inner.addWidget(explanation)
-        inner.addSpacing(18)
+        inner.addSpacing(SPACE["l"])
         for button in (self.create_button, self.demo_button, self.open_button):
             inner.addWidget(button)
 
