@@ -262,6 +262,10 @@ def _shoot_signing(app: QApplication, window: MainWindow, out_dir: Path) -> None
     meeting = window.minutes_meeting()
     assert meeting is not None
     minutes = MinutesDialog(session, meeting.id, window)
+    minutes.resize(1200, 860)
+    minutes.show()
+    settle(app, 600)
+    shoot(minutes, out_dir / "minutes.png")
     side = Side.PARTNER
     people = [p for p in session.people() if p.side is side][:3]
     sign_off = SignOffDialog(

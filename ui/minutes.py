@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSettings, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QGuiApplication, QKeySequence
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMargins, QSettings, Qt, QUrl, Signal
+from PySide6.QtGui import QColor, QDesktopServices, QGuiApplication, QKeySequence, QPalette
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import (
@@ -32,6 +32,8 @@ from core.errors import ReviewError
 from core.exports import write_atomically
 from core.model import AttendanceStatus, Meeting, MeetingStatus, Person, Side
 from core.signatures import certificate_fingerprint
+from ui import palette
+from ui.design import SPACE
 from ui.field_error import FieldError
 from ui.folders import last_folder, remember_folder
 from ui.icons import icon
@@ -200,7 +202,6 @@ class MinutesDialog(QDialog):
         self.resize(1100, 860)
         layout = QVBoxLayout(self)
         self.heading = QLabel()
-        self.heading.setObjectName("sectionTitle")
         self.heading.setObjectName("meetingTitle")
         layout.addWidget(self.heading)
         self.state = QLabel()
@@ -212,6 +213,12 @@ class MinutesDialog(QDialog):
         self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
         self.view.setDocument(self.document)
         self.view.setFrameShape(QFrame.Shape.StyledPanel)
+        # The pages on a quiet panel with room around them, as a reader shows paper.
+        surround = self.view.palette()
+        surround.setColor(QPalette.ColorRole.Dark, QColor(palette.PANEL))
+        self.view.setPalette(surround)
+        self.view.setDocumentMargins(QMargins(SPACE["l"], SPACE["l"], SPACE["l"], SPACE["l"]))
+        self.view.setPageSpacing(SPACE["l"])
         layout.addWidget(self.view, 1)
         row = QHBoxLayout()
         self.sign_buttons: dict[Side, QPushButton] = {}

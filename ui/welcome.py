@@ -105,7 +105,7 @@ class WelcomePage(QWidget):
         button.setAccessibleName(text.rstrip("…"))
         button.setAccessibleDescription(description)
         button.setToolTip(description)
-        button.setProperty("size", "large")
+        button.setProperty("prominence", "large")
         button.setAutoDefault(True)
         button.clicked.connect(signal)
         return button
