@@ -52,8 +52,12 @@ def shoot(widget: QWidget, out: Path, kind: str = "screen") -> None:
     print(named)
 
 
+OUT: list[Path] = []
+
+
 def main(out_dir: Path, dark: bool = False) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
+    OUT.append(out_dir)
     work = Path(tempfile.mkdtemp())
     settings = QSettings(str(work / "settings.ini"), QSettings.Format.IniFormat)
     settings.setValue("appearance", "dark" if dark else "light")
@@ -69,6 +73,7 @@ def main(out_dir: Path, dark: bool = False) -> None:
     window.show()
     settle(app)
     shoot(window, out_dir / "welcome.png")
+    _shoot_wizard(app, out_dir)
     window.open_database(db)
     settle(app)
     shoot(window, out_dir / "home.png")
@@ -77,6 +82,7 @@ def main(out_dir: Path, dark: bool = False) -> None:
     window.show_portfolio()
     settle(app)
     shoot(window, out_dir / "portfolio.png")
+    _shoot_partner_updates(app, window, work)
     window.show_home()
     from ui.search import SearchDialog
 
@@ -250,6 +256,73 @@ def main(out_dir: Path, dark: bool = False) -> None:
     _shoot_signing(app, window, out_dir)
     window.close()
     settle(app)
+
+
+def _shoot_wizard(app: QApplication, out_dir: Path) -> None:
+    """The new-partnership wizard refusing a person entered twice."""
+    from PySide6.QtWidgets import QTableWidgetItem, QWizard
+
+    from ui.welcome import CreatePartnershipWizard
+
+    wizard = CreatePartnershipWizard()
+    wizard.resize(900, 640)
+    wizard.show()
+    wizard.parties_page.edits[Side.ENTERPRISE].setText("Northwind Retail")
+    wizard.parties_page.edits[Side.PARTNER].setText("Contoso Cloud")
+    wizard.button(QWizard.WizardButton.NextButton).click()
+    party = wizard.people_page.parties[Side.ENTERPRISE]
+    for name, role, email in (
+        ("Ana Lima", "CIO", "ana.lima@northwind.example"),
+        ("Ana Lima", "CIO", "ana.lima@northwind.example"),
+    ):
+        party.add_button.click()
+        row = party.table.rowCount() - 1
+        for column, text in enumerate((name, role, email)):
+            cell = party.table.item(row, column)
+            if cell is None:
+                party.table.setItem(row, column, QTableWidgetItem(text))
+            else:
+                cell.setText(text)
+    wizard.button(QWizard.WizardButton.NextButton).click()
+    settle(app, 400)
+    shoot(wizard, OUT[0] / "wizard.png")
+    wizard.close()
+
+
+def _shoot_partner_updates(app: QApplication, window: MainWindow, work: Path) -> None:
+    """The partner's filled-in workbook, received as proposals beside the current values."""
+    from openpyxl import load_workbook
+
+    from core import workbook_format as shape
+    from ui.partner_updates import PartnerUpdatesDialog
+
+    session = window.session
+    assert session is not None
+    draft = session.next_meeting()
+    assert draft is not None
+    (work / "pre-read").mkdir()
+    sent = session.send_preread(draft.id, work / "pre-read")
+    path = next(p for p in sent if p.suffix == ".xlsx")
+    book = load_workbook(path)
+    page = book[shape.ACTIONS.name]
+    status = shape.ACTIONS.columns.index("Status") + 1
+    comment = shape.ACTIONS.columns.index("Comment") + 1
+    for row, (said, why) in enumerate(
+        (("done", "Runbook signed off"), ("on track", "Workshop booked"), ("nearly", "")), start=3
+    ):
+        page.cell(row, status, said)
+        page.cell(row, comment, why or None)
+    items = book[shape.ITEMS.name]
+    items.cell(3, 1, 1)
+    items.cell(3, 2, "Licence renewal")
+    items.cell(3, 3, "Before March: the enterprise agreement's terms")
+    book.save(path)
+    dialog = PartnerUpdatesDialog(session, draft.id, path, window)
+    dialog.resize(1300, 640)
+    dialog.show()
+    settle(app, 500)
+    shoot(dialog, OUT[0] / "partner-updates.png")
+    dialog.close()
 
 
 def _shoot_signing(app: QApplication, window: MainWindow, out_dir: Path) -> None:
