@@ -312,7 +312,7 @@ class CertificatesDialog(QDialog):
         super().__init__(parent)
         self.session = session
         self.setWindowTitle("Signatories' certificates")
-        self.resize(1000, 420)
+        self.resize(1180, 440)
         layout = QVBoxLayout(self)
         intro = QLabel(
             "Signatures are accepted only from the certificates registered here (or issued by "
@@ -326,8 +326,11 @@ class CertificatesDialog(QDialog):
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        # A fingerprint too long for the width keeps both ends, the groups people compare
+        # first; the whole of it is in the tooltip.
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.table, 1)
         form = QFormLayout()
@@ -366,7 +369,7 @@ class CertificatesDialog(QDialog):
             cells = [holder, side, _grouped(fingerprint).replace("\n", " "), f"{added:%Y-%m-%d}"]
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                item.setToolTip(fingerprint)
+                item.setToolTip(_grouped(fingerprint).replace("\n", " "))
                 self.table.setItem(index, column, item)
 
     def _choose_certificate(self, title: str) -> bytes | None:
