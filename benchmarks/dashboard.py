@@ -27,7 +27,7 @@ from benchmarks.harness import Benchmark, Context, Result
 
 ROOT = Path(__file__).resolve().parent.parent
 NAME = "open the KPI dashboard, tiles painted"
-GOAL = 2.0
+GOAL = 1.3
 KPIS = 60
 MONTHS = 120
 DEMO_KPIS = 14  # the demo partnership's own, which the benchmark's database starts from
@@ -159,14 +159,9 @@ def _child(
     from benchmarks.harness import compare, timed
     from core.dashboard import tiles
     from storage.dashboard import dashboard_data
+    from ui import palette
     from ui.app import create_application
-    from ui.dashboard import (
-        LINE_COLOUR,
-        NO_READING_COLOUR,
-        RAG_COLOURS,
-        RAG_SYMBOLS,
-        DashboardView,
-    )
+    from ui.dashboard import RAG_COLOURS, RAG_SYMBOLS, DashboardView
     from ui.session import Session
 
     app = create_application()
@@ -214,7 +209,7 @@ def _child(
     floor_view = pg.GraphicsView(background="w")
     floor_view.resize(WIDTH, height)
     floor_view.enableMouse(False)
-    pen = pg.mkPen(LINE_COLOUR, width=2)
+    pen = pg.mkPen(palette.LINE, width=2)  # the tile's own pen
     curves = []
     for _ in series:
         curve = pg.PlotCurveItem(pen=pen, antialias=True)
@@ -225,9 +220,7 @@ def _child(
     floor_view.show()
     app.processEvents()
     symbols = [RAG_SYMBOLS[rag] if rag else "o" for _, _, rag in series]
-    brushes = [
-        pg.mkBrush(QColor(RAG_COLOURS[rag] if rag else NO_READING_COLOUR)) for *_, rag in series
-    ]
+    brushes = [pg.mkBrush(QColor(RAG_COLOURS[rag] if rag else palette.FAINT)) for *_, rag in series]
     flip = [False]
 
     def floor_draw() -> None:

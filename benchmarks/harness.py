@@ -242,9 +242,10 @@ def table(results: Sequence[Result]) -> str:
     for r in results:
         # A ratio that rounds to its goal shows one more decimal, so "NO" is never beside 1.30×.
         ratio = f"{r.ratio:.3f}×" if abs(r.ratio - r.goal) < 0.005 else f"{r.ratio:.2f}×"
+        goal = f"{r.goal:.1f}" if round(r.goal, 1) == r.goal else f"{r.goal:.2f}"
         lines.append(
             f"| {r.title} | {figure(r.app_median, r.unit)} | {figure(r.floor_median, r.unit)} "
-            f"| {ratio} | ≤ {r.goal:.1f}× | {'yes' if r.met else 'NO'} |"
+            f"| {ratio} | ≤ {goal}× | {'yes' if r.met else 'NO'} |"
         )
     return "\n".join(lines)
 

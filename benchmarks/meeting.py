@@ -41,13 +41,19 @@ def compile_app() -> None:
         compileall.compile_dir(ROOT / package, quiet=1)
 
 
+COLD_START_GOAL = 1.15
+PEAK_MEMORY_GOAL = 1.1
+HISTORY_GOAL = 1.3
+
+
 def cold_start(work: Path, db: Path, pairs: int, warmup: int = 1, detail: str = "") -> list[Result]:
-    """`main.py --db DB --quit-when-ready` against a bare PySide6 + pyqtgraph window
-    (floor_window.py): the time to the window shown and idle, and the peak memory on the way."""
+    """`main.py --db DB --quit-when-ready` against a bare PySide6 window (floor_window.py; the
+    app defers the charts' library, so the floor does not load it): the time to the window
+    shown and idle, and the peak memory on the way."""
     compile_app()
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(work / "config"))
     return compare_many(
-        [Metric(COLD_START, 1.3), Metric(PEAK_MEMORY, 1.5, "MiB")],
+        [Metric(COLD_START, COLD_START_GOAL), Metric(PEAK_MEMORY, PEAK_MEMORY_GOAL, "MiB")],
         lambda: _launch([str(ROOT / "main.py"), "--db", str(db), "--quit-when-ready"], env, work),
         lambda: _launch([str(ROOT / "benchmarks" / "floor_window.py")], env, work),
         pairs=pairs,
@@ -129,7 +135,7 @@ def _cold_start_with_history(ctx: Context, db: Path, scale: int) -> list[Result]
             "cold start with history",
             lambda: ready(db),
             lambda: ready(plain),
-            goal=1.3,
+            goal=HISTORY_GOAL,
             pairs=ctx.pairs,
             warmup=ctx.warmup,
             detail=f"demo ×{scale} against ×1",

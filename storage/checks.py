@@ -35,8 +35,13 @@ LOCK_WAIT_MS = 2000  # opening waits this long for another program's write to fi
 SHM_DMS_BYTE = 128  # SQLite's unix VFS: every connection holds this byte of -shm while open
 
 
-def inspect(path: Path) -> None:
+def inspect(path: Path, *, structure: bool = True) -> frozenset[str]:
     """Check an existing file without writing to it; raise a StorageError saying what is wrong.
+    Returns the names of the migrations applied to it.
+
+    `structure=False` leaves out `PRAGMA quick_check` (the one part that reads every page,
+    linear in the file): for a caller that runs it itself (`structure_problem`), on a
+    connection of its own, before anything is written.
 
     Everything is asked of SQLite: a descriptor of the file opened and closed here with the
     operating system's own calls would drop every lock this process's connections hold on it
@@ -44,9 +49,12 @@ def inspect(path: Path) -> None:
     """
     if not os.access(path, os.R_OK):
         raise ReadOnlyError(f"{path} cannot be read: permission denied.")
-    with _read_only(path) as conn:
+    with read_only(path) as conn:
+        if structure:
+            problem = structure_problem(conn, path)
+            if problem is not None:
+                raise problem
         try:
-            check = conn.execute("PRAGMA quick_check").fetchone()[0]
             tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
             applied: set[str] = set()
             if "_sqlite_migrations" in tables:
@@ -58,18 +66,9 @@ def inspect(path: Path) -> None:
                     )
                 }
         except UnicodeDecodeError:  # SQLite's own report quotes bytes of the damage
-            raise DamagedDatabaseError(
-                f"{path} is damaged (its pages hold bytes that are no text). It was left as it is."
-            ) from None
+            raise _undecodable(path) from None
         except sqlite3.Error as error:
-            if "not a database" in str(error).lower() and not _starts_like_sqlite(path):
-                raise NotADatabaseError(
-                    f"{path} is not a database of this app (it is not an SQLite file). "
-                    "Choose another file, or create a new partnership."
-                ) from None
-            raise user_error(error, path) from None
-    if check != "ok":
-        raise DamagedDatabaseError(f"{path} is damaged ({check}). It was left as it is.")
+            raise _refusal(error, path) from None
     user_tables = {t for t in tables if not t.startswith("sqlite_")}
     if user_tables and not applied:
         raise NotADatabaseError(
@@ -82,6 +81,36 @@ def inspect(path: Path) -> None:
             f"{path} was written by a newer version of this app. It was left as it is: "
             "update the app to open it."
         )
+    return frozenset(applied)
+
+
+def structure_problem(conn: sqlite3.Connection, path: Path) -> StorageError | None:
+    """`PRAGMA quick_check` of the file behind `conn` (read-only): what is wrong, in words, or
+    None when every page is sound. It reads the whole file: about a second per GB."""
+    try:
+        check = conn.execute("PRAGMA quick_check").fetchone()[0]
+    except UnicodeDecodeError:  # SQLite's own report quotes bytes of the damage
+        return _undecodable(path)
+    except sqlite3.Error as error:
+        return _refusal(error, path)
+    if check != "ok":
+        return DamagedDatabaseError(f"{path} is damaged ({check}). It was left as it is.")
+    return None
+
+
+def _undecodable(path: Path) -> DamagedDatabaseError:
+    return DamagedDatabaseError(
+        f"{path} is damaged (its pages hold bytes that are no text). It was left as it is."
+    )
+
+
+def _refusal(error: sqlite3.Error, path: Path) -> StorageError:
+    if "not a database" in str(error).lower() and not _starts_like_sqlite(path):
+        return NotADatabaseError(
+            f"{path} is not a database of this app (it is not an SQLite file). "
+            "Choose another file, or create a new partnership."
+        )
+    return user_error(error, path)
 
 
 def _starts_like_sqlite(path: Path) -> bool:
@@ -103,15 +132,28 @@ def _starts_like_sqlite(path: Path) -> bool:
     return child.stdout == SQLITE_HEADER
 
 
-@contextlib.contextmanager
-def _read_only(path: Path) -> Iterator[sqlite3.Connection]:
+def connect_read_only(path: Path, *, any_thread: bool = False) -> sqlite3.Connection:
+    """A read-only connection to `path` that never writes, checkpoints or deletes its journal
+    (`any_thread`: usable from a thread other than the one that made it)."""
     uri = f"file:{quote(str(path.resolve()))}?mode=ro"
     try:
-        conn = sqlite3.connect(uri, uri=True, timeout=LOCK_WAIT_MS / 1000)
+        conn = sqlite3.connect(
+            uri, uri=True, timeout=LOCK_WAIT_MS / 1000, check_same_thread=not any_thread
+        )
     except sqlite3.Error as error:
         raise user_error(error, path) from None
     try:
         conn.execute(f"PRAGMA busy_timeout = {LOCK_WAIT_MS}")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+@contextlib.contextmanager
+def read_only(path: Path) -> Iterator[sqlite3.Connection]:
+    conn = connect_read_only(path)
+    try:
         yield conn
     finally:
         conn.close()

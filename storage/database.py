@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sqlite3
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from sqlite_utils import Database
 
-from storage import backups
+from storage import backups, checks
 from storage.checks import LOCK_WAIT_MS, in_use, inspect, user_error
 from storage.errors import (
     DamagedDatabaseError,
@@ -21,7 +24,7 @@ from storage.errors import (
     StorageError,
     read_only_because,
 )
-from storage.migrations import MIGRATIONS
+from storage.migrations import MIGRATIONS, known_migrations
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -51,20 +54,214 @@ class AppDatabase(Database):
         self.claim = claim
         self.read_only_reason = read_only_reason
         self.warnings = list(warnings)
+        self.structure_check: StructureCheck | None = None
 
     def close(self) -> None:
+        check, self.structure_check = self.structure_check, None
         try:
+            if check is not None:
+                check.stop()
             super().close()
         finally:
             if self.claim is not None:
                 self.claim.release()
                 self.claim = None
-            if self.read_only_reason is not None:
+            refused = isinstance(self.conn, CheckedConnection) and self.conn.refusal is not None
+            if self.read_only_reason is not None or refused:
                 read_only_because(self.path, None)
 
 
+class StructureCheck:
+    """`PRAGMA quick_check` of a file the app window opened without waiting for it, in a thread
+    of its own on a read-only connection of its own (issue 18: the check reads every page, 0.2 s
+    for ten years of history, and grew the window's start with the file).
+
+    Until it has passed, the file's own connection (`CheckedConnection`) writes nothing: a
+    write waits for the check, and once the check failed every write is refused in its words
+    (a damaged file is refused and left as it is, as it is when the check runs before
+    opening). `when_done` tells the window, which closes the file and says why.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._done = threading.Event()
+        self._lock = threading.Lock()
+        self._problem: BaseException | None = None
+        self._listeners: list[Callable[[], None]] = []
+        self._stopped = False
+        self._closed = False
+        self._conn = checks.connect_read_only(path, any_thread=True)
+        self._thread = threading.Thread(
+            target=self._run, name=f"quick_check of {path.name}", daemon=True
+        )
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            problem = checks.structure_problem(self._conn, self.path)
+            self._problem = None if problem is None else _offering_backup(problem, self.path)
+        except BaseException as error:  # a bug: raised in the window's thread when asked
+            self._problem = error
+        finally:
+            with self._lock:
+                self._conn.close()
+                self._closed = True
+                self._done.set()
+                listeners = [] if self._stopped else list(self._listeners)
+            for listener in listeners:
+                listener()
+
+    @property
+    def done(self) -> bool:
+        return self._done.is_set()
+
+    def wait(self) -> StorageError | None:
+        """Wait for the check: None when every page is sound, else the refusal in words (one
+        that offers the newest good backup, as at opening). An unexpected error is raised."""
+        self._done.wait()
+        if self._problem is not None and not isinstance(self._problem, StorageError):
+            raise self._problem
+        return self._problem
+
+    def when_done(self, listener: Callable[[], None]) -> None:
+        """Call `listener` once the check has ended, in the check's thread (or at once, in
+        this one, if it has ended already); never once the check was stopped."""
+        with self._lock:
+            if not self._done.is_set():
+                self._listeners.append(listener)
+                return
+            if self._stopped:
+                return
+        listener()
+
+    def stop(self) -> None:
+        """Stop the check (its file is being closed) and wait for its thread to end."""
+        with self._lock:
+            self._stopped = True
+            if not self._closed:
+                self._conn.interrupt()
+        self._thread.join()
+
+
+# What a statement may do while its file's check runs, as the authorizer is told (sqlite3's
+# action codes): read. Anything else waits for the check.
+_READING_ACTIONS = frozenset(
+    {sqlite3.SQLITE_READ, sqlite3.SQLITE_SELECT, sqlite3.SQLITE_FUNCTION, sqlite3.SQLITE_RECURSIVE}
+)
+# Pragmas that only read, with an argument (a table's columns, indexes, keys).
+_READING_PRAGMAS = frozenset(
+    {"table_info", "table_xinfo", "index_list", "index_info", "index_xinfo", "foreign_key_list"}
+)
+# Pragmas that write without being given a value.
+_WRITING_PRAGMAS = frozenset({"wal_checkpoint", "optimize", "incremental_vacuum"})
+_READING_STATEMENTS = frozenset({"SELECT", "WITH", "VALUES", "EXPLAIN"})
+
+
+def _may_write(sql: str) -> bool:
+    """Whether a statement may write, by its first word (a guess that errs on writing)."""
+    words = sql.split(None, 1)
+    if not words:
+        return False
+    first = words[0].upper()
+    if first == "PRAGMA":
+        return "=" in sql
+    return first not in _READING_STATEMENTS
+
+
+class CheckedConnection(sqlite3.Connection):
+    """The app window's connection: while its file's `StructureCheck` runs, a statement that
+    may write waits for it first; once the check has failed, the connection only reads
+    (`query_only`) and a write is refused with the check's words (storage.errors.translate).
+
+    The authorizer stands behind the first word's guess: any write SQLite is asked to prepare
+    while the check runs waits for it, and is denied if the check failed.
+    """
+
+    check: StructureCheck | None = None
+    refusal: StorageError | None = None
+
+    def hold_writes_until(self, check: StructureCheck) -> None:
+        self.check = check
+        self.set_authorizer(self._authorize)
+
+    def settle(self, sql: str | None = None) -> StorageError | None:
+        """Apply the check's outcome once it has ended (waiting for it when `sql` may write);
+        returns the refusal, if the file failed it."""
+        check = self.check
+        if check is not None and (check.done or (sql is not None and _may_write(sql))):
+            self.check = None
+            self.set_authorizer(None)
+            try:
+                self.refusal = check.wait()
+            except BaseException:
+                self.refusal = StorageError(
+                    f"{check.path} could not be checked: nothing is written to it."
+                )
+                raise
+            finally:
+                if self.refusal is not None:
+                    super().execute("PRAGMA query_only = ON")
+                    read_only_because(check.path, self.refusal.message)
+        return self.refusal
+
+    def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:
+        if self.check is not None:
+            self.settle(sql)
+        return super().execute(sql, parameters)
+
+    def executemany(self, sql: str, parameters: Any, /) -> sqlite3.Cursor:
+        if self.check is not None:
+            self.settle(sql)
+        return super().executemany(sql, parameters)
+
+    def executescript(self, script: str, /) -> sqlite3.Cursor:
+        if self.check is not None:
+            self.settle(script)
+        return super().executescript(script)
+
+    def _authorize(
+        self, action: int, arg1: str | None, arg2: str | None, _db: str | None, _by: str | None
+    ) -> int:
+        if action in _READING_ACTIONS:
+            return sqlite3.SQLITE_OK
+        if action == sqlite3.SQLITE_PRAGMA and (
+            arg1 in _READING_PRAGMAS or (arg2 is None and arg1 not in _WRITING_PRAGMAS)
+        ):
+            return sqlite3.SQLITE_OK
+        check = self.check
+        if check is None:
+            return sqlite3.SQLITE_OK
+        try:
+            problem = check.wait()
+        except BaseException:
+            return sqlite3.SQLITE_DENY
+        return sqlite3.SQLITE_OK if problem is None else sqlite3.SQLITE_DENY
+
+
+def structure_check(db: Database) -> StructureCheck | None:
+    """The check of `db`'s file still running or not yet taken in; None if it was checked
+    before it opened."""
+    conn = db.conn
+    if isinstance(conn, CheckedConnection) and conn.check is not None:
+        return conn.check
+    return None
+
+
+def settle_structure_check(db: Database) -> StorageError | None:
+    """Take in the outcome of `db`'s structure check if it has ended (in the connection's
+    thread): the refusal, if the file failed it (from then on it only reads); else None."""
+    conn = db.conn
+    if isinstance(conn, CheckedConnection):
+        return conn.settle()
+    return None
+
+
 def open_database(
-    path: Path | str, *, automatic_backups: bool = True, one_writer: bool = False
+    path: Path | str,
+    *,
+    automatic_backups: bool = True,
+    one_writer: bool = False,
+    check_later: bool = False,
 ) -> Database:
     """Open (or create) the database at `path`, refusing without a write what it cannot trust.
 
@@ -80,14 +277,27 @@ def open_database(
     `one_writer` (the app's windows): if another window of the app already writes this file,
     it is opened read-only instead (`read_only_reason(db)` says why), so that two windows never
     overwrite each other's notes.
+
+    `check_later` (the app's windows): when opening writes nothing (no migration, the day's
+    backup taken, no journal left to take in), `PRAGMA quick_check`, which reads the whole
+    file, runs in a thread while the window is built (`StructureCheck`); the connection writes
+    nothing until it has passed. `settle_structure_check` takes in its outcome.
     """
     path = Path(path)
     if path.is_dir():
         raise NotADatabaseError(f"{path} is a folder, not a database file.")
     existing = path.exists() and path.stat().st_size > 0
+    check: StructureCheck | None = None
     if existing:
         try:
-            inspect(path)
+            applied = inspect(path, structure=not check_later)
+            if check_later and _writes_on_opening(path, applied, automatic_backups):
+                with checks.read_only(path) as reading:
+                    problem = checks.structure_problem(reading, path)
+                if problem is not None:
+                    raise problem
+            elif check_later:
+                check = StructureCheck(path)
         except StorageError as error:
             raise _offering_backup(error, path) from None
     else:
@@ -107,15 +317,22 @@ def open_database(
                 "then open the file again here to change it."
             )
     try:
-        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, factory=CheckedConnection)
     except sqlite3.Error as error:
         if claim is not None:
             claim.release()
+        if check is not None:
+            check.stop()
         raise user_error(error, path) from None
     db = AppDatabase(conn, path, claim, reason)
+    db.structure_check = check
     try:
         configure(conn)
         pending = MIGRATIONS.pending(db)
+        if pending and check is not None:  # migrated by another process meanwhile: check first
+            problem = check.wait()
+            if problem is not None:
+                raise problem
         if reason is not None:
             if pending:
                 raise NewerVersionError(
@@ -124,6 +341,8 @@ def open_database(
                 )
             conn.execute("PRAGMA query_only = ON")
             read_only_because(path, reason)
+            if check is not None:
+                conn.hold_writes_until(check)
             return db
         if existing:
             _refuse_if_locked(conn, path)
@@ -140,6 +359,8 @@ def open_database(
         MIGRATIONS.apply(db)
         if any(m.name == "0005_rag_from_target" for m in pending):
             _tell_colour_changes(db)
+        if check is not None:
+            conn.hold_writes_until(check)
     except sqlite3.Error as error:
         db.close()
         raise user_error(error, path) from None
@@ -147,6 +368,20 @@ def open_database(
         db.close()
         raise
     return db
+
+
+def _writes_on_opening(path: Path, applied: frozenset[str], automatic_backups: bool) -> bool:
+    """Whether opening `path` writes (a migration, the day's first backup) or takes in a
+    journal another connection left (a crash): then its check comes first."""
+    if set(known_migrations()) - applied:
+        return True
+    wal = path.with_name(path.name + "-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        return True
+    if not automatic_backups:
+        return False
+    today = f"{path.stem}-{dt.datetime.now():%Y%m%d}"
+    return not any(p.name.startswith(today) for p in backups.automatic_backups(path))
 
 
 def _tell_colour_changes(db: AppDatabase) -> None:
@@ -337,4 +572,6 @@ __all__ = [
     "open_read_only",
     "open_warnings",
     "read_only_reason",
+    "settle_structure_check",
+    "structure_check",
 ]

@@ -167,6 +167,40 @@ def meetings_ahead(db: Database, partnership_id: str) -> list[Meeting]:
     )
 
 
+def meetings_unsigned(db: Database, partnership_id: str) -> list[Meeting]:
+    """The partnership's meetings not yet signed off (drafts, a live one, closed ones awaiting
+    signatures): the ones to work on next, a handful however long the history."""
+    return _select(
+        db,
+        Meeting,
+        "partnership_id = ? AND status IN ('draft', 'live', 'closed')",
+        [partnership_id],
+        "scheduled_start, revision",
+    )
+
+
+def meetings_newest_first(
+    db: Database, partnership_id: str, limit: int, offset: int = 0
+) -> list[Meeting]:
+    """A page of the partnership's meetings, newest first: the home page reads a long history
+    a page at a time, as it is scrolled."""
+    return _select(
+        db,
+        Meeting,
+        "partnership_id = ?",
+        [partnership_id, limit, offset],
+        "scheduled_start DESC, revision DESC LIMIT ? OFFSET ?",
+    )
+
+
+def meeting_count(db: Database, partnership_id: str) -> int:
+    return int(
+        db.execute(
+            "SELECT count(*) FROM meeting WHERE partnership_id = ?", [partnership_id]
+        ).fetchone()[0]
+    )
+
+
 def meeting(db: Database, id: str) -> Meeting:
     return _one(db, Meeting, id)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -23,12 +23,15 @@ from PySide6.QtWidgets import (
 
 from core.changes import Change
 from core.errors import ReviewError
-from core.model import Side
+from core.model import Meeting, Side
 from core.record import TamperedMeeting
 from ui.models import STATUS_LABELS, MeetingsModel
 from ui.session import Session
 
 INTEGRITY_CHECK_DELAY_MS = 250
+# Meetings read at a time: a screenful several times over. Ten years of monthly reviews are
+# read as the list is scrolled, not before the window shows (issue 18).
+MEETINGS_PAGE = 100
 
 
 class _IntegrityCheck(QObject):
@@ -46,6 +49,42 @@ class _IntegrityCheck(QObject):
         except ReviewError as error:
             found = error
         self.checked.emit(found)
+
+
+class MeetingHistory(MeetingsModel):
+    """The partnership's meetings, newest first, read a page at a time as the table is
+    scrolled to its end (Qt's fetchMore), so a long history costs nothing until looked at."""
+
+    def __init__(self, session: Session, page: int = MEETINGS_PAGE) -> None:
+        super().__init__()
+        self._session = session
+        self._page = page
+        self._total = 0
+
+    def reload(self) -> None:
+        """Start again from the newest meetings (the meetings changed)."""
+        self._total = self._session.meeting_count()
+        self.set_meetings(self._session.meetings_newest_first(0, self._page))
+
+    @property
+    def total(self) -> int:
+        """How many meetings the partnership has (listed or not yet)."""
+        return self._total
+
+    def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and len(self._rows) < self._total
+
+    def fetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> None:  # noqa: B008
+        if parent.isValid():
+            return
+        more: list[Meeting] = self._session.meetings_newest_first(len(self._rows), self._page)
+        if not more:
+            self._total = len(self._rows)
+            return
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(more) - 1)
+        self._rows.extend(more)
+        self.endInsertRows()
 
 
 class HomePage(QWidget):
@@ -98,7 +137,7 @@ class HomePage(QWidget):
         self.portfolio_button.clicked.connect(self.portfolio_requested)
         buttons.addWidget(self.portfolio_button)
 
-        self.model = MeetingsModel()
+        self.model = MeetingHistory(session)
         self.table = QTableView()
         self.table.setObjectName("meetingsTable")
         self.table.setModel(self.model)
@@ -185,9 +224,8 @@ class HomePage(QWidget):
                 if side in parties
             )
         )
-        meetings = self._session.meetings()
-        self.model.set_meetings(meetings)
-        upcoming = self._session.next_meeting(meetings)
+        self.model.reload()
+        upcoming = self._session.next_meeting()
         if upcoming is None:
             self.next_button.setText("No meeting prepared yet")
             self.next_button.setEnabled(False)

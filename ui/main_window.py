@@ -360,6 +360,9 @@ class MainWindow(QMainWindow):
             return False
         self._close_session()
         self.session = session
+        session.check_failed.connect(
+            lambda error, checked=session: self._on_session_check_failed(checked, error)
+        )
         from ui.recovery import show_open_state
 
         show_open_state(self, session)  # the read-only bar, a backup that failed
@@ -392,6 +395,23 @@ class MainWindow(QMainWindow):
             self.show_home()
         self._update_actions()
         return True
+
+    def _on_session_check_failed(self, session: Session, error: ReviewError) -> None:
+        """The file open here failed the check of its pages that ran once it was open: nothing
+        was written to it. It is closed and refused in words, as at opening, with its backup."""
+        if self.session is not session:
+            return
+        path = session.path
+        self._close_session()
+        self.show_welcome()
+        self.statusBar().showMessage(error.message)
+        self.step_taken.emit(f"refused: {error.message}")
+        if not self.interactive:
+            return
+        from ui.recovery import offer_recovery
+
+        if offer_recovery(self, path, error):  # a backup was put back: open it
+            self.open_database(path)
 
     def _close_session(self) -> None:
         if self.meeting_page is not None:

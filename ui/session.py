@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 
 from core import accountability, actions, agenda, initiatives, lifecycle, quickadd
 from core.accountability import SideRecord
@@ -63,7 +63,14 @@ from core.register import ActionFilter, ActionRow
 from storage import backups, dashboard, kpis, register, repository
 from storage import initiatives as initiative_store
 from storage import partner_updates as partner_store
-from storage.database import Database, open_database, open_warnings, read_only_reason
+from storage.database import (
+    Database,
+    open_database,
+    open_warnings,
+    read_only_reason,
+    settle_structure_check,
+    structure_check,
+)
 from storage.errors import StorageError
 
 if TYPE_CHECKING:
@@ -96,6 +103,11 @@ class Session(QObject):
 
     changed = Signal(object)  # a core.changes.Change: what the operation changed
     warned = Signal(str)  # something went wrong beside the user's action, which itself worked
+    # The file failed the check of its pages that ran once it was open (a StorageError, in
+    # words): nothing was written to it, and the window closes it.
+    check_failed = Signal(object)
+    checked = Signal()  # that check passed: the file can be written
+    _check_ended = Signal()  # from the check's thread
 
     def __init__(self, db: Database, path: Path, partnership_id: str | None) -> None:
         super().__init__()
@@ -104,13 +116,56 @@ class Session(QObject):
         self.partnership_id = partnership_id
         # The clock every operation reads: tests and screenshots may fix it.
         self.now: Callable[[], dt.datetime] = dt.datetime.now
+        self._closed = False
+        check = structure_check(db)
+        self._check_told = check is None  # nothing to tell of a file checked before it opened
+        if check is not None:
+            # Told in the window's thread, which alone may use the connection.
+            self._check_ended.connect(self._on_check_ended, Qt.ConnectionType.QueuedConnection)
+            check.when_done(self._check_ended.emit)
 
     @classmethod
     def open(cls, path: Path) -> Session:
-        """Open `path` (checked, backed up, migrated) on its first partnership, if any."""
-        db = open_database(path, one_writer=True)  # a second window only reads (issue 7)
-        found = repository.partnerships(db)
+        """Open `path` (backed up, migrated) on its first partnership, if any.
+
+        The check of every page of the file runs in a thread while the window is built
+        (storage.database.StructureCheck): until it passes, a write waits for it; if it fails,
+        `check_failed` says why, nothing having been written.
+        """
+        # A second window only reads (issue 7).
+        db = open_database(path, one_writer=True, check_later=True)
+        try:
+            found = repository.partnerships(db)
+        except BaseException:
+            problem = _refusal_of_unchecked(db)
+            db.close()
+            if problem is not None:
+                raise problem from None
+            raise
         return cls(db, path, found[0].id if found else None)
+
+    @property
+    def checking(self) -> bool:
+        """Whether the check of the file's pages still runs (writes wait for it)."""
+        return structure_check(self._db) is not None
+
+    def wait_until_checked(self) -> None:
+        """Wait for the check of the file's pages, and take in its outcome now (`checked` or
+        `check_failed` is emitted)."""
+        check = structure_check(self._db)
+        if check is not None:
+            check.wait()
+        self._on_check_ended()
+
+    def _on_check_ended(self) -> None:
+        if self._closed or self._check_told:
+            return
+        self._check_told = True
+        problem = settle_structure_check(self._db)  # a write may have taken it in already
+        if problem is None:
+            self.checked.emit()
+        else:
+            self.check_failed.emit(problem)
 
     def today(self) -> dt.date:
         """The day the app believes it is (from `now`)."""
@@ -127,6 +182,7 @@ class Session(QObject):
         return open_warnings(self._db)
 
     def close(self) -> None:
+        self._closed = True
         self._db.close()
 
     # --- reading ----------------------------------------------------------------------
@@ -145,6 +201,13 @@ class Session(QObject):
 
     def meetings(self) -> list[Meeting]:
         return repository.meetings(self._db, self._pid)
+
+    def meetings_newest_first(self, offset: int, limit: int) -> list[Meeting]:
+        """A page of the meetings, newest first (a long history is listed page by page)."""
+        return repository.meetings_newest_first(self._db, self._pid, limit, offset)
+
+    def meeting_count(self) -> int:
+        return repository.meeting_count(self._db, self._pid)
 
     def meeting(self, meeting_id: str) -> Meeting:
         return repository.meeting(self._db, meeting_id)
@@ -345,8 +408,11 @@ class Session(QObject):
         return lifecycle.next_draft(repository.meetings_ahead(self._db, self._pid))
 
     def next_meeting(self, meetings: list[Meeting] | None = None) -> Meeting | None:
-        """The meeting to work on next (core.lifecycle.next_meeting)."""
-        return lifecycle.next_meeting(self.meetings() if meetings is None else meetings)
+        """The meeting to work on next (core.lifecycle.next_meeting), of `meetings` or of those
+        not yet signed (the only ones it can be)."""
+        if meetings is None:
+            meetings = repository.meetings_unsigned(self._db, self._pid)
+        return lifecycle.next_meeting(meetings)
 
     @property
     def _pid(self) -> str:
@@ -1045,3 +1111,15 @@ def sign_file(pdf: bytes, key: KeyChoice, field: str = "") -> tuple[bytes, str]:
     else:
         data = _read_key_file(key.path)
     return signed_by(load_identity(data, key.secret))
+
+
+def _refusal_of_unchecked(db: Database) -> StorageError | None:
+    """When reading a file whose check still ran failed: the check's refusal, if it fails
+    (the read met the damage it finds), else None (the error was something else)."""
+    check = structure_check(db)
+    if check is None:
+        return None
+    try:
+        return check.wait()
+    except Exception:
+        return None
