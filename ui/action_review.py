@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -31,7 +30,7 @@ from core.errors import ValidationError
 from core.model import ReviewStatus, Side
 from core.register import ActionFilter, ActionRow
 from ui import design, palette
-from ui.models import RowsTableModel
+from ui.models import FittedColumns, RowsTableModel
 from ui.session import Session
 from ui.undo import push_operation
 
@@ -63,13 +62,21 @@ class ReviewTableModel(RowsTableModel):
         "Action",
         "Owner",
         "Side",
-        "Raised in",
+        "Raised",
         "Due",
         "Slips",
         "Overdue",
         "Last review",
         "This meeting",
     )
+    HEADER_TIPS = {  # noqa: RUF012
+        3: "The meeting in which the action was raised",
+        5: "How many times the due date was moved, and from when",
+        6: "Days past the due date",
+    }
+    DUE_COLUMN = 4
+    OVERDUE_COLUMN = 6
+    OVERDUE_CELLS = (DUE_COLUMN, OVERDUE_COLUMN)
 
     def __init__(self, on: dt.date) -> None:
         super().__init__()
@@ -102,27 +109,38 @@ class ReviewTableModel(RowsTableModel):
         column = index.column()
         overdue = row.days_overdue(self._on)
         if role == Qt.ItemDataRole.DisplayRole:
-            text = self._text(row, column, overdue)
-            said = self._partner_said.get(row.action.id)
-            return f"{text} · partner says: {said}" if column == 8 and said else text
-        if role == Qt.ItemDataRole.ForegroundRole and overdue and column in (0, 4, 6):
+            return self._shown(row, column, overdue)
+        # Overdue is said by the due date and the ⚠ days, not by the whole row: the title
+        # stays in ink, so a table of late actions is not a wall of red.
+        if role == Qt.ItemDataRole.ForegroundRole and overdue and column in self.OVERDUE_CELLS:
             return QBrush(QColor(palette.ERROR))
-        if role == Qt.ItemDataRole.FontRole and overdue and column in (0, 6):
+        if role == Qt.ItemDataRole.FontRole and overdue and column == self.OVERDUE_COLUMN:
             font = QFont()
             font.setBold(True)
             return font
         if role == Qt.ItemDataRole.BackgroundRole and column == 8 and row.review_here:
             return QBrush(QColor(STATUS_COLOURS[row.review_here.status]))
         if role == Qt.ItemDataRole.ToolTipRole:
-            parts = [row.action.title]
-            if row.last_comment:
-                parts.append(f"Last comment: {row.last_comment}")
-            if row.review_here and row.review_here.comment:
-                parts.append(f"This meeting: {row.review_here.comment}")
-            return "\n".join(parts)
+            # A cell too narrow for its text is elided: its tooltip holds the whole text.
+            if column == 0:
+                parts = [row.action.title]
+                if row.last_comment:
+                    parts.append(f"Last comment: {row.last_comment}")
+                if row.review_here and row.review_here.comment:
+                    parts.append(f"This meeting: {row.review_here.comment}")
+                return "\n".join(parts)
+            text = self._shown(row, column, overdue)
+            if column == 3:
+                return f"{text} · raised {row.raised_on:%d %B %Y}"
+            return text or None
         if role == Qt.ItemDataRole.UserRole:
             return row.action.id
         return None
+
+    def _shown(self, row: ActionRow, column: int, overdue: int) -> str:
+        text = self._text(row, column, overdue)
+        said = self._partner_said.get(row.action.id)
+        return f"{text} · partner says: {said}" if column == 8 and said else text
 
     @staticmethod
     def _text(row: ActionRow, column: int, overdue: int) -> str:
@@ -133,14 +151,13 @@ class ReviewTableModel(RowsTableModel):
             return row.owner_name
         if column == 2:
             return action.side.label
-        if column == 3:
-            number = f"#{row.raised_number} · " if row.raised_number else ""
-            return f"{number}{row.raised_on:%b %Y}"
+        if column == 3:  # the meeting's number says how old; its month is in the tooltip
+            return f"#{row.raised_number}" if row.raised_number else f"{row.raised_on:%b %Y}"
         if column == 4:
-            if action.due != action.original_due:
-                return f"{action.due.isoformat()} (was {action.original_due:%d %b})"
             return action.due.isoformat()
         if column == 5:
+            if action.due != action.original_due:
+                return f"{row.slips or 1} · was {action.original_due:%d %b}"
             return str(row.slips) if row.slips else ""
         if column == 6:
             return f"⚠ {overdue} d" if overdue else ""
@@ -284,23 +301,7 @@ class ActionReviewView(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setVisible(False)
         self.table.setWordWrap(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setMinimumSectionSize(40)
-        metrics = self.table.fontMetrics()
-        widths = {
-            1: "Дмитрий Смирнов",
-            2: "Enterprise",
-            3: "#24 · Nov 2026",
-            4: "2026-11-03 (was 07 Oct)",
-            5: "Slips",
-            6: "⚠ 999 d",
-            7: "Last review",
-            8: "at risk → new due 14 Dec",
-        }
-        for column, sample in widths.items():
-            header.resizeSection(column, metrics.horizontalAdvance(sample) + 24)
+        self.columns = FittedColumns(self.table, stretch=0, stretch_minimum=220, capped={8: 240})
         self.table.selectionModel().currentRowChanged.connect(self._on_table_row_changed)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.model import AttendanceStatus, Side
-from ui import palette
+from ui import icons, palette
 from ui.field_error import FieldError
 from ui.session import Session
 from ui.undo import push_operation
@@ -100,7 +100,7 @@ class AttendanceDialog(QDialog):
         self.guest_side = QComboBox()
         self.guest_side.addItem("Enterprise's guest", Side.ENTERPRISE)
         self.guest_side.addItem("Partner's guest", Side.PARTNER)
-        add_guest = QPushButton("Add guest")
+        add_guest = QPushButton(icons.icon("add"), "Add guest")
         add_guest.setAutoDefault(False)  # Enter belongs to the name field (eventFilter)
         add_guest.clicked.connect(self._on_add_guest_clicked)
         self.guest_name.installEventFilter(self)

@@ -28,6 +28,7 @@ from core.changes import Change
 from core.errors import ValidationError
 from core.ids import new_id
 from core.model import AttendanceStatus, Person, RaciRole
+from ui import icons
 from ui.field_error import FieldError
 from ui.session import Session
 from ui.undo import push_operation
@@ -159,7 +160,7 @@ class CommitmentForm(QWidget):
             lists.addLayout(column)
         understood.addRow(lists)
         self.problems = FieldError()
-        self.commit_button = QPushButton("Commit (Enter)")
+        self.commit_button = QPushButton(icons.icon("add"), "Commit (Enter)")
         self.commit_button.clicked.connect(self.commit)
         bottom = QHBoxLayout()
         bottom.addWidget(self.problems, 1)

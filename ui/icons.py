@@ -47,6 +47,9 @@ GLYPHS = {
     "kpi": "chart-line-up",
     "warning": "warning",
     "home": "house",
+    "calendar": "calendar-blank",
+    "timer": "timer",
+    "record": "check",
 }
 
 

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -29,7 +28,7 @@ from PySide6.QtWidgets import (
 from core.changes import Change
 from core.initiatives import MAX_PROGRESS_COMMENT, DueMilestone, InitiativeStatus
 from core.model import MeetingStatus, Rag
-from ui import design, palette
+from ui import design, icons, palette
 from ui.dashboard import (
     RAG_COLOURS,
     RAG_SHAPES,
@@ -39,7 +38,7 @@ from ui.dashboard import (
     rag_text,
 )
 from ui.field_error import FieldError
-from ui.models import RowsTableModel, rows_table
+from ui.models import FittedColumns, RowsTableModel, rows_table
 from ui.session import Session
 from ui.undo import push_operation
 
@@ -176,7 +175,7 @@ class ProgressForm(QGroupBox):
         self.comment.setMaxLength(MAX_PROGRESS_COMMENT + 50)
         self.comment.setPlaceholderText("What moved, what is blocking, what the room asked for")
         self.comment.returnPressed.connect(self.recorded.emit)
-        self.record_button = QPushButton("Record progress")
+        self.record_button = QPushButton(icons.icon("record", "WHITE"), "Record progress")
         self.record_button.setObjectName("primaryButton")
         self.record_button.setToolTip("Record this meeting's progress (Ctrl+Return)")
         self.record_button.clicked.connect(self.recorded.emit)
@@ -250,34 +249,16 @@ class InitiativesView(QWidget):
         self.due: list[DueMilestone] = []
         self.upcoming: DueMilestone | None = None
         self.next_date: dt.date | None = None
-        self.title = QLabel("Strategic initiatives")
-        self.title.setObjectName("pageTitle")
+        # No title of its own: the agenda item's heading above already says what this is.
         self.summary = QLabel()
         self.summary.setObjectName("initiativesSummary")
-        head = QHBoxLayout()
-        head.addWidget(self.title)
-        head.addSpacing(16)
-        head.addWidget(self.summary, 1)
 
         self.model = InitiativesModel()
         self.table = rows_table(self.model, "initiativesTable")
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 14)
         self.table.setWordWrap(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(7, QHeaderView.ResizeMode.Stretch)
-        metrics = self.table.fontMetrics()
-        for column, sample in {
-            0: "Cloud landing zone and migration",
-            1: "Enterprise",
-            2: "Дмитрий Смирнов",
-            3: "Oct 2024",
-            4: "29 Jan 2027",
-            5: "100% (+12)",
-            6: "▲ AMBER",
-            8: "100% ▲ AMBER",
-        }.items():
-            header.resizeSection(column, metrics.horizontalAdvance(sample) + 28)
+        # Columns fit their words; the comment takes the rest (elided last, whole in its tip).
+        self.columns = FittedColumns(self.table, stretch=7, capped={0: 360})
         self.table.selectionModel().currentRowChanged.connect(self._on_table_row_changed)
 
         self.form = ProgressForm()
@@ -333,7 +314,7 @@ class InitiativesView(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(head)
+        layout.addWidget(self.summary)
         layout.addWidget(self.table)
         layout.addWidget(self.form)
         layout.addWidget(lower, 1)
@@ -345,7 +326,6 @@ class InitiativesView(QWidget):
         meeting = self._session.meeting(meeting_id)
         self.meeting_id = meeting_id
         self.editable = meeting.status in (MeetingStatus.LIVE, MeetingStatus.CLOSED)
-        self.title.setText(f"Strategic initiatives · meeting {meeting.number}")
         self.reload()
         if self.model.rowCount() and not self.table.currentIndex().isValid():
             self.table.selectRow(0)

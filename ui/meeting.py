@@ -5,9 +5,27 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QTextCharFormat, QTextCursor, QUndoStack
+from PySide6.QtCore import (
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QPainter,
+    QTextCharFormat,
+    QTextCursor,
+    QUndoStack,
+)
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -16,6 +34,9 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QStackedWidget,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
@@ -26,16 +47,18 @@ from core.changes import Change
 from core.errors import ReviewError
 from core.model import AgendaItemKind, Meeting, MeetingItem, MeetingStatus
 from core.register import ActionFilter
-from ui import palette
+from ui import design, icons, palette
 from ui.action_review import ActionReviewView
 from ui.commitments import CommitmentsView
 from ui.dashboard import DashboardView
 from ui.decisions import DecisionDialog
 from ui.initiatives import InitiativesView
-from ui.models import STATUS_LABELS, AgendaRailModel, format_duration
+from ui.models import STATUS_LABELS, AgendaRailModel, format_duration, kind_repeats_title
 from ui.notes import NotesEditor
 from ui.session import Session
 from ui.undo import push_operation
+
+_Index = QModelIndex | QPersistentModelIndex
 
 SECONDS_SAVE_EVERY = 10
 TIMER_COLOURS = palette.ByMeaning({"normal": "GOOD", "amber": "WARNING", "red": "ERROR"})
@@ -70,9 +93,9 @@ class MeetingPage(QWidget):
         self.clock.setObjectName("meetingClock")
         self.saved_indicator = QLabel("")
         self.saved_indicator.setObjectName("savedIndicator")
-        self.start_button = QPushButton("Start meeting")
+        self.start_button = QPushButton(icons.icon("start"), "Start meeting")
         self.start_button.clicked.connect(self.start_meeting)
-        self.end_button = QPushButton("End meeting")
+        self.end_button = QPushButton(icons.icon("stop"), "End meeting")
         self.end_button.clicked.connect(self.request_end)
         # Asked before a meeting ends with things unreviewed (the window sets it); None ends
         # at once, as scripts and tests do.
@@ -80,13 +103,13 @@ class MeetingPage(QWidget):
         # Asked when a meeting starts on another day than planned: True moves it to today,
         # False keeps its date, None does not start it. None (no question): keep the date.
         self.confirm_start: Callable[[Meeting], bool | None] | None = None
-        self.minutes_button = QPushButton("Minutes…")
+        self.minutes_button = QPushButton(icons.icon("minutes"), "Minutes…")
         self.minutes_button.setToolTip("Preview, sign off, export and send the minutes (Ctrl+M)")
         self.minutes_button.clicked.connect(self.minutes_requested)
-        self.back_button = QPushButton("◀ Meetings")
+        self.back_button = QPushButton(icons.icon("back"), "Meetings")
         self.back_button.setToolTip("Back to the meetings overview (Ctrl+Home)")
         self.back_button.clicked.connect(self.back_requested)
-        self.attendance_button = QPushButton("Attendance…")
+        self.attendance_button = QPushButton(icons.icon("attendance"), "Attendance…")
         self.attendance_button.setToolTip("Tick who is present (Ctrl+Shift+A)")
         self.attendance_button.clicked.connect(self.attendance_requested)
         header = QHBoxLayout()
@@ -112,11 +135,13 @@ class MeetingPage(QWidget):
         self.rail = QListView()
         self.rail.setObjectName("agendaRail")
         self.rail.setModel(self.rail_model)
+        self.rail.setItemDelegate(AgendaRailDelegate(self.rail))
+        self.rail.setResizeMode(QListView.ResizeMode.Adjust)  # titles wrap again when it resizes
         self.rail.setSpacing(2)
         self.rail.setWordWrap(True)
         self.rail.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.rail.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.rail.setMinimumWidth(300)
+        self.rail.setMinimumWidth(250)
         self.rail.selectionModel().currentRowChanged.connect(self._on_rail_current_changed)
 
         self.item_title = QLabel()
@@ -125,7 +150,7 @@ class MeetingPage(QWidget):
         self.item_kind.setObjectName("itemKind")
         self.timer_label = QLabel("0:00")
         self.timer_label.setObjectName("itemTimer")
-        self.timer_button = QPushButton("Start timer")
+        self.timer_button = QPushButton(icons.icon("start"), "Start timer")
         self.timer_button.clicked.connect(self.toggle_timer)
         item_header = QHBoxLayout()
         names = QVBoxLayout()
@@ -144,13 +169,13 @@ class MeetingPage(QWidget):
         self.decisions = QListWidget()
         self.decisions.setObjectName("decisionList")
         self.decisions.setMaximumHeight(110)
-        decision_button = QPushButton("New decision…")
-        decision_button.clicked.connect(self.new_decision)
+        self.decision_button = QPushButton(icons.icon("decision"), "New decision…")
+        self.decision_button.clicked.connect(self.new_decision)
         decisions_header = QHBoxLayout()
         decisions_title = QLabel("Decisions on this item")
         decisions_title.setObjectName("sectionTitle")
         decisions_header.addWidget(decisions_title, 1)
-        decisions_header.addWidget(decision_button)
+        decisions_header.addWidget(self.decision_button)
 
         # The view an item's kind needs sits above its notes; notes-only kinds show no view.
         self.review_view = ActionReviewView(session, undo_stack)
@@ -190,10 +215,12 @@ class MeetingPage(QWidget):
         splitter.addWidget(self.rail)
         splitter.addWidget(centre)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([330, 900])
+        splitter.setSizes([270, 960])  # the rail's detail lines are short
 
         line = QFrame()
-        line.setFrameShape(QFrame.Shape.HLine)
+        line.setObjectName("rule")  # a light 1-pixel rule (style.qss), not a sunken line
+        line.setFrameShape(QFrame.Shape.NoFrame)
+        line.setFixedHeight(1)
         layout = QVBoxLayout(self)
         layout.addLayout(header)
         layout.addWidget(self.banner)
@@ -254,7 +281,10 @@ class MeetingPage(QWidget):
         if was_running:
             self._running_since = time.monotonic()
         self.item_title.setText(item.title)
-        self.item_kind.setText(f"{item.kind.label} · timebox {item.timebox_minutes} min")
+        timebox = f"timebox {item.timebox_minutes} min"
+        self.item_kind.setText(
+            timebox if kind_repeats_title(item) else f"{item.kind.label} · {timebox}"
+        )
         self.notes.load(item.id, self._current_notes(item))
         self._show_kind_view(item)
         self._refresh_decisions()
@@ -427,6 +457,7 @@ class MeetingPage(QWidget):
         self.timer_label.setText(f"{format_duration(elapsed)} / {item.timebox_minutes}:00{suffix}")
         self.timer_label.setStyleSheet(f"color: {TIMER_COLOURS[state]};")
         self.timer_button.setText("Pause timer" if self.timer_running else "Start timer")
+        self.timer_button.setIcon(icons.icon("pause" if self.timer_running else "start"))
         self.timer_button.setEnabled(self.is_live)
         self.rail_model.set_seconds(self._row, elapsed)
         self.timer_ticked.emit(elapsed, item.timebox_minutes * 60, state)
@@ -563,3 +594,82 @@ class MeetingPage(QWidget):
     def _show_error(self, message: str) -> None:
         self.banner.setText(message)
         self.banner.show()
+
+
+class AgendaRailDelegate(QStyledItemDelegate):
+    """An agenda item in the rail: its title, wrapped, and under it a smaller, quieter line
+    with its kind, timebox and time spent (white on the selected item, like its title)."""
+
+    GAP = 2  # between the title and the detail line
+
+    def _option(self, option: QStyleOptionViewItem, index: _Index) -> QStyleOptionViewItem:
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ""
+        return opt
+
+    @staticmethod
+    def detail_font(base: QFont) -> QFont:
+        font = QFont(base)
+        font.setPointSizeF(design.TYPE["body"])
+        return font
+
+    def _text_rect(self, opt: QStyleOptionViewItem, rect: QRect) -> QRect:
+        """Where the words go inside `rect`, inside the item's padding (style.qss)."""
+        style = opt.widget.style() if opt.widget is not None else QApplication.style()
+        opt.rect = rect
+        return style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, opt, opt.widget)
+
+    def _heights(self, opt: QStyleOptionViewItem, width: int, index: _Index) -> tuple[int, int]:
+        title = str(index.data(AgendaRailModel.TITLE_ROLE) or "")
+        wrap = int(Qt.TextFlag.TextWordWrap)
+        title_height = QFontMetrics(opt.font).boundingRect(QRect(0, 0, width, 10_000), wrap, title)
+        return title_height.height(), QFontMetrics(self.detail_font(opt.font)).height()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
+        opt = self._option(option, index)
+        view = opt.widget
+        width = view.viewport().width() if isinstance(view, QListView) else option.rect.width()
+        outer = QRect(0, 0, max(width, 120), 1000)
+        inner = self._text_rect(opt, outer)
+        title, detail = self._heights(opt, inner.width(), index)
+        return QSize(outer.width(), title + self.GAP + detail + outer.height() - inner.height())
+
+    def rects(self, option: QStyleOptionViewItem, index: _Index) -> tuple[QRect, QRect]:
+        """Where the title and the detail line of the item in `option.rect` are drawn."""
+        opt = self._option(option, index)
+        inner = self._text_rect(opt, QRect(option.rect))
+        title_height, detail_height = self._heights(opt, inner.width(), index)
+        spare = inner.height() - title_height - self.GAP - detail_height
+        top = inner.top() + max(0, spare // 2)
+        title = QRect(inner.left(), top, inner.width(), title_height)
+        detail = QRect(inner.left(), title.bottom() + 1 + self.GAP, inner.width(), detail_height)
+        return title, detail
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
+        opt = self._option(option, index)
+        style = opt.widget.style() if opt.widget is not None else QApplication.style()
+        # the item's background, rule and selection as the style sheet draws them, no text
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        title_rect, detail_rect = self.rects(option, index)
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+        title_colour = QColor(palette.WHITE if selected else palette.INK)
+        detail_colour = QColor(palette.WHITE if selected else palette.DETAIL)
+        if selected:
+            detail_colour.setAlphaF(0.85)
+        flags = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        painter.save()
+        painter.setFont(opt.font)
+        painter.setPen(title_colour)
+        title = str(index.data(AgendaRailModel.TITLE_ROLE) or "")
+        painter.drawText(title_rect, flags | int(Qt.TextFlag.TextWordWrap), title)
+        detail_font = self.detail_font(opt.font)
+        detail = QFontMetrics(detail_font).elidedText(
+            str(index.data(AgendaRailModel.DETAIL_ROLE) or ""),
+            Qt.TextElideMode.ElideRight,
+            detail_rect.width(),
+        )
+        painter.setFont(detail_font)
+        painter.setPen(detail_colour)
+        painter.drawText(detail_rect, flags, detail)
+        painter.restore()

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import (
     QAbstractItemModel,
     QAbstractListModel,
     QAbstractTableModel,
+    QEvent,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     Qt,
 )
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QAbstractItemView, QTableView
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 from core.model import Meeting, MeetingItem, MeetingStatus
 from ui import palette
@@ -136,8 +139,18 @@ class MeetingsModel(RowsTableModel):
         return None
 
 
+def kind_repeats_title(item: MeetingItem) -> bool:
+    """Whether the item's title already says its kind ("Strategic initiatives", "Operational
+    performance dashboard"): the kind is then not said again beside it."""
+    return item.kind.label.casefold() in item.title.casefold()
+
+
 class AgendaRailModel(QAbstractListModel):
-    """The meeting's agenda items with their timebox and the time actually spent."""
+    """The meeting's agenda items with their timebox and the time actually spent: each a title
+    (TITLE_ROLE) and a detail line (DETAIL_ROLE) that the rail draws smaller and quieter."""
+
+    TITLE_ROLE = Qt.ItemDataRole.UserRole + 1
+    DETAIL_ROLE = Qt.ItemDataRole.UserRole + 2
 
     def __init__(self, items: list[MeetingItem] | None = None) -> None:
         super().__init__()
@@ -174,11 +187,15 @@ class AgendaRailModel(QAbstractListModel):
         if not index.isValid():
             return None
         item = self._items[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == self.TITLE_ROLE:
+            return f"{index.row() + 1}. {item.title}"
+        if role == self.DETAIL_ROLE:
             spent = self.seconds(index.row())
-            actual = format_duration(spent) if spent else "–"
-            detail = f"{item.kind.label} · {item.timebox_minutes} min · {actual}"
-            return f"{index.row() + 1}. {item.title}\n{detail}"
+            parts = [] if kind_repeats_title(item) else [item.kind.label]
+            parts += [f"{item.timebox_minutes} min", format_duration(spent) if spent else "–"]
+            return " · ".join(parts)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return f"{self.data(index, self.TITLE_ROLE)}\n{self.data(index, self.DETAIL_ROLE)}"
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{item.title} ({item.kind.label}), timebox {item.timebox_minutes} min"
         if role == Qt.ItemDataRole.UserRole:
@@ -197,3 +214,103 @@ def rows_table(model: QAbstractItemModel, object_name: str) -> QTableView:
     table.setAlternatingRowColors(True)
     table.verticalHeader().setVisible(False)
     return table
+
+
+class FittedColumns(QObject):
+    """Keeps a table's columns as wide as their content, header included, and gives the one
+    stretching column (an action's title) the rest of the width.
+
+    Text is elided only as a last resort: when the table is too narrow for every column's
+    content beside the stretching column's `stretch_minimum`, the widest columns give way,
+    none below `minimum`; their models give each cell's whole text as its tooltip. A column of
+    free text (a comment) can be `capped` so that it never takes the title's room. Fitted again
+    when the rows or the table's width change."""
+
+    def __init__(
+        self,
+        table: QTableView,
+        stretch: int,
+        stretch_minimum: int = 240,
+        minimum: int = 56,
+        capped: dict[int, int] | None = None,
+    ) -> None:
+        super().__init__(table)
+        self.table = table
+        self.stretch = stretch
+        self.capped = dict(capped or {})
+        self.stretch_minimum = stretch_minimum
+        self.minimum = minimum
+        self._fitting = False
+        header = table.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setMinimumSectionSize(min(minimum, header.minimumSectionSize()))
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+        model = table.model()
+        model.modelReset.connect(self.fit)
+        model.layoutChanged.connect(self.fit)
+        model.rowsInserted.connect(self.fit)
+        model.dataChanged.connect(self.fit)
+        self._viewport = table.viewport()
+        self._viewport.installEventFilter(self)
+        table.installEventFilter(self)
+        self.fit()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if not shiboken6.isValid(self.table):  # the table is being deleted
+            return False
+        if (watched is self._viewport and kind == QEvent.Type.Resize) or (
+            watched is self.table
+            and kind in (QEvent.Type.Show, QEvent.Type.StyleChange, QEvent.Type.FontChange)
+        ):
+            self.fit()
+        return False
+
+    def wanted(self) -> dict[int, int]:
+        """Each column's width for its whole content and its header (the stretching one aside)."""
+        table, header = self.table, self.table.horizontalHeader()
+        table.ensurePolished()
+        header.ensurePolished()
+        wanted = {}
+        for column in range(header.count()):
+            if column == self.stretch or header.isSectionHidden(column):
+                continue
+            width = max(table.sizeHintForColumn(column), header.sectionSizeHint(column))
+            wanted[column] = min(width, self.capped.get(column, width))
+        return wanted
+
+    def fit(self) -> None:
+        """Size the columns to their content now, within the table's width."""
+        if self._fitting:
+            return
+        self._fitting = True
+        try:
+            wanted = self.wanted()
+            widths = wanted
+            if self.table.isVisible():
+                room = self.table.viewport().width() - self.stretch_minimum
+                widths = _give_way(wanted, room, self.minimum)
+            header = self.table.horizontalHeader()
+            for column, width in widths.items():
+                if header.sectionSize(column) != width:
+                    header.resizeSection(column, width)
+        finally:
+            self._fitting = False
+
+
+def _give_way(wanted: dict[int, int], room: int, minimum: int) -> dict[int, int]:
+    """The widths in `room` closest to `wanted`: when they do not all fit, the widest are cut
+    to one common width (never below `minimum`), so the narrow columns stay whole."""
+    if sum(wanted.values()) <= room:
+        return dict(wanted)
+    left, count, cap = room, len(wanted), minimum
+    for width in sorted(wanted.values()):
+        share = left // count
+        if width > share:
+            cap = share
+            break
+        left -= width
+        count -= 1
+    cap = max(cap, minimum)
+    return {column: min(width, cap) for column, width in wanted.items()}

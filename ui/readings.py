@@ -13,7 +13,15 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence, QShortcut
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetrics,
+    QKeySequence,
+    QShortcut,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -43,10 +51,11 @@ from core.kpis import (
     reviewing_side,
 )
 from core.model import Kpi, KpiTarget, Reading, ReadingConfirmation, Side
-from core.periods import add_months, parse_period
+from core.periods import add_months, first_day, parse_period
 from core.rag import rag_of_reading, target_in_force
 from ui import palette
 from ui.dashboard import RAG_SHAPES, target_text
+from ui.design import SPACE
 from ui.field_error import FieldError
 from ui.readings_import import ImportReadingsDialog
 from ui.session import Session
@@ -54,6 +63,7 @@ from ui.session import Session
 _Index = QModelIndex | QPersistentModelIndex
 
 MONTHS_SHOWN = 12
+NAMES_WIDTH = 320  # the KPI names beside the grid: a longer one is elided, whole in its tooltip
 SIDES = (Side.ENTERPRISE, Side.PARTNER)
 
 
@@ -78,6 +88,10 @@ class ReadingsGridModel(QAbstractTableModel):
         self._targets: dict[str, list[KpiTarget]] = {}
         self._saved: dict[tuple[str, str], Reading] = {}
         self.typed: dict[tuple[str, str], _Typed] = {}
+        # The names beside the grid are elided here, measured in the font they are drawn in
+        # (the header's own elision measures a lighter font than style.qss draws them in).
+        self.names_metrics = QFontMetrics(QFont())
+        self.names_width = 10_000
 
     # --- contents -----------------------------------------------------------------------
 
@@ -179,15 +193,21 @@ class ReadingsGridModel(QAbstractTableModel):
             period = self.periods[section]
             future = period > self.this_month
             if role == Qt.ItemDataRole.DisplayRole:
-                return f"{period}\n(future)" if future else period
+                # the month over its year: twelve narrow columns fit beside the names
+                return f"{first_day(period):%b}\n{period[:4]}"
             if role == Qt.ItemDataRole.ForegroundRole and future:
                 return QBrush(QColor(palette.FAINT))
-            if role == Qt.ItemDataRole.ToolTipRole and future:
-                return f"{period} has not begun: its readings are entered from then on."
+            if role == Qt.ItemDataRole.ToolTipRole:
+                if future:
+                    return f"{period} has not begun: its readings are entered from then on."
+                return period
             return None
         kpi = self.kpis[section]
         if role == Qt.ItemDataRole.DisplayRole:
-            return f"{kpi.name} ({kpi.unit})" if kpi.unit else kpi.name
+            name = f"{kpi.name} ({kpi.unit})" if kpi.unit else kpi.name
+            return self.names_metrics.elidedText(
+                name, Qt.TextElideMode.ElideRight, self.names_width
+            )
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{kpi.name}: owned by {kpi.owner_side.label}, {kpi.category.value}"
         return None
@@ -366,9 +386,16 @@ class ReadingsDialog(QDialog):
             | QAbstractItemView.EditTrigger.EditKeyPressed
         )
         self.grid.setAlternatingRowColors(True)
+        self.grid.verticalHeader().ensurePolished()
+        semibold = QFont(self.grid.verticalHeader().font())
+        semibold.setWeight(QFont.Weight.DemiBold)  # QHeaderView::section in style.qss
+        self.model.names_metrics = QFontMetrics(semibold)
+        self.model.names_width = NAMES_WIDTH - 2 * SPACE["s"] - SPACE["xs"]
         self.grid.verticalHeader().setDefaultSectionSize(self.grid.fontMetrics().height() + 14)
+        # The months share the width, none narrower than its figures (_fit_months); the names
+        # take what they need up to NAMES_WIDTH, so that the first month is never hidden.
         self.grid.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.grid.horizontalHeader().setMinimumSectionSize(84)
+        self.grid.verticalHeader().setMaximumWidth(NAMES_WIDTH)
         self.grid.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.grid.selectionModel().currentChanged.connect(self._on_grid_current_changed)
         self.model.dataChanged.connect(self._on_model_data_changed)
@@ -376,7 +403,7 @@ class ReadingsDialog(QDialog):
         # --- the chosen cell ---
         self.cell_box = QGroupBox("Reading")
         self.cell_box.setObjectName("readingCell")
-        self.cell_box.setFixedWidth(330)
+        self.cell_box.setFixedWidth(300)
         self.cell_title = QLabel()
         self.cell_title.setWordWrap(True)
         self.cell_title.setObjectName("sectionTitle")
@@ -450,8 +477,25 @@ class ReadingsDialog(QDialog):
     def reload(self) -> None:
         kpis, targets, readings = self._session.dashboard_data()
         self.model.set_data(kpis, targets, readings, parse_period(self.last.text()))
-        self.grid.resizeColumnToContents(0)
+        self._fit_months()
         self._show_cell()
+
+    def _fit_months(self) -> None:
+        """No month narrower than its widest figure or its header."""
+        header = self.grid.horizontalHeader()
+        self.grid.ensurePolished()
+        wanted = [
+            max(self.grid.sizeHintForColumn(column), header.sectionSizeHint(column))
+            for column in range(self.model.columnCount())
+        ]
+        header.setMinimumSectionSize(max(wanted, default=40))
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # The grid opens on this month; where the months do not all fit, the first stays in
+        # view rather than hide behind the names.
+        self._fit_months()
+        self.grid.horizontalScrollBar().setValue(0)
 
     def move_months(self, months: int) -> None:
         self.last.setText(add_months(parse_period(self.last.text()), months))
@@ -595,6 +639,7 @@ class ReadingsDialog(QDialog):
         self._show_cell()
 
     def _on_model_data_changed(self, top_left: QModelIndex, *args: object) -> None:
+        self._fit_months()
         self._refresh_message()
         if top_left == self.grid.currentIndex():
             self._show_cell()

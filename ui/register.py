@@ -14,14 +14,13 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QKeyEvent, QShowEvent
+from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -35,9 +34,9 @@ from core.errors import ReviewError
 from core.exports import actions_csv, open_actions_ics, write_atomically
 from core.model import ActionState, Side
 from core.register import ActionFilter, ActionRow
-from ui import palette
+from ui import icons, palette
 from ui.action_history import ActionHistoryDialog
-from ui.models import RowsTableModel
+from ui.models import FittedColumns, RowsTableModel
 from ui.session import Session
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -67,6 +66,7 @@ class RegisterModel(RowsTableModel):
         6: "How many times the due date was moved",
         7: "Days past the current due date",
     }
+    DUE_COLUMN = 5
     OVERDUE_COLUMN = 7
     _CENTRED = (2, 4, 5, 6, 8)
 
@@ -137,19 +137,23 @@ class RegisterModel(RowsTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(row, column, overdue)
         if role == Qt.ItemDataRole.ForegroundRole:
-            if overdue and column in (0, 5, self.OVERDUE_COLUMN):
+            # Overdue is said by the current due date and the ⚠ days, not by the whole row.
+            if overdue and column in (self.DUE_COLUMN, self.OVERDUE_COLUMN):
                 return QBrush(QColor(palette.ERROR))
             if column == 8 and row.action.state in STATE_COLOURS:
                 return QBrush(QColor(STATE_COLOURS[row.action.state]))
             return None
-        if role == Qt.ItemDataRole.FontRole and overdue and column in (0, self.OVERDUE_COLUMN):
+        if role == Qt.ItemDataRole.FontRole and overdue and column == self.OVERDUE_COLUMN:
             font = QFont()
             font.setBold(True)
             return font
         if role == Qt.ItemDataRole.TextAlignmentRole and column in self._CENTRED:
             return Qt.AlignmentFlag.AlignCenter
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(row, overdue)
+            # A cell too narrow for its text is elided: its tooltip holds the whole text.
+            if column == 0:
+                return self._tooltip(row, overdue)
+            return self._text(row, column, overdue) or None
         if role == Qt.ItemDataRole.UserRole:
             return row.action.id
         return None
@@ -214,20 +218,19 @@ class RegisterPage(QWidget):
         self._session = session
         self._fixed_on = on
         self._stale = False
-        self._sized = False
         self.history_dialog: ActionHistoryDialog | None = None
 
         title = QLabel("Action register")
         title.setObjectName("pageTitle")
         self.count_label = QLabel()
         self.count_label.setObjectName("subtitle")
-        self.csv_button = QPushButton("Export CSV…")
+        self.csv_button = QPushButton(icons.icon("export"), "Export CSV…")
         self.csv_button.setToolTip("Save every action matching the filter as a spreadsheet file")
         self.csv_button.clicked.connect(self.export_csv)
-        self.ics_button = QPushButton("Export calendar (.ics)…")
+        self.ics_button = QPushButton(icons.icon("calendar"), "Export calendar (.ics)…")
         self.ics_button.setToolTip("Save the open actions matching the filter as calendar events")
         self.ics_button.clicked.connect(self.export_calendar)
-        self.back_button = QPushButton("◀ Meetings")
+        self.back_button = QPushButton(icons.icon("back"), "Meetings")
         self.back_button.setToolTip("Back to the meetings overview (Ctrl+Home)")
         self.back_button.clicked.connect(self.back_requested)
         heading = QHBoxLayout()
@@ -288,9 +291,7 @@ class RegisterPage(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.columns = FittedColumns(self.table, stretch=0, capped={9: 200})
         self.table.doubleClicked.connect(self._on_table_double_clicked)
         self.table.open_requested.connect(self._on_table_open_requested)
 
@@ -381,36 +382,9 @@ class RegisterPage(QWidget):
             self._stale = True
 
     def showEvent(self, event: QShowEvent) -> None:
-        if not self._sized:
-            self._size_columns()
         if self._stale:
             self.apply_filter()
         super().showEvent(event)
-
-    def _size_columns(self) -> None:
-        """Fit the narrow columns to their text, once the style sheet's font applies."""
-        self.table.ensurePolished()
-        plain = self.table.fontMetrics()
-        bold_font = QFont(self.table.font())
-        bold_font.setBold(True)
-        owners = [p.name for p in self._session.people()] or ["Owner"]
-        widths = {
-            1: max(plain.horizontalAdvance(name) for name in owners),
-            2: plain.horizontalAdvance("Enterprise"),
-            3: plain.horizontalAdvance("#24 · 2026-11-03"),
-            4: plain.horizontalAdvance("2026-11-03"),
-            5: plain.horizontalAdvance("2026-11-03"),
-            6: 0,
-            7: QFontMetrics(bold_font).horizontalAdvance("⚠ 999 days"),  # overdue marks are bold
-            8: plain.horizontalAdvance("Dropped"),
-            9: plain.horizontalAdvance("on track: Behind plan"),
-        }
-        header = self.table.horizontalHeader()
-        titles = header.fontMetrics()
-        for column, width in widths.items():
-            title = titles.horizontalAdvance(RegisterModel.HEADERS[column])
-            header.resizeSection(column, min(max(width, title) + 20, 240))
-        self._sized = True
 
     # --- history ---
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 from string import Template
+from typing import Any
 
 from PySide6.QtCore import QObject, QSettings, Qt, QTemporaryDir, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QPainter, QPalette, QPen
@@ -180,12 +181,15 @@ def _restyle_charts() -> None:
     if pg is None:
         return
     for widget in QApplication.allWidgets():
-        if isinstance(widget, pg.PlotWidget):
-            widget.setBackground(palette.SURFACE)
-            for name in ("left", "bottom"):
-                axis = widget.getPlotItem().getAxis(name)
-                axis.setPen(pg.mkPen(palette.AXIS))
-                axis.setTextPen(pg.mkPen(palette.TEXT))
+        chart: Any = widget
+        plot = chart.getPlotItem() if isinstance(chart, pg.PlotWidget) else None
+        if plot is None:  # not a chart, or one released and waiting to be deleted
+            continue
+        chart.setBackground(palette.SURFACE)
+        for name in ("left", "bottom"):
+            axis = plot.getAxis(name)
+            axis.setPen(pg.mkPen(palette.AXIS))
+            axis.setTextPen(pg.mkPen(palette.TEXT))
 
 
 def installed() -> Theme | None:

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from core.model import ActionState, AgendaItemKind, ReviewStatus
@@ -16,6 +16,8 @@ from core.register import ActionFilter
 from storage import repository
 from storage.database import open_database
 from tests.ui.drive import live_meeting_at
+from tests.ui.look import clipped_cells, clipped_headers, text_width, themed
+from ui import palette
 from ui.main_window import MainWindow
 
 
@@ -296,3 +298,89 @@ def test_a_comment_alone_is_a_comment_not_a_review(
     assert judged.review_here.status is ReviewStatus.ON_TRACK
     assert judged.review_here.comment == "Vendor call on Friday"
     assert judged.reviewed_here
+
+
+# --- the look: columns fit their words, overdue marks only its cells -------------------------
+
+
+def test_at_a_normal_width_no_short_column_is_cut_and_a_long_title_is_whole_in_its_tip(
+    qtbot: QtBot, qapp: QApplication, settings: QSettings, demo_path: Path
+) -> None:
+    """At 1440 pixels every owner, side, meeting, due date, slip, overdue and review reads
+    whole, headers too; the Action column takes the rest, and a title it cuts is whole in its
+    tooltip."""
+    with themed(qapp, settings):
+        window = _review_item(qtbot, settings, demo_path)
+        window.resize(1440, 900)
+        qtbot.waitExposed(window)
+        view = window.meeting_page.review_view  # type: ignore[union-attr]
+        table = view.table
+        qtbot.waitUntil(lambda: table.viewport().width() > 900)
+        short = list(range(1, view.model.columnCount()))
+        assert clipped_cells(table, short) == []
+        assert clipped_headers(table, short) == []
+        # the Action column has what is left, at least the columns' minimum for it
+        assert table.columnWidth(0) >= 220
+        used = sum(table.columnWidth(c) for c in range(view.model.columnCount()))
+        assert used <= table.viewport().width()
+        longest = max(
+            range(view.model.rowCount()), key=lambda r: len(view.model.row_at(r).action.title)
+        )
+        title = view.model.row_at(longest).action.title
+        cell = view.model.index(longest, 0)
+        assert text_width(table, cell) > table.columnWidth(0)  # cut on screen…
+        tip = str(cell.data(Qt.ItemDataRole.ToolTipRole))
+        assert tip.splitlines()[0] == title  # …whole in its tooltip
+        window.close()
+
+
+def test_a_narrow_table_cuts_its_widest_columns_last_and_keeps_their_text_in_tips(
+    qtbot: QtBot, qapp: QApplication, settings: QSettings, demo_path: Path
+) -> None:
+    """Too narrow for every column, the widest give way (elided), never past the table; each
+    cut cell's whole text is its tooltip."""
+    with themed(qapp, settings):
+        window = _review_item(qtbot, settings, demo_path)
+        window.resize(1000, 800)
+        qtbot.waitExposed(window)
+        view = window.meeting_page.review_view  # type: ignore[union-attr]
+        table = view.table
+        model = view.model
+        qtbot.waitUntil(lambda: table.viewport().width() > 400)
+        used = sum(table.columnWidth(c) for c in range(model.columnCount()))
+        assert used <= table.viewport().width()
+        cut = [
+            model.index(row, column)
+            for row in range(model.rowCount())
+            for column in range(1, model.columnCount())
+            if text_width(table, model.index(row, column)) > table.columnWidth(column)
+        ]
+        assert cut  # something had to give at this width
+        for index in cut:
+            assert index.data(Qt.ItemDataRole.ToolTipRole).startswith(index.data())
+        window.close()
+
+
+def test_overdue_marks_its_due_date_and_days_not_the_whole_row(
+    qtbot: QtBot, settings: QSettings, demo_path: Path
+) -> None:
+    """An overdue action's due date and "⚠ N d" are red (the days bold); its title and other
+    cells keep the ink colour and normal weight."""
+    window = _review_item(qtbot, settings, demo_path)
+    view = window.meeting_page.review_view  # type: ignore[union-attr]
+    model = view.model
+    on = window.session.today()  # type: ignore[union-attr]
+    late = [r for r in range(model.rowCount()) if model.row_at(r).days_overdue(on)]
+    assert late
+    for row in late:
+        for column in range(model.columnCount()):
+            index = model.index(row, column)
+            colour = index.data(Qt.ItemDataRole.ForegroundRole)
+            font = index.data(Qt.ItemDataRole.FontRole)
+            if column in (model.DUE_COLUMN, model.OVERDUE_COLUMN):
+                assert colour.color().name() == palette.ERROR
+            else:
+                assert colour is None, model.HEADERS[column]
+            assert (font is not None and font.bold()) == (column == model.OVERDUE_COLUMN)
+        assert model.index(row, model.OVERDUE_COLUMN).data().startswith("⚠")
+    window.close()

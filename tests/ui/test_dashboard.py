@@ -29,7 +29,7 @@ from core.model import (
     ReadingVerdict,
     Side,
 )
-from core.periods import add_months
+from core.periods import add_months, first_day
 from storage import repository
 from storage.dashboard import dashboard_data
 from ui import palette
@@ -43,6 +43,7 @@ from ui.dashboard import (
     rag_text,
     target_text,
 )
+from ui.dashboard.tile import TILE_WIDTH
 from ui.main_window import MainWindow
 from ui.session import Session
 
@@ -274,7 +275,8 @@ def test_the_dashboard_item_of_a_meeting_shows_the_tiles(
     assert page is not None and page.meeting is not None
     assert page.kind_views.currentWidget() is page.dashboard_view
     assert len(page.dashboard_view.shown_tiles()) == 14
-    assert page.meeting.period in page.dashboard_view.title.text()
+    # the month of the meeting's period, in words
+    assert f"{first_day(page.meeting.period):%B %Y}" in page.dashboard_view.title.text()
     window.close()
 
 
@@ -470,3 +472,34 @@ def test_the_dashboard_and_the_minutes_print_each_figure_alike(
     missing = [value for value in values if value not in text]
     assert missing == []
     view.close()
+
+
+def test_tiles_fill_the_width_as_many_to_a_row_as_fit(qtbot: QtBot, view: DashboardView) -> None:
+    """As many tiles to a row as fit at their narrowest, sharing the row's width equally, so no
+    column's worth of the width is left empty; narrower, fewer to a row; their words inside."""
+    gap = view.grid.spacing()
+    seen = set()
+    for width in (1600, 1900, 1100, 760):
+        view.resize(width, 1000)
+        qtbot.waitUntil(lambda w=width: view.width() == max(w, view.minimumSizeHint().width()))  # type: ignore[misc]
+        margins = view.grid.contentsMargins()
+        room = view.tile_scroll.viewport().width() - margins.left() - margins.right()
+        first = [
+            f for f in view.tile_frames if view.grid.getItemPosition(view.grid.indexOf(f))[0] == 0
+        ]
+        columns = len(first)
+        seen.add(columns)
+        assert columns == max(1, (room + gap) // (TILE_WIDTH + gap)) or columns == max(
+            1,
+            (room - view.tile_scroll.verticalScrollBar().sizeHint().width() + gap)
+            // (TILE_WIDTH + gap),
+        )
+        assert len({f.width() for f in view.tile_frames}) == 1
+        assert first[0].width() >= TILE_WIDTH
+        used = sum(f.width() for f in first) + gap * (columns - 1)
+        assert used <= room
+        assert room - used <= view.tile_scroll.verticalScrollBar().sizeHint().width() + columns
+        for frame in first:
+            inside = QRectF(frame.rect())
+            assert all(inside.contains(rect) for _, rect in frame.painted_texts())
+    assert len(seen) >= 3

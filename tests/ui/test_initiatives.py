@@ -13,6 +13,8 @@ from pytestqt.qtbot import QtBot
 from core.model import AgendaItemKind, MeetingStatus, Rag
 from storage import initiatives as initiative_store
 from tests.ui.drive import live_meeting_at
+from tests.ui.look import clipped_cells, themed
+from ui import palette
 from ui.initiatives import InitiativesView
 from ui.main_window import MainWindow
 from ui.session import Session
@@ -172,3 +174,30 @@ def test_milestones_due_and_the_projector_shows_the_initiatives_in_large_print(
         assert shown.rag.label in text
     projector.close()
     window.close()
+
+
+def test_the_initiatives_say_their_heading_once_and_fit_their_columns(
+    qtbot: QtBot, qapp: QApplication, settings: QSettings, demo_path: Path
+) -> None:
+    """No second "Strategic initiatives" heading under the item's; at 1920 pixels the table's
+    columns read whole beside the comment; the primary button's icon is white."""
+    with themed(qapp, settings):
+        window = live_meeting_at(qtbot, settings, demo_path, AgendaItemKind.INITIATIVES)
+        window.resize(1920, 1080)
+        qtbot.waitExposed(window)
+        view = _view(window)
+        table = view.table
+        qtbot.waitUntil(lambda: table.viewport().width() > 1200)
+        assert not hasattr(view, "title")
+        columns = [c for c in range(view.model.columnCount()) if c != 7]
+        assert clipped_cells(table, columns) == []
+        image = view.form.record_button.icon().pixmap(32, 32).toImage()
+        opaque = {
+            image.pixelColor(x, y).name()
+            for x in range(32)
+            for y in range(32)
+            if image.pixelColor(x, y).alpha() == 255
+        }
+        assert opaque == {palette.WHITE}
+        view.release()
+        window.close()

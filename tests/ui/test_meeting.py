@@ -5,16 +5,21 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QRect, QSettings, Qt
+from PySide6.QtGui import QColor, QFontMetrics, QImage, QKeySequence
+from PySide6.QtWidgets import QApplication, QFrame, QLabel, QStyleOptionViewItem
 from pytestqt.qtbot import QtBot
 
 from core.model import AgendaItemKind, AttendanceStatus, MeetingStatus, ReviewStatus
 from storage import repository
 from storage.database import open_database
+from tests.ui.drive import live_meeting_at
+from tests.ui.look import themed
+from ui import palette
 from ui.attendance import AttendanceDialog
 from ui.main_window import MainWindow
+from ui.meeting import AgendaRailDelegate
+from ui.models import AgendaRailModel
 from ui.notes import SAVE_DELAY_MS
 from ui.undo import push_operation
 
@@ -373,3 +378,110 @@ def test_a_meeting_started_on_another_day_can_move_to_today(
     assert started.status is MeetingStatus.LIVE
     assert started.scheduled_start == dt.datetime.combine(today, draft.scheduled_start.time())
     assert started.actual_start is not None and started.actual_start.date() == today
+
+
+# --- the look of the meeting page ------------------------------------------------------------
+
+
+def _darkest(image: QImage, rect: QRect) -> int:
+    """The lowest lightness (0-255) of the pixels in `rect`: the core of its text's strokes."""
+    inside = rect.intersected(image.rect())
+    return min(
+        QColor(image.pixel(x, y)).lightness()
+        for x in range(inside.left(), inside.right() + 1)
+        for y in range(inside.top(), inside.bottom() + 1)
+    )
+
+
+def test_the_rail_says_each_item_once_with_a_quieter_second_line(
+    qtbot: QtBot, qapp: QApplication, settings: QSettings, demo_path: Path
+) -> None:
+    """Each rail item: its title, then a smaller line in the detail colour with the kind (left
+    out where the title already says it), timebox and time spent; the page's headings say the
+    item's name once."""
+    with themed(qapp, settings):
+        window = live_meeting_at(qtbot, settings, demo_path, AgendaItemKind.INITIATIVES)
+        window.resize(1440, 900)
+        qtbot.waitExposed(window)
+        page = window.meeting_page
+        assert page is not None
+        rail, model = page.rail, page.rail_model
+        kinds = [item.kind for item in model.items()]
+        review = model.index(kinds.index(AgendaItemKind.ACTION_REVIEW))
+        initiatives = model.index(kinds.index(AgendaItemKind.INITIATIVES))
+        title = model.item_at(initiatives.row()).title
+        assert title == "Strategic initiatives"
+        assert initiatives.data(AgendaRailModel.TITLE_ROLE).endswith(title)
+        assert initiatives.data(AgendaRailModel.DETAIL_ROLE) == "15 min · –"
+        assert review.data(AgendaRailModel.DETAIL_ROLE).startswith("Action review · 20 min")
+
+        # the page: the item's title once, its kind not repeated, no second heading
+        assert page.item_title.text() == title
+        assert page.item_kind.text() == "timebox 15 min"
+        shown = [
+            label.text()
+            for label in page.findChildren(QLabel)
+            if label.isVisibleTo(page) and title.casefold() in label.text().casefold()
+        ]
+        assert shown == [title]
+
+        # drawn: the second line smaller than the title, and quieter (the detail colour, not
+        # the ink) where the item is not selected
+        delegate = rail.itemDelegate()
+        assert isinstance(delegate, AgendaRailDelegate)
+        assert delegate.detail_font(rail.font()).pointSizeF() < rail.font().pointSizeF()
+        option = QStyleOptionViewItem()
+        option.initFrom(rail.viewport())
+        option.widget = rail
+        option.font = rail.font()
+        option.rect = rail.visualRect(review)
+        title_rect, detail_rect = delegate.rects(option, review)
+        assert title_rect.height() >= QFontMetrics(rail.font()).height()
+        assert detail_rect.top() > title_rect.bottom()
+        assert detail_rect.bottom() <= option.rect.bottom()
+        image = rail.viewport().grab().toImage()
+        assert abs(_darkest(image, title_rect) - QColor(palette.INK).lightness()) <= 12
+        assert abs(_darkest(image, detail_rect) - QColor(palette.DETAIL).lightness()) <= 12
+        window.close()
+
+
+def test_the_dashboard_heading_says_dashboard_once(
+    qtbot: QtBot, settings: QSettings, demo_path: Path
+) -> None:
+    """The dashboard item's kind is not said again under a title that says it."""
+    window = live_meeting_at(qtbot, settings, demo_path, AgendaItemKind.DASHBOARD)
+    page = window.meeting_page
+    assert page is not None
+    assert "dashboard" in page.item_title.text().casefold()
+    assert page.item_kind.text().startswith("timebox")
+    shown = [
+        label.text()
+        for label in page.findChildren(QLabel)
+        if label.isVisibleTo(page) and "dashboard" in label.text().casefold()
+    ]
+    assert shown == [page.item_title.text()]
+    window.close()
+
+
+def test_the_header_is_ruled_lightly_and_its_buttons_carry_icons(
+    qtbot: QtBot, settings: QSettings, demo_path: Path
+) -> None:
+    """A 1-pixel rule (style.qss's "rule") under the header, not a sunken line; the page's
+    buttons carry the app's icons, the back button without its old arrow character."""
+    window = live_meeting_at(qtbot, settings, demo_path, AgendaItemKind.ACTION_REVIEW)
+    page = window.meeting_page
+    assert page is not None
+    rules = [f for f in page.findChildren(QFrame, "rule") if f.isVisibleTo(page)]
+    assert rules and all(f.height() == 1 and f.frameShape() is QFrame.Shape.NoFrame for f in rules)
+    assert page.back_button.text() == "Meetings"
+    buttons = (
+        page.back_button,
+        page.attendance_button,
+        page.start_button,
+        page.end_button,
+        page.minutes_button,
+        page.timer_button,
+        page.decision_button,
+    )
+    assert all(not button.icon().isNull() for button in buttons)
+    window.close()

@@ -7,14 +7,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLineEdit
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from core.changes import Change
 from core.model import ReadingConfirmation, Side
 from core.periods import add_months
 from storage import repository
+from tests.ui.look import text_width, themed
 from ui.readings import ReadingsDialog
 from ui.readings_import import ImportReadingsDialog
 from ui.session import Session
@@ -193,3 +194,41 @@ def test_the_import_asks_for_what_it_needs(
         dialog.set_side(side)
     assert not dialog.run_import()
     assert words in dialog.error.text()
+
+
+def test_the_first_month_is_in_view_when_the_grid_opens(
+    qtbot: QtBot, qapp: QApplication, settings: QSettings, demo_session: Session
+) -> None:
+    """Opened at its own size, the grid shows all twelve months: the first one inside the
+    view beside the names (not scrolled under them), every figure and header whole; a name
+    too long for its column is elided with its whole name in the tooltip."""
+    with themed(qapp, settings):
+        dialog = ReadingsDialog(demo_session, interactive=False)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        table = dialog.grid
+        viewport = table.viewport().width()
+        assert table.horizontalScrollBar().value() == 0
+        first = table.columnViewportPosition(0)
+        assert first >= 0 and first + table.columnWidth(0) <= viewport
+        last = table.model().columnCount() - 1
+        assert table.columnViewportPosition(last) + table.columnWidth(last) <= viewport
+        for column in range(table.model().columnCount()):
+            for row in range(table.model().rowCount()):
+                assert text_width(table, table.model().index(row, column)) <= table.columnWidth(
+                    column
+                )
+        names = table.verticalHeader()
+        for row, kpi in enumerate(dialog.model.kpis):
+            shown = str(dialog.model.headerData(row, Qt.Orientation.Vertical))
+            assert dialog.model.names_metrics.horizontalAdvance(shown) <= names.width()
+            whole = f"{kpi.name} ({kpi.unit})" if kpi.unit else kpi.name
+            if shown != whole:
+                assert shown.endswith("…") and whole.startswith(shown[:-1])
+                tip = dialog.model.headerData(
+                    row, Qt.Orientation.Vertical, Qt.ItemDataRole.ToolTipRole
+                )
+                assert str(tip).startswith(kpi.name)
+        dialog.discard()
+        dialog.close()

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QTableWidget
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QApplication, QPushButton, QTableWidget
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
@@ -20,6 +21,8 @@ from core.model import ActionState, ReviewStatus, Side
 from core.register import ActionFilter
 from storage.demo import create_demo
 from tests.ui.conftest import DEMO_TODAY
+from tests.ui.look import clipped_cells, clipped_headers, text_width, themed
+from ui import palette
 from ui.action_history import ActionHistoryDialog
 from ui.register import PAGE_SIZE, SEARCH_DELAY_MS, RegisterModel, RegisterPage
 from ui.session import Session
@@ -79,7 +82,8 @@ def test_register_model_passes_the_model_tester(
 
 
 def test_overdue_rows_are_marked_with_text_and_colour(demo_session: Session) -> None:
-    """An overdue action says "⚠ N days" and is red and bold, so colour is never alone."""
+    """An overdue action says "⚠ N days" in red and bold, so colour is never alone; its
+    current due date is red too, and nothing else of the row: the title keeps its ink."""
     model = RegisterModel(demo_session, DEMO_TODAY)
     model.set_filter(ActionFilter(overdue_on=DEMO_TODAY))
     assert model.rowCount() > 0
@@ -91,6 +95,11 @@ def test_overdue_rows_are_marked_with_text_and_colour(demo_session: Session) -> 
         assert model.data(index) == f"⚠ {days} {'day' if days == 1 else 'days'}"
         assert model.data(index, Qt.ItemDataRole.ForegroundRole).color().name() == "#b3261e"
         assert model.data(index, Qt.ItemDataRole.FontRole).bold()
+        due = model.index(row, RegisterModel.DUE_COLUMN)
+        assert model.data(due, Qt.ItemDataRole.ForegroundRole).color().name() == "#b3261e"
+        for other in (0, 1, 2, 3, 4, 6, 9):
+            assert model.data(model.index(row, other), Qt.ItemDataRole.ForegroundRole) is None
+            assert model.data(model.index(row, other), Qt.ItemDataRole.FontRole) is None
     model.set_filter(ActionFilter(state=ActionState.DONE))
     assert model.data(model.index(0, column)) == ""
     assert model.data(model.index(0, 0), Qt.ItemDataRole.FontRole) is None
@@ -338,3 +347,52 @@ def test_ctrl_r_opens_the_register_from_the_main_window(
     assert isinstance(window.pages.currentWidget(), RegisterPage)
     window.home_action.trigger()
     assert window.pages.currentWidget() is window.home
+
+
+def test_at_a_normal_width_no_short_column_is_cut_and_titles_are_whole_in_tips(
+    qtbot: QtBot, qapp: QApplication, settings: QSettings, demo_session: Session
+) -> None:
+    """At 1440 pixels the owners, sides, dates, slips, overdue days and states read whole,
+    headers too; the Action column takes the rest and a title it cuts is whole in its tip."""
+    with themed(qapp, settings):
+        page = _ScriptedRegisterPage(demo_session, DEMO_TODAY)
+        qtbot.addWidget(page)
+        page.resize(1440, 900)
+        page.show()
+        qtbot.waitExposed(page)
+        table, model = page.table, page.model
+        qtbot.waitUntil(lambda: table.viewport().width() > 1200)
+        short = list(range(1, 9))  # the last review, a comment, may be cut: its tip has it
+        assert clipped_cells(table, short) == []
+        assert clipped_headers(table, [*short, 9]) == []
+        assert table.columnWidth(0) >= 240
+        assert sum(table.columnWidth(c) for c in range(10)) <= table.viewport().width()
+        for row in range(model.rowCount()):
+            cell = model.index(row, 0)
+            tip = str(cell.data(Qt.ItemDataRole.ToolTipRole))
+            assert tip.splitlines()[0] == model.row_at(row).action.title
+            last = model.index(row, 9)
+            if text_width(table, last) > table.columnWidth(9):
+                assert last.data(Qt.ItemDataRole.ToolTipRole) == last.data()
+
+
+def _icon_colours(button: QPushButton) -> set[str]:
+    """The colours of the opaque pixels of a button's icon."""
+    image = button.icon().pixmap(32, 32).toImage()
+    return {
+        QColor(image.pixel(x, y)).name()
+        for x in range(image.width())
+        for y in range(image.height())
+        if image.pixelColor(x, y).alpha() == 255
+    }
+
+
+def test_the_register_buttons_carry_icons_in_the_detail_colour(
+    qtbot: QtBot, demo_session: Session
+) -> None:
+    """Back, CSV and calendar buttons carry the app's icons, drawn in the detail colour (white
+    is for the primary button's); the back button says "Meetings" without an arrow character."""
+    page = _page(qtbot, demo_session)
+    assert page.back_button.text() == "Meetings"
+    for button in (page.back_button, page.csv_button, page.ics_button):
+        assert _icon_colours(button) == {palette.DETAIL}

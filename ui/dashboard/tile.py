@@ -46,8 +46,8 @@ from ui.dashboard.texts import (
     target_text,
 )
 
-TILE_WIDTH = 320
-MAX_COLUMNS = 4
+TILE_WIDTH = 320  # the narrowest a tile is: the grid fits as many as it can, sharing its width
+TILE_GAP = 14  # between tiles
 
 # A tile's geometry, in pixels: the border, the padding inside it, the space between its rows.
 TILE_BORDER = 3
@@ -60,7 +60,7 @@ BAND_HEIGHT = 8
 SPARKLINE_HEIGHT = 48
 SPARKLINE_MARGIN = 7.0
 NAME_MAX_LINES = 3
-CONTENT_WIDTH = TILE_WIDTH - 2 * (TILE_BORDER + TILE_PADDING_X)
+CONTENT_WIDTH = TILE_WIDTH - 2 * (TILE_BORDER + TILE_PADDING_X)  # at the narrowest
 TILE_COLOURS = palette.ByMeaning(
     {
         "border": "RULE",
@@ -253,11 +253,11 @@ class TileRows:
         )
 
 
-def _sparkline_points(values: list[float]) -> list[QPointF]:
+def _sparkline_points(values: list[float], content_width: float) -> list[QPointF]:
     """Where each reading goes in a sparkline's box, oldest on the left, its margins clear."""
     if not values:
         return []
-    width = CONTENT_WIDTH - 2 * SPARKLINE_MARGIN
+    width = content_width - 2 * SPARKLINE_MARGIN
     height = SPARKLINE_HEIGHT - 2 * SPARKLINE_MARGIN
     low, high = min(values), max(values)
     span = (high - low) or 1.0
@@ -376,6 +376,7 @@ class KpiTileFrame(QWidget):
         dispute_reason: str = "",
         fonts: TileFonts | None = None,
         parent: QWidget | None = None,
+        width: int = TILE_WIDTH,
     ) -> None:
         super().__init__(parent)
         self.tile = tile
@@ -384,35 +385,54 @@ class KpiTileFrame(QWidget):
         self._set_opaque()
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
-        fonts = fonts or TileFonts.of(self)
+        self._fonts = fonts or TileFonts.of(self)
         texts, rag = self.texts, tile.rag
         self._rag_colour = _colour(RAG_COLOURS[rag] if rag else palette.FAINT)
         pill_colour = RAG_TEXT_COLOURS[rag] if rag else palette.WHITE
-        self._pill = _Text(texts.rag, fonts.pill, pill_colour, shared=True)
-        name_width = CONTENT_WIDTH - (ceil(self._pill.size.width()) + 20) - 8
-        self._name = _name_text(texts.name, fonts, name_width)
-        self._value = _Text(texts.value, fonts.value, TILE_COLOURS["name"])
-        size = 22.0
-        while self._value.size.width() > CONTENT_WIDTH and size > 10:
-            size -= 2  # a figure too long for the tile is printed smaller, never cut off
-            self._value = _Text(texts.value, fonts.value_at(size), TILE_COLOURS["name"])
-        self._target = _Text(texts.target, fonts.detail, TILE_COLOURS["detail"], CONTENT_WIDTH)
-        if tile.improved is None:
-            self._change = _Text(texts.change, fonts.detail, TILE_COLOURS["detail"], CONTENT_WIDTH)
-        else:
-            colour = TILE_COLOURS["better" if tile.improved else "worse"]
-            self._change = _Text(texts.change, fonts.change, colour, CONTENT_WIDTH)
+        self._pill = _Text(texts.rag, self._fonts.pill, pill_colour, shared=True)
         self._badge: _Text | None = None
         self._badge_fill: QColor | None = None
         if tile.confirmation is not None and tile.confirmation in CONFIRMATION_COLOURS:
             tint = CONFIRMATION_COLOURS[tile.confirmation]
             if tile.confirmation is ReadingConfirmation.DISPUTED:
-                self._badge = _Text(texts.confirmation, fonts.pill, palette.WHITE, shared=True)
+                self._badge = _Text(
+                    texts.confirmation, self._fonts.pill, palette.WHITE, shared=True
+                )
                 self._badge_fill = _colour(tint)
             else:
-                self._badge = _Text(texts.confirmation, fonts.to_confirm, tint, shared=True)
+                self._badge = _Text(texts.confirmation, self._fonts.to_confirm, tint, shared=True)
+        self._tips = [text for text in (tile.comment, dispute_reason) if text]
+        self.tile_width = 0
+        self.content_width = CONTENT_WIDTH
+        self.rows: TileRows | None = None
+        self.set_width(width)
+        self.setAccessibleName(f"{texts.name}: {texts.rag}")
+        self.setAccessibleDescription(texts.description())
+
+    def set_width(self, width: int) -> None:
+        """Lay the tile's words and sparkline out for `width` pixels (TILE_WIDTH at the least):
+        the grid gives its tiles an equal share of its width."""
+        width = max(TILE_WIDTH, width)
+        if width == self.tile_width:
+            return
+        self.tile_width = width
+        self.content_width = content = width - 2 * (TILE_BORDER + TILE_PADDING_X)
+        fonts, texts, tile = self._fonts, self.texts, self.tile
+        name_width = content - (ceil(self._pill.size.width()) + 20) - 8
+        self._name = _name_text(texts.name, fonts, name_width)
+        self._value = _Text(texts.value, fonts.value, TILE_COLOURS["name"])
+        size = 22.0
+        while self._value.size.width() > content and size > 10:
+            size -= 2  # a figure too long for the tile is printed smaller, never cut off
+            self._value = _Text(texts.value, fonts.value_at(size), TILE_COLOURS["name"])
+        self._target = _Text(texts.target, fonts.detail, TILE_COLOURS["detail"], content)
+        if tile.improved is None:
+            self._change = _Text(texts.change, fonts.detail, TILE_COLOURS["detail"], content)
+        else:
+            colour = TILE_COLOURS["better" if tile.improved else "worse"]
+            self._change = _Text(texts.change, fonts.change, colour, content)
         badge_width = self._badge.size.width() + 16 if self._badge else 0.0
-        owner_width = CONTENT_WIDTH - badge_width - (8 if self._badge else 0)
+        owner_width = content - badge_width - (8 if self._badge else 0)
         self._owner = _Text(texts.owner, fonts.detail, TILE_COLOURS["detail"], shared=True)
         if self._owner.size.width() > owner_width:
             owner = fonts.detail_metrics.elidedText(
@@ -420,7 +440,7 @@ class KpiTileFrame(QWidget):
             )
             self._owner = _Text(owner, fonts.detail, TILE_COLOURS["detail"])
         # The sparkline in its own coordinates, worked out once; painted where `fit` puts it.
-        points = _sparkline_points([value for _, value in tile.history])
+        points = _sparkline_points([value for _, value in tile.history], content)
         # Segments rather than one polyline: Qt strokes a 2-pixel polyline's joins at about
         # twice the cost, and the segments' square caps close the joins the same.
         self._segments = [QLineF(a, b) for a, b in pairwise(points)]
@@ -439,16 +459,13 @@ class KpiTileFrame(QWidget):
             ceil(self._change.size.height()),
             max(ceil(self._owner.size.height()), badge_height),
         )
-        self.rows: TileRows | None = None
+        self.rows = None
         self.fit(self.natural)
-
-        tips = [text for text in (tile.comment, dispute_reason) if text]
+        # the comment and any dispute; the whole name first when the tile had to cut it
+        tips = list(self._tips)
         if self._name.text != texts.name:
             tips.insert(0, texts.name)
-        if tips:
-            self.setToolTip("\n".join(tips))
-        self.setAccessibleName(f"{texts.name}: {texts.rag}")
-        self.setAccessibleDescription(texts.description())
+        self.setToolTip("\n".join(tips))
 
     # --- layout -------------------------------------------------------------------------
 
@@ -458,9 +475,9 @@ class KpiTileFrame(QWidget):
             return
         self.rows = rows
         left = TILE_BORDER + TILE_PADDING_X
-        right = left + CONTENT_WIDTH
+        right = left + self.content_width
         y = TILE_BORDER + TILE_PADDING_Y
-        self._band = QRectF(left, y, CONTENT_WIDTH, BAND_HEIGHT)
+        self._band = QRectF(left, y, self.content_width, BAND_HEIGHT)
         y += BAND_HEIGHT + TILE_SPACING
         # Whole pixels everywhere, so that text and edges stay crisp.
         pill = self._pill.size
@@ -476,7 +493,7 @@ class KpiTileFrame(QWidget):
         y += rows.target + TILE_SPACING
         self._change.at = QPointF(left, y)
         y += rows.change + TILE_SPACING
-        self._spark = QRectF(left, y, CONTENT_WIDTH, SPARKLINE_HEIGHT)
+        self._spark = QRectF(left, y, self.content_width, SPARKLINE_HEIGHT)
         y += SPARKLINE_HEIGHT + TILE_SPACING
         foot = rows.foot
         self._badge_rect = QRectF()
@@ -488,7 +505,7 @@ class KpiTileFrame(QWidget):
             self._badge.at = QPointF(right - badge_width + 8, top + 1)
         self._owner.at = QPointF(left, y + (foot - ceil(self._owner.size.height())) // 2)
         height = y + foot + TILE_PADDING_Y + TILE_BORDER
-        self.setFixedSize(TILE_WIDTH, height)
+        self.setFixedSize(self.tile_width, height)
 
     def sparkline_rect(self) -> QRect:
         """Where the sparkline is drawn, in the tile's coordinates."""

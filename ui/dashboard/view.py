@@ -39,6 +39,7 @@ from core.model import (
     ReadingVerdict,
     Side,
 )
+from core.periods import first_day
 from ui import palette
 from ui.dashboard.dispute import DisputeDialog
 from ui.dashboard.drill_down import KpiDrillDown, confirmation_text
@@ -49,7 +50,7 @@ from ui.dashboard.texts import (
     change_text,
     rag_pill,
 )
-from ui.dashboard.tile import MAX_COLUMNS, TILE_WIDTH, KpiTileFrame, TileFonts
+from ui.dashboard.tile import TILE_GAP, TILE_WIDTH, KpiTileFrame, TileFonts
 from ui.session import Session
 from ui.undo import push_operation
 
@@ -79,11 +80,13 @@ class DashboardView(QWidget):
         self._kpi_readings: list[Reading] = []
         self._dispute_reasons: dict[str, str] = {}
         self._notes = ""
-        self._columns = MAX_COLUMNS
+        self._columns = 1
+        self._tile_width = TILE_WIDTH
         self._released = False
 
-        self.title = QLabel("KPI dashboard")
-        self.title.setObjectName("pageTitle")
+        # The agenda item's heading above says "dashboard": this one says which month.
+        self.title = QLabel("KPIs")
+        self.title.setObjectName("sectionTitle")
         self.summary_label = QLabel()
         self.summary_label.setObjectName("dashboardSummary")
         self.summary_label.setWordWrap(True)
@@ -112,7 +115,7 @@ class DashboardView(QWidget):
         self.grid_host = QWidget()
         self.grid_host.setObjectName("tileGrid")
         self.grid = QGridLayout(self.grid_host)
-        self.grid.setSpacing(14)
+        self.grid.setSpacing(TILE_GAP)
         self.grid.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.tile_scroll = QScrollArea()
         self.tile_scroll.setWidgetResizable(True)
@@ -139,8 +142,8 @@ class DashboardView(QWidget):
         self.stack = QStackedWidget()
         self.stack.addWidget(board)
         self.stack.addWidget(self.drill_down)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.stack)
+        self._layout = QVBoxLayout(self)
+        self._layout.addWidget(self.stack)
         session.changed.connect(self._on_session_changed)
 
     # --- verbs --------------------------------------------------------------------------
@@ -274,8 +277,11 @@ class DashboardView(QWidget):
             if r.period == self.period
         }
         fonts = TileFonts.of(self)
+        self._columns, self._tile_width = self._columns_for_width()
         for tile in shown:
-            frame = KpiTileFrame(tile, reasons.get(tile.kpi.id, ""), fonts, self.grid_host)
+            frame = KpiTileFrame(
+                tile, reasons.get(tile.kpi.id, ""), fonts, self.grid_host, self._tile_width
+            )
             frame.opened.connect(self.open_kpi)
             frame.moved.connect(self._on_tile_moved)
             self.tile_frames.append(frame)
@@ -285,7 +291,7 @@ class DashboardView(QWidget):
         self.disputes_label.setText(self._disputes_text())
         self.disputes_label.setVisible(bool(self.disputed))
         if self.period:
-            self.title.setText(f"KPI dashboard · {self.period}")
+            self.title.setText(f"KPIs for {first_day(self.period):%B %Y}")
 
     def _summary_text(self, shown: list[KpiTile], plain: bool = False) -> str:
         """Counts per RAG, what turned red, what waits for confirmation; `plain` leaves the
@@ -382,13 +388,23 @@ class DashboardView(QWidget):
             dispute=live and reading.confirmation is not ReadingConfirmation.DISPUTED,
         )
 
-    def _columns_for_width(self) -> int:
-        # The viewport is not laid out before the first show; the view's own width is.
-        width = self.width() - 60
-        return max(1, min(MAX_COLUMNS, (width + 14) // (TILE_WIDTH + 14)))
+    def _columns_for_width(self) -> tuple[int, int]:
+        """As many columns of tiles as fit, and the width each tile gets so that together they
+        fill the row: the view's width less its margins, the grid's and room for the scroll
+        bar (kept whether it shows or not, so that the tiles do not change width with it)."""
+        # The scroll area is not laid out before the first show; the view's own width is.
+        outer, inner = self._layout.contentsMargins(), self.grid.contentsMargins()
+        scroll_bar = self.tile_scroll.verticalScrollBar().sizeHint().width()
+        width = (
+            self.width() - outer.left() - outer.right() - inner.left() - inner.right() - scroll_bar
+        )
+        columns = max(1, (width + TILE_GAP) // (TILE_WIDTH + TILE_GAP))
+        return columns, max(TILE_WIDTH, (width - TILE_GAP * (columns - 1)) // columns)
 
     def _place_tiles(self) -> None:
-        self._columns = self._columns_for_width()
+        self._columns, self._tile_width = self._columns_for_width()
+        for frame in self.tile_frames:
+            frame.set_width(self._tile_width)
         for start in range(0, len(self.tile_frames), self._columns):
             row = self.tile_frames[start : start + self._columns]
             rows = row[0].natural
@@ -486,7 +502,7 @@ class DashboardView(QWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        if self.tile_frames and self._columns_for_width() != self._columns:
+        if self.tile_frames and self._columns_for_width() != (self._columns, self._tile_width):
             for frame in self.tile_frames:
                 self.grid.removeWidget(frame)
             self._place_tiles()
