@@ -492,6 +492,12 @@ class MeetingPage(QWidget):
         )
         self.notes.setReadOnly(meeting.status is MeetingStatus.SIGNED)
         self.attendance_button.setEnabled(meeting.status is not MeetingStatus.SIGNED)
+        self.decision_button.setEnabled(meeting.status is not MeetingStatus.SIGNED)
+        self.decision_button.setToolTip(
+            "Signed minutes are amended from the minutes, not here"
+            if meeting.status is MeetingStatus.SIGNED
+            else "Record a decision on this item (Ctrl+D)"
+        )
         self._refresh_clock()
 
     # --- notes and decisions ---------------------------------------------------------------

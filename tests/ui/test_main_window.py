@@ -56,7 +56,7 @@ def test_recent_files_put_the_last_opened_first(
 def test_the_register_leads_back_home_and_an_ended_meeting_to_its_minutes(
     qtbot: QtBot, settings: QSettings, demo_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The register's "◀ Meetings" button goes back to the overview; a signed meeting shows a
+    """The register's Meetings button goes back to the overview; a signed meeting shows a
     Minutes button that opens its minutes, and offers no new decision it could not save."""
     from core.model import MeetingStatus
     from ui.minutes import MinutesDialog
@@ -75,6 +75,7 @@ def test_the_register_leads_back_home_and_an_ended_meeting_to_its_minutes(
     page = window.meeting_page
     assert page is not None and page.minutes_button.isVisible()
     assert not window.decision_action.isEnabled()
+    assert not page.decision_button.isEnabled()  # the button says no, as the menu does
     opened: list[str] = []
     monkeypatch.setattr(MinutesDialog, "exec", lambda dialog: opened.append(dialog.meeting_id))
     page.minutes_button.click()
