@@ -485,3 +485,23 @@ def test_the_header_is_ruled_lightly_and_its_buttons_carry_icons(
     )
     assert all(not button.icon().isNull() for button in buttons)
     window.close()
+
+
+def test_one_ctrl_z_in_the_notes_takes_back_one_word_not_the_item(
+    qtbot: QtBot, settings: QSettings, demo_path: Path
+) -> None:
+    """Typing is undone a word at a time through the Edit menu's Ctrl+Z, so a slip of the
+    finger never wipes the item's notes; Ctrl+Shift+Z brings the word back."""
+    window = live_meeting_at(qtbot, settings, demo_path, AgendaItemKind.DISCUSSION)
+    _activate(window)
+    page = window.meeting_page
+    assert page is not None
+    page.notes.setFocus()
+    qtbot.keyClicks(page.notes, "Risk register reviewed with both leads")
+    _shortcut(qtbot, window, "Ctrl+Z")
+    assert page.notes.toPlainText() == "Risk register reviewed with both"
+    _shortcut(qtbot, window, "Ctrl+Z")
+    assert page.notes.toPlainText() == "Risk register reviewed with"
+    _shortcut(qtbot, window, "Ctrl+Shift+Z")
+    assert page.notes.toPlainText() == "Risk register reviewed with both"
+    window.close()
