@@ -16,10 +16,14 @@ from ui.theme import Theme
 
 
 @contextmanager
-def themed(app: QApplication, settings: QSettings) -> Iterator[Theme]:
-    """The app's theme on the test's application, in the light scheme."""
+def themed(
+    app: QApplication, settings: QSettings, appearance: str | None = "light"
+) -> Iterator[Theme]:
+    """The app's theme on the test's application, in the light scheme (or as `settings` say
+    when `appearance` is None), taken off again afterwards."""
     style = app.style().name() or "fusion"
-    settings.setValue("appearance", "light")
+    if appearance is not None:
+        settings.setValue("appearance", appearance)
     # charts released by earlier tests, waiting to be deleted, go first: the theme restyles
     # every chart alive, and a released one has no plot left to restyle
     app.sendPostedEvents(None, QEvent.Type.DeferredDelete)

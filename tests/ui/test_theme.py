@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from core.model import Rag, ReviewStatus
+from tests.ui.look import themed
 from ui import icons, palette
 from ui.action_review import STATUS_COLOURS
 from ui.dashboard import RAG_COLOURS
@@ -36,16 +37,9 @@ from ui.theme import Theme, installed, style_sheet
 
 @pytest.fixture
 def theme(qapp: QApplication, settings: QSettings) -> Iterator[Theme]:
-    """The app's theme on the test's application, taken off again afterwards."""
-    style = qapp.style().name() or "fusion"
-    installed_theme = Theme(qapp, settings)
-    yield installed_theme
-    installed_theme.setParent(None)
-    installed_theme.deleteLater()
-    qapp.setStyleSheet("")
-    qapp.setStyle(style)
-    qapp.setPalette(qapp.style().standardPalette())
-    palette.use(Scheme.LIGHT)
+    """The app's theme on the test's application, as the test's settings say."""
+    with themed(qapp, settings, appearance=None) as installed_theme:
+        yield installed_theme
 
 
 def test_both_schemes_name_every_colour_and_fill_the_whole_style_sheet(tmp_path: Path) -> None:
