@@ -29,9 +29,10 @@ from core.model import Rag, ReviewStatus
 from tests.ui.look import themed
 from ui import icons, palette
 from ui.action_review import STATUS_COLOURS
-from ui.dashboard import RAG_COLOURS
+from ui.dashboard import RAG_COLOURS, DashboardView
 from ui.design import COLOURS, Appearance, Scheme
 from ui.main_window import MainWindow
+from ui.session import Session
 from ui.theme import Theme, installed, style_sheet
 
 
@@ -163,3 +164,26 @@ def test_every_icon_is_a_glyph_of_the_one_set_drawn_in_the_schemes_colours(
     qtbot.addWidget(button)
     button.setIcon(icons.icon("search"))
     assert not button.icon().isNull()
+
+
+def test_an_open_dashboard_repaints_its_tiles_in_the_new_scheme(
+    theme: Theme, qtbot: QtBot, demo_session: Session
+) -> None:
+    """Tiles paint words and chrome made when they were built: a change of scheme builds them
+    again, so an open dashboard does not keep light tiles on a dark window."""
+    theme.choose(Appearance.LIGHT)
+    view = DashboardView(demo_session)
+    qtbot.addWidget(view)
+    view.resize(1400, 900)
+    view.show()
+    draft = demo_session.next_meeting()
+    assert draft is not None
+    view.show_meeting(draft.id)
+    frame = view.tile_frames[0]
+    inside = frame.grab().toImage().pixelColor(6, frame.height() // 2)
+    assert inside == QColor(COLOURS[Scheme.LIGHT]["SURFACE"])
+    theme.choose(Appearance.DARK)
+    frame = view.tile_frames[0]
+    inside = frame.grab().toImage().pixelColor(6, frame.height() // 2)
+    assert inside == QColor(COLOURS[Scheme.DARK]["SURFACE"])
+    view.release()

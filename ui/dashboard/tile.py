@@ -340,14 +340,14 @@ class _TileChrome:
 
     @classmethod
     def of(cls, focused: bool, behind: QColor, ratio: float) -> _TileChrome:
-        key = (focused, behind.rgba(), ratio)
+        key = (focused, behind.rgba(), ratio, palette.scheme.value)
         found = _CHROMES.get(key)
         if found is None:
             found = _CHROMES[key] = cls(focused, behind, ratio)
         return found
 
 
-_CHROMES: dict[tuple[bool, int, float], _TileChrome] = {}
+_CHROMES: dict[tuple[bool, int, float, str], _TileChrome] = {}
 _LINE_PENS: dict[str, QPen] = {}
 
 

@@ -52,6 +52,7 @@ from ui.dashboard.texts import (
 )
 from ui.dashboard.tile import TILE_GAP, TILE_WIDTH, KpiTileFrame, TileFonts
 from ui.session import Session
+from ui.theme import installed
 from ui.undo import push_operation
 
 
@@ -83,6 +84,9 @@ class DashboardView(QWidget):
         self._columns = 1
         self._tile_width = TILE_WIDTH
         self._released = False
+        theme = installed()
+        if theme is not None:  # tiles paint words laid out in the scheme's colours: made anew
+            theme.changed.connect(self._on_scheme_changed)
 
         # The agenda item's heading above says "dashboard": this one says which month.
         self.title = QLabel("KPIs")
@@ -259,6 +263,10 @@ class DashboardView(QWidget):
                     f"Disputed by {dispute.side.label}: {dispute.comment}"
                 )
         self._rebuild()
+
+    def _on_scheme_changed(self, _scheme: object) -> None:
+        if self.tile_frames and not self._released:
+            self._rebuild()
 
     def _rebuild(self) -> None:
         self._release_tiles()
