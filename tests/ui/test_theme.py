@@ -29,7 +29,7 @@ from core.model import Rag, ReviewStatus
 from tests.ui.look import themed
 from ui import icons, palette
 from ui.action_review import STATUS_COLOURS
-from ui.dashboard import RAG_COLOURS, DashboardView
+from ui.dashboard import RAG_COLOURS, DashboardView, KpiTileFrame
 from ui.design import COLOURS, Appearance, Scheme
 from ui.main_window import MainWindow
 from ui.session import Session
@@ -182,8 +182,23 @@ def test_an_open_dashboard_repaints_its_tiles_in_the_new_scheme(
     frame = view.tile_frames[0]
     inside = frame.grab().toImage().pixelColor(6, frame.height() // 2)
     assert inside == QColor(COLOURS[Scheme.LIGHT]["SURFACE"])
+    assert _lightest_of_name(frame) < 100  # ink on white
     theme.choose(Appearance.DARK)
     frame = view.tile_frames[0]
     inside = frame.grab().toImage().pixelColor(6, frame.height() // 2)
     assert inside == QColor(COLOURS[Scheme.DARK]["SURFACE"])
+    assert _lightest_of_name(frame) > 200  # the name now light on the dark tile
     view.release()
+
+
+def _lightest_of_name(frame: KpiTileFrame) -> int:
+    """How light the KPI's name is painted: the lightness of its most inked pixel."""
+    image = frame.grab().toImage()
+    rect = frame.painted_texts()[0][1].toRect()
+    behind = image.pixelColor(6, frame.height() // 2).lightness()
+    found = [
+        image.pixelColor(x, y).lightness()
+        for x in range(rect.left(), rect.right())
+        for y in range(rect.top(), rect.bottom())
+    ]
+    return max(found, key=lambda lightness: abs(lightness - behind))
