@@ -20,8 +20,10 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QApplication,
     QDialogButtonBox,
+    QLineEdit,
     QPushButton,
     QTableView,
+    QToolButton,
 )
 from pytestqt.qtbot import QtBot
 
@@ -202,3 +204,21 @@ def _lightest_of_name(frame: KpiTileFrame) -> int:
         for y in range(rect.top(), rect.bottom())
     ]
     return max(found, key=lambda lightness: abs(lightness - behind))
+
+
+def test_a_fields_own_icons_sit_inside_it(theme: Theme, qtbot: QtBot) -> None:
+    """The search field's glass and its clear button are centred in the field, not pushed
+    down by the buttons' padding (they are buttons to Qt)."""
+    line = QLineEdit("runbook")
+    qtbot.addWidget(line)
+    line.addAction(icons.icon("search"), QLineEdit.ActionPosition.LeadingPosition)
+    line.setClearButtonEnabled(True)
+    line.resize(400, line.sizeHint().height())
+    line.show()
+    qtbot.waitExposed(line)
+    glyphs = [child for child in line.findChildren(QToolButton) if child.isVisible()]
+    assert len(glyphs) == 2
+    for glyph in glyphs:
+        top, bottom = glyph.geometry().top(), line.height() - glyph.geometry().bottom() - 1
+        assert glyph.geometry().bottom() < line.height() - 1
+        assert abs(top - bottom) <= 2, (top, bottom)
