@@ -29,6 +29,7 @@ from core.errors import ValidationError
 from core.ids import new_id
 from core.model import AttendanceStatus, Person, RaciRole
 from ui import icons
+from ui.design import SPACE
 from ui.field_error import FieldError
 from ui.session import Session
 from ui.undo import push_operation
@@ -155,8 +156,9 @@ class CommitmentForm(QWidget):
         lists = QHBoxLayout()
         for label, widget in (("Consulted", self.consulted), ("Informed", self.informed)):
             column = QVBoxLayout()
-            column.addWidget(QLabel(label))
-            column.addWidget(widget)
+            column.setSpacing(SPACE["xs"])
+            column.addWidget(QLabel(label), 0, Qt.AlignmentFlag.AlignBottom)
+            column.addWidget(widget, 1)  # the lists take the height, not their labels
             lists.addLayout(column)
         understood.addRow(lists)
         self.problems = FieldError()
@@ -176,7 +178,7 @@ class CommitmentForm(QWidget):
 
     def _people_list(self) -> QListWidget:
         widget = QListWidget()
-        widget.setMaximumHeight(110)
+        widget.setMinimumHeight(110)
         for person in self._people:
             entry = QListWidgetItem(f"{person.name} ({person.side.label})")
             entry.setData(Qt.ItemDataRole.UserRole, person.id)

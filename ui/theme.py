@@ -125,14 +125,19 @@ def style_sheet(scheme: Scheme, folder: Path) -> str:
 
 
 def _arrows(scheme: Scheme, folder: Path) -> dict[str, str]:
-    """The fields' arrows as small drawings in the scheme's detail colour (a style sheet
-    takes an image for them, and then no longer draws Fusion's bevelled ones)."""
+    """The fields' arrows and the check boxes' tick as small drawings in the scheme's colours
+    (a style sheet takes an image for them, and then no longer draws Fusion's own)."""
     found = {}
-    for name, path in (("arrow_down", "M3 4.5 6 7.5 9 4.5"), ("arrow_up", "M3 7.5 6 4.5 9 7.5")):
+    colours = COLOURS[scheme]
+    for name, path, colour in (
+        ("arrow_down", "M3 4.5 6 7.5 9 4.5", colours["DETAIL"]),
+        ("arrow_up", "M3 7.5 6 4.5 9 7.5", colours["DETAIL"]),
+        ("check", "M2.5 6.2 5 8.6 9.5 3.6", colours["WHITE"]),  # on the accent's fill
+    ):
         drawing = folder / f"{name}-{scheme.value}.svg"
         drawing.write_text(
             '<svg xmlns="http://www.w3.org/2000/svg" width="12" height="12" viewBox="0 0 12 12">'
-            f'<path d="{path}" fill="none" stroke="{COLOURS[scheme]["DETAIL"]}" '
+            f'<path d="{path}" fill="none" stroke="{colour}" '
             'stroke-width="1.5" stroke-linecap="round" stroke-linejoin="round"/></svg>',
             encoding="utf-8",
         )
