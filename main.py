@@ -119,6 +119,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="the side reporting the figures (default partner); "
         "the other side's KPIs are marked to be confirmed",
     )
+    kpis.add_argument(
+        "--partnership",
+        metavar="NAME|ID",
+        help="in a file of several: the partnership whose KPIs these are (default: the first)",
+    )
 
     backup = commands.add_parser("backup", help="write a consistent copy of a database")
     backup.add_argument("--db", type=Path, required=True)
@@ -737,7 +742,8 @@ def _read_input(path: Path, what: str) -> bytes:
 
 
 def _import_kpis(args: argparse.Namespace) -> int:
-    """Import a CSV of readings into the database's first partnership: every line or none."""
+    """Import a CSV of readings into one partnership's KPIs (--partnership, else the file's
+    first): every line or none, and the partnership named in what it says."""
     import datetime as dt
 
     from core.model import Side
@@ -755,13 +761,18 @@ def _import_kpis(args: argparse.Namespace) -> int:
         found = repository.partnerships(db)
         if not found:
             raise ReviewError(f"{args.db} holds no partnership to import readings into.")
+        chosen = _partnership_id(db, args) or found[0].id
+        name = next(p.name for p in found if p.id == chosen)
         result = import_readings(
-            db, found[0].id, data, Side(args.entered_by), period_of(dt.date.today())
+            db, chosen, data, Side(args.entered_by), period_of(dt.date.today())
         )
     finally:
         db.close()
     readings = "reading" if result.written == 1 else "readings"
-    print(f"Imported {result.written} {readings} ({result.replaced} replaced) from {args.csv}.")
+    print(
+        f"Imported {result.written} {readings} ({result.replaced} replaced) from {args.csv} "
+        f"into {name}."
+    )
     return 0
 
 

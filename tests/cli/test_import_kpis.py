@@ -11,6 +11,8 @@ import pytest
 
 from tests.cli.test_cli import assert_one_line_error, run
 
+MAIN = "Halden Mutual Insurance – Brightline IT Services"  # the demo file's first partnership
+
 
 def _rows(path: Path, sql: str, *params: Any) -> list[tuple[Any, ...]]:
     conn = sqlite3.connect(path)
@@ -56,7 +58,7 @@ def test_import_succeeds_in_one_line(demo: Path, tmp_path: Path) -> None:
     )
     result = run("import-kpis", "--db", demo, csv)
     assert result.returncode == 0, result.stderr
-    assert result.stdout == f"Imported 2 readings (1 replaced) from {csv}.\n"
+    assert result.stdout == f"Imported 2 readings (1 replaced) from {csv} into {MAIN}.\n"
     assert result.stderr == ""
     assert _latest(demo, "Core platform availability") == (period, 99.97)
     (row,) = _rows(
@@ -75,7 +77,7 @@ def test_as_side(demo: Path, tmp_path: Path, side: str, confirmation: str) -> No
     csv = _csv(tmp_path, "Invoices paid within terms,2019-03,93.5\n")
     result = run("import-kpis", "--db", demo, csv, "--as", side)
     assert result.returncode == 0, result.stderr
-    assert result.stdout == f"Imported 1 reading (0 replaced) from {csv}.\n"
+    assert result.stdout == f"Imported 1 reading (0 replaced) from {csv} into {MAIN}.\n"
     (row,) = _rows(demo, "SELECT entered_by, confirmation FROM reading WHERE period = '2019-03'")
     assert row == (side, confirmation)
 
@@ -165,3 +167,27 @@ def test_bad_side(demo: Path, tmp_path: Path) -> None:
     """`--as` takes only the two sides."""
     csv = _csv(tmp_path, "P1 incidents,2019-03,2\n")
     assert_one_line_error(run("import-kpis", "--db", demo, csv, "--as", "vendor"), "--help")
+
+
+def test_partnership_names_whose_kpis_the_readings_are(demo: Path, tmp_path: Path) -> None:
+    """In a file of several partnerships, --partnership puts the readings on that one's KPIs
+    (by a part of its name), and says where they went; the others' KPIs of the same name keep
+    their readings."""
+    csv = _csv(tmp_path, "P1 incidents,2019-03,7\n")
+    result = run("import-kpis", "--db", demo, csv, "--partnership", "northgate")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.endswith("into Halden Mutual Insurance – Northgate Data Centres.\n")
+    rows = _rows(
+        demo,
+        "SELECT p.name FROM reading r JOIN kpi k ON k.id = r.kpi_id "
+        "JOIN partnership p ON p.id = k.partnership_id WHERE r.period = '2019-03'",
+    )
+    assert rows == [("Halden Mutual Insurance – Northgate Data Centres",)]
+
+
+def test_an_unknown_partnership_imports_nothing(demo: Path, tmp_path: Path) -> None:
+    before = _tables(demo)
+    csv = _csv(tmp_path, "P1 incidents,2019-03,7\n")
+    refused = run("import-kpis", "--db", demo, csv, "--partnership", "Globex")
+    assert_one_line_error(refused, "No partnership is called 'Globex'", "Northgate")
+    assert _tables(demo) == before
