@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from PySide6.QtCore import QEvent, QModelIndex, QSettings, Qt
+from PySide6.QtCore import QModelIndex, QSettings, Qt
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QApplication, QStyle, QTableView
 
@@ -24,9 +24,6 @@ def themed(
     style = app.style().name() or "fusion"
     if appearance is not None:
         settings.setValue("appearance", appearance)
-    # charts released by earlier tests, waiting to be deleted, go first: the theme restyles
-    # every chart alive, and a released one has no plot left to restyle
-    app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     theme = Theme(app, settings)
     try:
         yield theme
